@@ -1,0 +1,95 @@
+"""The outbox relay: publishes the event store's notification log to Kafka, then records its position.
+
+The position is recorded only after Kafka acknowledged the batch, so a crash in between
+publishes the batch again (at-least-once; consumers dedup by aggregate version).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from okr_shared.contracts import ContractRegistry
+from okr_shared.messaging import CloudEventPublisher
+
+from okr_goals.adapters.event_contracts import to_cloud_event
+from okr_goals.adapters.leader_lock import LeaderLock
+from okr_goals.application.service import GoalsApplication
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Polls the notification log and publishes new events in order, while holding the leader lock."""
+
+    def __init__(
+        self,
+        app: GoalsApplication,
+        tracking: TrackingRecorder,
+        publisher: CloudEventPublisher,
+        lock: LeaderLock,
+        registry: ContractRegistry,
+        topic: str,
+        name: str = "goals-relay",
+        batch_size: int = 500,
+        poll_interval: float = 0.1,
+    ) -> None:
+        self.app = app
+        self.tracking = tracking
+        self.publisher = publisher
+        self.lock = lock
+        self.registry = registry
+        self.topic = topic
+        self.name = name
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.published = 0
+
+    def position(self) -> int:
+        """The id of the last notification known to be published."""
+        return self.tracking.max_tracking_id(self.name) or 0
+
+    async def relay_once(self) -> int:
+        """Publishes the next batch; returns how many notifications it covered."""
+        position = await asyncio.to_thread(self.position)
+        notifications = await asyncio.to_thread(
+            self.app.recorder.select_notifications, position, self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        events = []
+        for notification in notifications:
+            cloud_event = to_cloud_event(self.app.mapper.to_domain_event(notification), self.registry)
+            if cloud_event is not None:
+                events.append(cloud_event)
+        await self.publisher.publish(self.topic, events)
+        await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, notifications[-1].id))
+        self.published += len(events)
+        return len(notifications)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relays until `stop` is set; waits for the leader lock and retries after failures."""
+        try:
+            while not stop.is_set():
+                if not await asyncio.to_thread(self.lock.try_acquire):
+                    await _sleep_or_stop(stop, 1.0)
+                    continue
+                try:
+                    covered = await self.relay_once()
+                except Exception:
+                    log.exception("outbox relay failed; retrying")
+                    await _sleep_or_stop(stop, 1.0)
+                    continue
+                if covered < self.batch_size:
+                    await _sleep_or_stop(stop, self.poll_interval)
+        finally:
+            await asyncio.to_thread(self.lock.release)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass

@@ -1,0 +1,86 @@
+"""Loads the JSON Schemas under `schemas/<context>/<Event>.v<N>.json`, validates and upcasts data."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from okr_shared.cloudevents import CloudEvent
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+_FILE = re.compile(r"^(?P<name>[A-Za-z]+)\.v(?P<version>\d+)\.json$")
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class ContractViolation(Exception):
+    """Event data that does not match its declared schema; `reason` names the field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ContractRegistry:
+    """Every known schema by (context, event name, version), plus upcasters between versions."""
+
+    def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
+        self._validators: dict[tuple[str, str, int], Draft202012Validator] = {}
+        self._upcasters: dict[tuple[str, str, int], Upcaster] = {}
+        for path in sorted(schema_dir.glob("*/*.json")):
+            match = _FILE.match(path.name)
+            if match:
+                schema = json.loads(path.read_text())
+                Draft202012Validator.check_schema(schema)
+                key = (path.parent.name, match["name"], int(match["version"]))
+                self._validators[key] = Draft202012Validator(schema)
+
+    def versions(self, context: str, name: str) -> list[int]:
+        return sorted(v for (c, n, v) in self._validators if (c, n) == (context, name))
+
+    def latest_version(self, context: str, name: str) -> int:
+        versions = self.versions(context, name)
+        if not versions:
+            raise ContractViolation(f"unknown event type {context}.{name}")
+        return versions[-1]
+
+    def register_upcaster(self, context: str, name: str, from_version: int, upcaster: Upcaster) -> None:
+        """Registers how data of `from_version` becomes data of `from_version + 1`."""
+        self._upcasters[(context, name, from_version)] = upcaster
+
+    def validate(self, context: str, name: str, version: int, data: dict[str, Any]) -> None:
+        """Raises ContractViolation naming the first offending field."""
+        validator = self._validators.get((context, name, version))
+        if validator is None:
+            raise ContractViolation(f"no schema for {context}.{name} v{version}")
+        error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.path))), None)
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+            raise ContractViolation(f"{name} v{version} field '{where}': {error.message}")
+
+    def read(self, context: str, event: CloudEvent) -> dict[str, Any]:
+        """Validates event data under its declared version and upcasts it to the latest one."""
+        name, version = event.schema_name, event.schema_version
+        data = event.data
+        self.validate(context, name, version, data)
+        latest = self.latest_version(context, name)
+        while version < latest:
+            upcaster = self._upcasters.get((context, name, version))
+            if upcaster is None:
+                raise ContractViolation(f"no upcaster for {name} v{version} -> v{version + 1}")
+            data = upcaster(data)
+            version += 1
+            self.validate(context, name, version, data)
+        return data
+
+
+@cache
+def default_registry() -> ContractRegistry:
+    """The registry of the schemas shipped with the platform."""
+    return ContractRegistry()

@@ -1,0 +1,136 @@
+"""FastAPI plumbing shared by the services: app factory, body limit, tracing, authentication."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from opentelemetry import propagate, trace
+
+from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
+from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
+from okr_shared.settings import HttpSettings
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_tracer = trace.get_tracer("okr_shared.web")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies above the limit with 413, whether declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max:
+            await self._refuse(send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> dict[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({
+            "type": "https://okr-platform.dev/problems/body-too-large",
+            "title": "Request body too large",
+            "status": 413,
+            "detail": f"The request body exceeds {self.max} bytes.",
+            "errors": [{"pointer": "#", "detail": f"body larger than {self.max} bytes"}],
+        }).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class TracingMiddleware:
+    """A server span per request, continuing the caller's W3C trace context."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        method = scope.get("method", "GET")
+        with _tracer.start_as_current_span(
+            f"{method} {scope.get('path', '')}",
+            context=propagate.extract(carrier),
+            kind=trace.SpanKind.SERVER,
+            attributes={"http.request.method": method, "url.path": scope.get("path", "")},
+        ) as span:
+
+            async def traced_send(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    span.set_attribute("http.response.status_code", message["status"])
+                    if message["status"] >= 500:
+                        span.set_status(trace.StatusCode.ERROR)
+                await send(message)
+
+            await self.app(scope, receive, traced_send)
+
+
+def create_app(title: str, version: str, description: str, http: HttpSettings | None = None, **kwargs: Any) -> FastAPI:
+    """A FastAPI app with problem details, a body-size limit and request tracing."""
+    app = FastAPI(title=title, version=version, description=description, **kwargs)
+    install_problem_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes)
+    app.add_middleware(TracingMiddleware)
+    return app
+
+
+def current_principal(request: Request) -> Principal:
+    """The authenticated principal of the request (verifier from `app.state.token_verifier`), else 401."""
+    verifier: TokenVerifier = request.app.state.token_verifier
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(401, "Authentication required", "Send an 'Authorization: Bearer <token>' header.",
+                      kind="unauthenticated",
+                      errors=[{"pointer": "header:Authorization", "detail": "missing bearer token"}],
+                      headers={"WWW-Authenticate": 'Bearer realm="okr"'})
+    try:
+        return verifier.verify(token.strip())
+    except AuthenticationError as exc:
+        raise Problem(401, "Authentication failed", str(exc), kind="unauthenticated",
+                      errors=[{"pointer": "header:Authorization", "detail": str(exc)}],
+                      headers={"WWW-Authenticate": 'Bearer realm="okr", error="invalid_token"'}) from exc
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
