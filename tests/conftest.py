@@ -1,0 +1,55 @@
+"""Fixtures shared by every suite: tokens and, for integration and e2e, the real infrastructure."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from okr_shared.identity import DevTokenIssuer
+from okr_shared.settings import AuthSettings
+
+from tests.support.infra import Containers, Infra, local_processes
+
+
+@pytest.fixture(scope="session")
+def issuer() -> DevTokenIssuer:
+    return DevTokenIssuer(AuthSettings())
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    if os.environ.get("OKR_TEST_INFRA") == "containers":
+        containers = Containers()
+        try:
+            yield containers.start()
+        finally:
+            containers.stop()
+    else:
+        yield local_processes()
+
+
+@pytest.fixture
+def postgres_db(infra: Infra) -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    name = f"okr_test_{uuid.uuid4().hex[:12]}"
+    admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_env(infra: Infra, dbname: str) -> dict[str, str]:
+    """eventsourcing settings for the goal service on the given PostgreSQL database."""
+    return {
+        "GOALS_PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "GOALS_POSTGRES_HOST": infra.pg_host,
+        "GOALS_POSTGRES_PORT": str(infra.pg_port),
+        "GOALS_POSTGRES_USER": infra.pg_user,
+        "GOALS_POSTGRES_PASSWORD": infra.pg_password,
+        "GOALS_POSTGRES_DBNAME": dbname,
+    }
