@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
 
 from okr_goals.application.commands import (
     AddKeyResult,
@@ -38,6 +38,19 @@ def _fingerprint(command: CreateObjective) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+class KeyResultAsDict(Transcoding):
+    """Stores key results inside snapshots as plain dicts."""
+
+    type = KeyResult
+    name = "okr_key_result"
+
+    def encode(self, obj: KeyResult) -> dict[str, Any]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, Any]) -> KeyResult:
+        return KeyResult.from_dict(data)
+
+
 class GoalsApplication(Application[UUID]):
     """Event-sourced objectives: every change is kept, any past version can be read."""
 
@@ -47,6 +60,10 @@ class GoalsApplication(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, new_id: Callable[[], UUID] = uuid.uuid4) -> None:
         super().__init__(env)
         self._new_id = new_id
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(KeyResultAsDict())
 
     def create_objective(self, command: CreateObjective, meta: EventMeta) -> CreateResult:
         """Sets a new objective; with an idempotency key, a retry returns the first result."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,8 @@ def _with_progress(doc: Document) -> Document:
 
 
 def apply_event(doc: Document | None, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> Document:
-    """The document after the event; `meta` carries tenant_id, version, event_id, time and actor_id."""
+    """A new document: `doc` after the event (`meta`: tenant_id, version, event_id, time, actor_id)."""
+    doc = copy.deepcopy(doc)
     if event_type == "ObjectiveCreated":
         doc = {
             "_id": data["objective_id"],

@@ -1,0 +1,129 @@
+"""The services as real processes (uvicorn over TCP) on the real Kafka, PostgreSQL and document store."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import postgres_env
+from tests.support.infra import Infra
+
+LOG_DIR = Path(os.environ.get("OKR_STATE", ".state")) / "logs" / "e2e"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Process:
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path = LOG_DIR / f"{self.name}-{uuid.uuid4().hex[:6]}.log"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", *self.args], env={**os.environ, **self.env},
+                                     stdout=log, stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        """Stops the process without a chance to clean up, as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def wait_healthy(url: str, process: Process, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.proc and process.proc.poll() is not None:
+            raise RuntimeError(f"{process.name} exited; log: {process.log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{process.name} not healthy at {url}")
+
+
+@dataclass
+class Stack:
+    infra: Infra
+    goals_url: str
+    projections_url: str
+    goals: Process
+    relay: Process
+    projections: Process
+    consumer_group: str
+
+
+@pytest.fixture(scope="module")
+def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
+    import psycopg
+
+    dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
+    admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    group = f"okr-projections-e2e-{uuid.uuid4().hex[:8]}"
+    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap}
+    goals_env = {**common, **postgres_env(infra, dbname), "OKR_GOALS_RELAY_ENABLED": "false"}
+    goals_port, projections_port = free_port(), free_port()
+    goals = Process("goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env)
+    relay = Process("relay", ["okr_goals.entrypoints.cli", "relay"], goals_env)
+    projections = Process(
+        "projections", ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
+        {**common, "OKR_MONGO_URL": infra.mongo_url, "OKR_PROJECTIONS_DB": f"okr_e2e_{uuid.uuid4().hex[:8]}",
+         "OKR_PROJECTIONS_GROUP": group},
+    )
+    for p in (goals, relay, projections):
+        p.start()
+    try:
+        wait_healthy(f"http://127.0.0.1:{goals_port}/health", goals)
+        wait_healthy(f"http://127.0.0.1:{projections_port}/health", projections)
+        yield Stack(infra, f"http://127.0.0.1:{goals_port}", f"http://127.0.0.1:{projections_port}",
+                    goals, relay, projections, group)
+    finally:
+        for p in (goals, relay, projections):
+            p.stop()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def wait_for(predicate, seconds: float = 30, interval: float = 0.1):
+    """Polls until predicate() returns a truthy value; returns it, or fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {seconds}s")
+        time.sleep(interval)
