@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
-from opentelemetry import propagate, trace
 
 from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
 from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
@@ -17,9 +16,6 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-_tracer = trace.get_tracer("okr_shared.web")
-
 
 class _BodyTooLarge(Exception):
     pass
@@ -77,41 +73,11 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class TracingMiddleware:
-    """A server span per request, continuing the caller's W3C trace context."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
-        method = scope.get("method", "GET")
-        with _tracer.start_as_current_span(
-            f"{method} {scope.get('path', '')}",
-            context=propagate.extract(carrier),
-            kind=trace.SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope.get("path", "")},
-        ) as span:
-
-            async def traced_send(message: dict[str, Any]) -> None:
-                if message["type"] == "http.response.start":
-                    span.set_attribute("http.response.status_code", message["status"])
-                    if message["status"] >= 500:
-                        span.set_status(trace.StatusCode.ERROR)
-                await send(message)
-
-            await self.app(scope, receive, traced_send)
-
-
 def create_app(title: str, version: str, description: str, http: HttpSettings | None = None, **kwargs: Any) -> FastAPI:
-    """A FastAPI app with problem details, a body-size limit and request tracing."""
+    """A FastAPI app with problem details, a body-size limit and FastAPI's native OpenTelemetry spans."""
     app = FastAPI(title=title, version=version, description=description, **kwargs)
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes)
-    app.add_middleware(TracingMiddleware)
     return app
 
 

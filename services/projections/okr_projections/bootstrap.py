@@ -9,6 +9,7 @@ from pymongo import AsyncMongoClient
 
 from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
+from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic, ensure_topics
 
 from okr_projections.adapters.progress_store import ProgressStore
 from okr_projections.entrypoints.consumer import build_broker
@@ -22,6 +23,11 @@ class ProjectionsContainer:
     store: ProgressStore
     broker: KafkaBroker
     verifier: TokenVerifier
+
+    async def start_consuming(self) -> None:
+        """Creates the consumed and dead-letter topics if missing, then starts the subscriber."""
+        await ensure_topics(self.settings.kafka, [GOALS_TOPIC, dead_letter_topic(self.settings.consumer_group)])
+        await self.broker.start()
 
 
 def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContainer:

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 
-from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic, ensure_topics
 from okr_shared.problems import Problem
 from okr_shared.web import CurrentPrincipal, create_app
 
@@ -55,8 +54,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await container.store.ensure_indexes()
         if consuming:
-            await ensure_topics(container.settings.kafka, [GOALS_TOPIC, dead_letter_topic(container.settings.consumer_group)])
-            await container.broker.start()
+            await container.start_consuming()
         try:
             yield
         finally:

@@ -1,0 +1,48 @@
+# The platform's commands. `make run` and `make test` install what is missing by themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v $(PYTHON))
+
+.PHONY: setup run test test-unit test-integration test-e2e bench lint fmt infra-up infra-down infra-status clean
+
+setup: ## Python environment from the lock file
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
+	@$(UV) sync --locked --quiet
+
+infra-up: ## Kafka, PostgreSQL and FerretDB as local processes
+	@deploy/local/infra.sh up
+
+infra-down:
+	@deploy/local/infra.sh down
+
+infra-status:
+	@deploy/local/infra.sh status
+
+run: setup ## The platform with a demo organisation; Ctrl-C stops everything
+	@deploy/local/run.sh
+
+test: setup ## The whole suite on the real infrastructure (started and stopped here)
+	@deploy/local/with-infra.sh .venv/bin/python -m pytest tests -q -p no:cacheprovider
+
+test-unit: setup
+	@.venv/bin/python -m pytest tests/unit -q
+
+test-integration: setup
+	@deploy/local/with-infra.sh .venv/bin/python -m pytest tests/integration -q
+
+test-e2e: setup
+	@deploy/local/with-infra.sh .venv/bin/python -m pytest tests/e2e -q
+
+bench: setup ## Throughput and lag on the real stack; writes tests/bench/results/
+	@deploy/local/with-infra.sh .venv/bin/python -m tests.bench.run
+
+lint: setup
+	@.venv/bin/ruff check shared services tests
+
+fmt: setup
+	@.venv/bin/ruff format shared services tests
+
+clean: infra-down
+	rm -rf .state

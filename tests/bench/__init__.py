@@ -1,0 +1,1 @@
+"""Benchmarks on the real stack (`make bench`); never part of the test suite."""
