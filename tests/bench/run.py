@@ -122,7 +122,7 @@ def bench_load_10k(tmp: Path, events: int = 10_000) -> tuple[float, float]:
             times.append((time.perf_counter() - start) * 1000)
         return statistics.median(times)
 
-    return median_load(GoalsApplication(env=env)), median_load(NoSnapshots(env={**env, "IS_SNAPSHOTTING_ENABLED": ""}))
+    return median_load(GoalsApplication(env=env)), median_load(NoSnapshots(env=env))
 
 
 def percentile(values: list[float], p: float) -> float:
