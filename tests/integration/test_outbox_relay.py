@@ -43,10 +43,9 @@ async def events_for(infra, ids, expected, timeout=30.0):
         while len(seen) < expected and asyncio.get_running_loop().time() < deadline:
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
-                for r in records:
+                for r in (r for r in records if r.key and r.key.decode() in ids):
                     event = from_kafka({k: v.decode() for k, v in r.headers}, r.value)
-                    if event.subject in ids:
-                        seen.append((event.subject, event.sequence, r.key.decode()))
+                    seen.append((event.subject, event.sequence, r.key.decode()))
     finally:
         await consumer.stop()
     return seen
