@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 
 from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
 from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
@@ -73,11 +73,23 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(title: str, version: str, description: str, http: HttpSettings | None = None, **kwargs: Any) -> FastAPI:
+def create_app(
+    title: str, version: str, description: str, *, verifier: TokenVerifier, routers: list[APIRouter],
+    http: HttpSettings | None = None, **kwargs: Any,
+) -> FastAPI:
     """A FastAPI app with problem details, a body-size limit and FastAPI's native OpenTelemetry spans."""
     app = FastAPI(title=title, version=version, description=description, **kwargs)
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes)
+    app.state.token_verifier = verifier
+    for router in routers:
+        app.include_router(router)
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, str]:
+        """Liveness and readiness: the process serves requests."""
+        return {"status": "ok"}
+
     return app
 
 

@@ -215,14 +215,7 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
     app = create_app(
         "OKR goal service", "0.1.0",
         "Objectives and key results, event-sourced: every change is kept with who, when and why.",
-        http=container.settings.http, lifespan=lifespan,
+        verifier=container.verifier, routers=[router], http=container.settings.http, lifespan=lifespan,
     )
     app.state.container = container
-    app.state.token_verifier = container.verifier
-    app.include_router(router)
-
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app

@@ -31,7 +31,9 @@ def build_broker(
     retry_backoff_seconds: float = 1.0,
 ) -> KafkaBroker:
     """A broker whose subscriber keeps the objective-progress read model."""
-    broker = KafkaBroker(bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id)
+    broker = KafkaBroker(
+        bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
+    )
     dlq = dead_letter_topic(group_id)
 
     async def dead_letter(message: KafkaMessage, reason: str) -> None:

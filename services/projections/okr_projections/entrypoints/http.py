@@ -64,14 +64,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
 
     app = create_app(
         "OKR projections service", "0.1.0", "Progress read models kept from the platform's events.",
-        http=container.settings.http, lifespan=lifespan,
+        verifier=container.verifier, routers=[router], http=container.settings.http, lifespan=lifespan,
     )
     app.state.container = container
-    app.state.token_verifier = container.verifier
-    app.include_router(router)
-
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app
