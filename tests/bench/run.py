@@ -112,6 +112,7 @@ def bench_load_10k(tmp: Path, events: int = 10_000) -> tuple[float, float]:
         app.revise_objective(ReviseObjective(oid, v, {"description": f"revision {v}"}, "bench"), META)
 
     class NoSnapshots(GoalsApplication):
+        name = "goals"
         snapshotting_intervals = {}
 
     def median_load(application: GoalsApplication) -> float:
