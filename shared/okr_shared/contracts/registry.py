@@ -82,5 +82,9 @@ class ContractRegistry:
 
 @cache
 def default_registry() -> ContractRegistry:
-    """The registry of the schemas shipped with the platform."""
-    return ContractRegistry()
+    """The registry of the schemas and upcasters shipped with the platform."""
+    from okr_shared.contracts.upcasters import register_goal_upcasters
+
+    registry = ContractRegistry()
+    register_goal_upcasters(registry)
+    return registry

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
@@ -46,6 +47,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.published = 0
+        self._keys: dict[Any, Any] = {}
 
     def position(self) -> int:
         """The id of the last notification known to be published."""
@@ -59,15 +61,25 @@ class OutboxRelay:
         )
         if not notifications:
             return 0
-        events = []
-        for notification in notifications:
-            cloud_event = to_cloud_event(self.app.mapper.to_domain_event(notification), self.registry)
-            if cloud_event is not None:
-                events.append(cloud_event)
+        events = await asyncio.to_thread(self._published_forms, notifications)
         await self.publisher.publish(self.topic, events)
         await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, notifications[-1].id))
         self.published += len(events)
         return len(notifications)
+
+    def _published_forms(self, notifications: list) -> list:
+        forms = (to_cloud_event(self.app.mapper.to_domain_event(n), self.registry, self._first_state)
+                 for n in notifications)
+        return [form for form in forms if form is not None]
+
+    def _first_state(self, domain_event: Any) -> Any:
+        """The aggregate at version 1, which names its business key (cached: keys never change)."""
+        key = domain_event.originator_id
+        if key not in self._keys:
+            if len(self._keys) > 10_000:
+                self._keys.clear()
+            self._keys[key] = self.app.repository.get(key, version=1)
+        return self._keys[key]
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relays until `stop` is set; waits for the leader lock and retries after failures."""

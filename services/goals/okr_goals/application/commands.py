@@ -3,48 +3,171 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
+
+from okr_goals.domain.meta import EventMeta
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a command: the event metadata to record, plus the roles that grant rights."""
+
+    meta: EventMeta
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def tenant_id(self) -> str:
+        return self.meta.tenant_id
+
+    @property
+    def actor_id(self) -> str:
+        return self.meta.actor_id
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+@dataclass(frozen=True)
+class PlanCycle:
+    cycle_id: str
+    name: str
+    cadence: str
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class AdvanceCycle:
+    cycle_id: str
+    state: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One row of an import file: where it came from, and its fields as strings (or None)."""
+
+    index: int
+    line: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportDirectory:
+    org_units: tuple[ImportRow, ...] = ()
+    people: tuple[ImportRow, ...] = ()
 
 
 @dataclass(frozen=True)
 class NewKeyResult:
     title: str
-    start: float
-    target: float
-    unit: str
-    weight: float
+    kind: str
+    weight: float = 1.0
+    owner_id: str | None = None
+    unit: str = ""
+    start: float | None = None
+    target: float | None = None
+    currency: str | None = None
+    baseline: float | None = None
+    lower: float | None = None
+    upper: float | None = None
 
 
 @dataclass(frozen=True)
 class CreateObjective:
     title: str
-    description: str
-    owner_id: str
     level: str
+    owner_type: str
+    owner_id: str
     cycle_id: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    visibility: str = "public"
+    status: str = "active"
     key_results: tuple[NewKeyResult, ...] = ()
+    aligned_to: tuple[tuple[str, float], ...] = ()
     idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
-class AddKeyResult:
+class Change:
+    """What every change to an existing objective carries."""
+
     objective_id: str
     expected_version: int
-    key_result: NewKeyResult
+    reason: str | None = None
+    correction: bool = False
 
 
 @dataclass(frozen=True)
 class ReviseObjective:
-    objective_id: str
-    expected_version: int
+    change: Change
     changes: dict[str, Any] = field(default_factory=dict)
-    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeObjectiveStatus:
+    change: Change
+    status: str
+
+
+@dataclass(frozen=True)
+class AddKeyResult:
+    change: Change
+    key_result: NewKeyResult
 
 
 @dataclass(frozen=True)
 class ReviseKeyResult:
-    objective_id: str
+    change: Change
     key_result_id: str
-    expected_version: int
     changes: dict[str, Any] = field(default_factory=dict)
-    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class AddInitiative:
+    change: Change
+    key_result_id: str
+    title: str
+    owner_id: str
+    due_on: date | None = None
+    deliverable: str = ""
+    status: str = "todo"
+
+
+@dataclass(frozen=True)
+class ReviseInitiative:
+    change: Change
+    initiative_id: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Align:
+    change: Change
+    parent_objective_id: str
+    weight: float = 1.0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoveAlignment:
+    change: Change
+    parent_objective_id: str
+
+
+@dataclass(frozen=True)
+class DecideProposal:
+    change: Change
+    proposal_id: str
+    accept: bool
+
+
+@dataclass(frozen=True)
+class RolloverCycle:
+    from_cycle_id: str
+    to_cycle_id: str
+    objective_ids: tuple[str, ...] | None = None
+    exclude_key_result_ids: tuple[str, ...] = ()

@@ -2,67 +2,154 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Weight = Annotated[Number, Field(ge=0, le=1)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
+Key = Annotated[str, Field(min_length=1, max_length=100)]
+Day = Annotated[date, Field(strict=False)]
 Level = Literal["company", "department", "team", "individual"]
+Kind = Literal["increase_to", "decrease_to", "percentage", "currency", "milestone", "range"]
+OwnerType = Literal["person", "org_unit"]
+Visibility = Literal["public", "org_unit", "private"]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=20)]
+InitiativeStatus = Literal["todo", "in_progress", "done", "blocked"]
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ChangeIn(_Body):
+    """What every change carries: the version it applies to, why, and whether it corrects a closed cycle."""
+
+    expected_version: Annotated[int, Field(ge=1)]
+    reason: Reason | None = None
+    correction: bool = False
+
+
+CHANGE_FIELDS = {"expected_version", "reason", "correction"}
+
+
 class KeyResultIn(_Body):
     title: Title
-    start: Number
-    target: Number
+    kind: Kind
+    weight: Weight = 1.0
+    owner_id: Key | None = None
     unit: Annotated[str, Field(max_length=40)] = ""
-    weight: Annotated[Number, Field(ge=0, le=1)] = 1.0
+    start: Number | None = None
+    target: Number | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+    baseline: Number | None = None
+    lower: Number | None = None
+    upper: Number | None = None
+
+
+class ParentIn(_Body):
+    parent_objective_id: Annotated[str, Field(min_length=1, max_length=100)]
+    weight: Weight = 1.0
 
 
 class ObjectiveIn(_Body):
     title: Title
     description: Annotated[str, Field(max_length=4000)] = ""
-    owner_id: Annotated[str, Field(min_length=1, max_length=200)]
     level: Level
-    cycle_id: Annotated[str, Field(min_length=1, max_length=100)]
+    owner_type: OwnerType = "person"
+    owner_id: Key
+    cycle_id: Key
+    tags: Tags = []
+    visibility: Visibility = "public"
+    status: Literal["draft", "active"] = "active"
     key_results: Annotated[list[KeyResultIn], Field(max_length=50)] = []
+    aligned_to: Annotated[list[ParentIn], Field(max_length=20)] = []
 
 
-class AddKeyResultIn(KeyResultIn):
-    expected_version: Annotated[int, Field(ge=1)]
+class AddKeyResultIn(KeyResultIn, ChangeIn):
+    pass
 
 
-class ObjectiveRevisionIn(_Body):
-    expected_version: Annotated[int, Field(ge=1)]
-    reason: Reason | None = None
+class ObjectiveRevisionIn(ChangeIn):
     title: Title | None = None
     description: Annotated[str, Field(max_length=4000)] | None = None
-    owner_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    owner_type: OwnerType | None = None
+    owner_id: Key | None = None
+    tags: Tags | None = None
+    visibility: Visibility | None = None
 
 
-class KeyResultRevisionIn(_Body):
-    expected_version: Annotated[int, Field(ge=1)]
-    reason: Reason | None = None
+class StatusIn(ChangeIn):
+    status: Literal["draft", "active", "closed", "archived"]
+
+
+class KeyResultRevisionIn(ChangeIn):
     title: Title | None = None
+    owner_id: Key | None = None
+    weight: Weight | None = None
+    unit: Annotated[str, Field(max_length=40)] | None = None
     start: Number | None = None
     target: Number | None = None
-    unit: Annotated[str, Field(max_length=40)] | None = None
-    weight: Annotated[Number, Field(ge=0, le=1)] | None = None
+    currency: Annotated[str, Field(min_length=3, max_length=3)] | None = None
+    baseline: Number | None = None
+    lower: Number | None = None
+    upper: Number | None = None
 
 
-class KeyResultOut(BaseModel):
-    key_result_id: str
-    title: str
-    start: float
-    target: float
-    unit: str
-    weight: float
+class InitiativeIn(ChangeIn):
+    title: Title
+    owner_id: Key
+    due_on: Day | None = None
+    deliverable: Annotated[str, Field(max_length=2000)] = ""
+    status: InitiativeStatus = "todo"
+
+
+class InitiativeRevisionIn(ChangeIn):
+    title: Title | None = None
+    owner_id: Key | None = None
+    due_on: Day | None = None
+    deliverable: Annotated[str, Field(max_length=2000)] | None = None
+    status: InitiativeStatus | None = None
+
+
+class AlignIn(ChangeIn):
+    parent_objective_id: Annotated[str, Field(min_length=1, max_length=100)]
+    weight: Weight = 1.0
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class DecisionIn(ChangeIn):
+    decision: Literal["accept", "decline"]
+
+
+class CycleIn(_Body):
+    cycle_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    name: Title
+    cadence: Literal["monthly", "quarterly", "yearly", "custom"]
+    starts_on: Day
+    ends_on: Day
+
+
+class CycleStateIn(_Body):
+    state: Literal["active", "grading", "closed"]
+    reason: Reason | None = None
+
+
+class RolloverIn(_Body):
+    to_cycle_id: Key
+    objective_ids: Annotated[list[str], Field(max_length=5000)] | None = None
+    exclude_key_result_ids: Annotated[list[str], Field(max_length=5000)] = []
+
+
+class DirectoryIn(BaseModel):
+    """An HR export: rows are checked by the import itself, so every broken row is reported at once."""
+
+    model_config = ConfigDict(extra="forbid")
+    org_units: Annotated[list[dict[str, Any]], Field(max_length=50_000)] = []
+    people: Annotated[list[dict[str, Any]], Field(max_length=200_000)] = []
 
 
 class ObjectiveOut(BaseModel):
@@ -70,10 +157,21 @@ class ObjectiveOut(BaseModel):
     tenant_id: str
     title: str
     description: str
-    owner_id: str
     level: str
+    owner_type: str
+    owner_id: str
+    org_unit_id: str | None
     cycle_id: str
-    key_results: list[KeyResultOut]
+    tags: list[str]
+    visibility: str
+    status: str
+    key_results: list[dict[str, Any]]
+    initiatives: list[dict[str, Any]]
+    alignments: list[dict[str, Any]]
+    pending_proposals: list[dict[str, Any]]
+    rolled_over_from: dict[str, Any] | None
+    rolled_over_to: dict[str, Any] | None
+    warnings: list[str]
     version: int
     created_on: datetime
     modified_on: datetime
@@ -84,5 +182,7 @@ class HistoryEntryOut(BaseModel):
     event: str
     recorded_at: datetime
     actor_id: str
+    correlation_id: str | None
     reason: str | None
-    changes: dict
+    correction: bool
+    changes: dict[str, Any]

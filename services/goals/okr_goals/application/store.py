@@ -1,0 +1,165 @@
+"""The event-sourced application behind every goal command: loading, saving, rosters and time travel."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+
+from okr_goals.domain import keys
+from okr_goals.domain.cycle import Cycle
+from okr_goals.domain.directory import OrgUnit, Person
+from okr_goals.domain.errors import CycleNotFound, VersionConflict
+from okr_goals.domain.key_results import Initiative, KeyResult
+from okr_goals.domain.objective import Objective
+from okr_goals.domain.roster import Roster
+
+A = TypeVar("A", bound=Aggregate)
+ORG_UNITS_ROSTER = "org-units"
+PEOPLE_ROSTER = "people"
+CYCLES_ROSTER = "cycles"
+
+
+def cycle_roster(cycle_id: str) -> str:
+    return f"cycle-objectives:{cycle_id}"
+
+
+class KeyResultAsDict(Transcoding):
+    """Stores key results inside snapshots as plain dicts."""
+
+    type = KeyResult
+    name = "okr_key_result"
+
+    def encode(self, obj: KeyResult) -> dict[str, Any]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, Any]) -> KeyResult:
+        return KeyResult.from_dict(data)
+
+
+class InitiativeAsDict(Transcoding):
+    """Stores initiatives inside snapshots as plain dicts."""
+
+    type = Initiative
+    name = "okr_initiative"
+
+    def encode(self, obj: Initiative) -> dict[str, Any]:
+        return obj.as_dict()
+
+    def decode(self, data: dict[str, Any]) -> Initiative:
+        return Initiative.from_dict(data)
+
+
+def as_uuid(value: str | UUID) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
+
+
+class GoalsStore(Application[UUID]):
+    """Aggregate access shared by the goal commands and queries."""
+
+    name = "goals"
+    snapshotting_intervals = {Objective: 200, Roster: 200, Cycle: 50, OrgUnit: 50, Person: 50}
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._tenant_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(KeyResultAsDict())
+        transcoder.register(InitiativeAsDict())
+
+    def tenant_lock(self, tenant_id: str) -> threading.Lock:
+        """Serialises alignment changes of one tenant within this process."""
+        with self._locks_guard:
+            return self._tenant_locks.setdefault(tenant_id, threading.Lock())
+
+    def find(self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, version: int | None = None) -> A | None:
+        """The aggregate if it exists in the tenant and is of `kind`, else None."""
+        try:
+            uid = as_uuid(aggregate_id)
+            aggregate = self.repository.get(uid, version=version)
+        except (ValueError, AggregateNotFoundError):
+            return None
+        if not isinstance(aggregate, kind) or getattr(aggregate, "tenant_id", None) != tenant_id:
+            return None
+        return aggregate
+
+    def find_cycle(self, tenant_id: str, cycle_id: str) -> Cycle | None:
+        return self.find(Cycle, keys.cycle_uuid(tenant_id, cycle_id), tenant_id)
+
+    def cycle(self, tenant_id: str, cycle_id: str) -> Cycle:
+        cycle = self.find_cycle(tenant_id, cycle_id)
+        if cycle is None:
+            raise CycleNotFound(cycle_id)
+        return cycle
+
+    def find_person(self, tenant_id: str, person_id: str) -> Person | None:
+        return self.find(Person, keys.person_uuid(tenant_id, person_id), tenant_id)
+
+    def find_unit(self, tenant_id: str, org_unit_id: str) -> OrgUnit | None:
+        return self.find(OrgUnit, keys.org_unit_uuid(tenant_id, org_unit_id), tenant_id)
+
+    def roster(self, tenant_id: str, name: str) -> Roster:
+        """The roster, opened (unsaved) if it does not exist yet."""
+        uid = keys.roster_uuid(tenant_id, name)
+        existing = self.find(Roster, uid, tenant_id)
+        return existing if existing is not None else Roster.open(uid, tenant_id, name)
+
+    def roster_members(self, tenant_id: str, name: str, at: datetime | None = None) -> list[str]:
+        uid = keys.roster_uuid(tenant_id, name)
+        roster = self.find(Roster, uid, tenant_id) if at is None else self.as_of(Roster, uid, tenant_id, at)
+        return list(roster.members) if roster is not None else []
+
+    def save_checked(self, aggregates: Iterable[Aggregate], expected_version: int | None = None) -> None:
+        """Saves atomically; a concurrent writer's event at the same version becomes a VersionConflict."""
+        items = list(aggregates)
+        try:
+            self.save(*items)
+        except IntegrityError as exc:
+            raise VersionConflict(expected_version or 0, None) from exc
+
+    def save_retrying(self, build: Callable[[], list[Aggregate]], attempts: int = 5) -> list[Aggregate]:
+        """Builds and saves; on a concurrent write (e.g. to a shared roster) builds again from fresh state."""
+        for attempt in range(attempts):
+            items = build()
+            try:
+                self.save(*items)
+                return items
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def version_at(self, aggregate_id: UUID, at: datetime) -> int | None:
+        """The aggregate's version at time `at`, using the latest snapshot taken before it."""
+        start = 0
+        if self.snapshots is not None:
+            for snapshot in self.snapshots.get(aggregate_id, desc=True):
+                if snapshot.timestamp <= at:
+                    start = snapshot.originator_version
+                    break
+        version = start or None
+        for domain_event in self.events.get(aggregate_id, gt=start or None):
+            if domain_event.timestamp > at:
+                break
+            version = domain_event.originator_version
+        return version
+
+    def as_of(self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, at: datetime) -> A | None:
+        """The aggregate as it stood at time `at` (None if it did not exist yet)."""
+        try:
+            uid = as_uuid(aggregate_id)
+        except ValueError:
+            return None
+        version = self.version_at(uid, at)
+        if version is None:
+            return None
+        return self.find(kind, uid, tenant_id, version=version)

@@ -1,0 +1,64 @@
+"""Cycle routes: plan, advance, roll over, and the alignment tree as of any time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from okr_goals.application.commands import AdvanceCycle, PlanCycle, RolloverCycle
+from okr_goals.entrypoints.deps import App, CurrentCaller, aware, run
+from okr_goals.entrypoints.routes.views import cycle_view
+from okr_goals.entrypoints.schemas import CycleIn, CycleStateIn, RolloverIn
+
+router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
+
+
+@router.post("", status_code=201)
+async def plan_cycle(body: CycleIn, response: Response, caller: CurrentCaller, app: App) -> dict[str, Any]:
+    """Plans a cycle (admins); the same request again answers 200."""
+    command = PlanCycle(body.cycle_id, body.name, body.cadence, body.starts_on, body.ends_on)
+    cycle, created = await run(app.plan_cycle, command, caller)
+    response.status_code = 201 if created else 200
+    response.headers["Location"] = f"/v1/cycles/{cycle.cycle_id}"
+    return cycle_view(cycle)
+
+
+@router.get("")
+async def list_cycles(caller: CurrentCaller, app: App) -> dict[str, Any]:
+    cycles = await run(app.list_cycles, caller.tenant_id)
+    return {"items": [cycle_view(c) for c in cycles]}
+
+
+@router.get("/{cycle_id}")
+async def get_cycle(cycle_id: str, caller: CurrentCaller, app: App) -> dict[str, Any]:
+    return cycle_view(await run(app.cycle, caller.tenant_id, cycle_id))
+
+
+@router.post("/{cycle_id}/state")
+async def advance_cycle(cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App) -> dict[str, Any]:
+    """Moves the cycle to its next state (admins): planning, active, grading, closed."""
+    cycle = await run(app.advance_cycle, AdvanceCycle(cycle_id, body.state, body.reason), caller)
+    return cycle_view(cycle)
+
+
+@router.post("/{cycle_id}/rollover")
+async def rollover(cycle_id: str, body: RolloverIn, caller: CurrentCaller, app: App) -> dict[str, Any]:
+    """Copies unfinished objectives into the next cycle; the copies record where they came from."""
+    command = RolloverCycle(cycle_id, body.to_cycle_id,
+                            tuple(body.objective_ids) if body.objective_ids is not None else None,
+                            tuple(body.exclude_key_result_ids))
+    report = await run(app.rollover, command, caller)
+    return {"from_cycle_id": cycle_id, "to_cycle_id": body.to_cycle_id, "copies": report.copies,
+            "skipped": report.skipped}
+
+
+@router.get("/{cycle_id}/tree")
+async def alignment_tree(
+    cycle_id: str, caller: CurrentCaller, app: App,
+    as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset; now if absent")] = None,
+    org_unit_id: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from events."""
+    return await run(app.alignment_tree, caller, cycle_id, aware(as_of, "as_of"), org_unit_id)

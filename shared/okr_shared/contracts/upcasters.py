@@ -1,0 +1,57 @@
+"""Upcasters of the `goals` contracts: old event data becomes data of the next schema version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okr_shared.contracts.registry import ContractRegistry
+
+CONTEXT = "goals"
+
+
+def key_result_v1_to_v2(key_result: dict[str, Any]) -> dict[str, Any]:
+    """A v1 numeric key result with its kind taken from the direction of its target."""
+    kind = "increase_to" if key_result["target"] > key_result["start"] else "decrease_to"
+    return {
+        **key_result,
+        "kind": kind,
+        "owner_id": None,
+        "currency": None,
+        "baseline": None,
+        "lower": None,
+        "upper": None,
+    }
+
+
+def objective_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """A person-owned, public, active objective without tags, links or lineage."""
+    return {
+        **data,
+        "owner_type": "person",
+        "org_unit_id": None,
+        "tags": [],
+        "visibility": "public",
+        "status": "active",
+        "key_results": [key_result_v1_to_v2(kr) for kr in data["key_results"]],
+        "alignments": [],
+        "rolled_over_from": None,
+    }
+
+
+def key_result_added_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """The upcast key result, added without a reason and not as a correction."""
+    key_result = key_result_v1_to_v2(data["key_result"])
+    return {**data, "key_result": key_result, "reason": None, "correction": False}
+
+
+def not_a_correction(data: dict[str, Any]) -> dict[str, Any]:
+    """Revisions before v2 were never corrections."""
+    return {**data, "correction": False}
+
+
+def register_goal_upcasters(registry: ContractRegistry) -> None:
+    """Registers every upcaster of the `goals` context on `registry`."""
+    registry.register_upcaster(CONTEXT, "ObjectiveCreated", 1, objective_created_v1_to_v2)
+    registry.register_upcaster(CONTEXT, "KeyResultAdded", 1, key_result_added_v1_to_v2)
+    registry.register_upcaster(CONTEXT, "ObjectiveRevised", 1, not_a_correction)
+    registry.register_upcaster(CONTEXT, "KeyResultRevised", 1, not_a_correction)
