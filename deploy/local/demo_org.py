@@ -1,6 +1,7 @@
 """Loads the demo organisation (an e-commerce company) through the goal service's HTTP API.
 
-Idempotency keys make it safe to load again: a second run creates nothing new.
+The directory import, the cycles and the idempotency keys make it safe to load again: a
+second run creates nothing new.
 """
 
 from __future__ import annotations
@@ -14,52 +15,100 @@ from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings
 
 TENANT = "shopco"
-OBJECTIVES = [
-    ("demo-company", "ceo@shopco.example", "company", "Become the platform with the best user experience in the industry", [
-        ("Raise user satisfaction", 78, 90, "%", 0.5),
-        ("Grow new-user registrations", 100_000, 130_000, "users", 0.3),
-        ("Cut checkout abandonment", 32, 20, "%", 0.2),
-    ]),
-    ("demo-product", "head.product@shopco.example", "department", "Make checkout effortless on every device", [
-        ("Checkout completion time (median)", 95, 45, "s", 0.6),
-        ("Mobile app store rating", 4.1, 4.6, "stars", 0.4),
-    ]),
-    ("demo-sales", "head.sales@shopco.example", "department", "Bring merchants whose customers love us", [
-        ("Merchants onboarded with NPS above 50", 40, 120, "merchants", 0.7),
-        ("Revenue from new merchants", 0, 2.5, "MEUR", 0.3),
-    ]),
-    ("demo-rnd", "cto@shopco.example", "department", "A platform that is fast and never down", [
-        ("Availability", 99.5, 99.95, "%", 0.5),
-        ("p95 page load", 2.4, 1.2, "s", 0.5),
-    ]),
-    ("demo-team-payments", "lead.payments@shopco.example", "team", "One-click payments for returning users", [
-        ("Share of returning users paying in one click", 5, 60, "%", 1.0),
-    ]),
-    ("demo-person-ana", "ana@shopco.example", "individual", "Run weekly usability tests of checkout", [
-        ("Usability sessions held", 0, 12, "sessions", 1.0),
-    ]),
+CEO = "ceo@shopco.example"
+CYCLE = "2026-Q4"
+ORG_UNITS = [
+    {"org_unit_id": "shopco", "name": "ShopCo", "kind": "company"},
+    {"org_unit_id": "product", "name": "Product", "kind": "department", "parent_id": "shopco"},
+    {"org_unit_id": "sales", "name": "Sales", "kind": "department", "parent_id": "shopco"},
+    {"org_unit_id": "rnd", "name": "R&D", "kind": "department", "parent_id": "shopco"},
+    {"org_unit_id": "payments", "name": "Payments team", "kind": "team", "parent_id": "rnd"},
+]
+PEOPLE = [
+    {"person_id": CEO, "name": "Chen Wei", "email": CEO, "org_unit_id": "shopco", "locale": "zh-CN"},
+    {"person_id": "head.product@shopco.example", "name": "Priya Nair", "email": "head.product@shopco.example",
+     "org_unit_id": "product", "manager_id": CEO},
+    {"person_id": "head.sales@shopco.example", "name": "Marco Rossi", "email": "head.sales@shopco.example",
+     "org_unit_id": "sales", "manager_id": CEO, "locale": "it-IT"},
+    {"person_id": "cto@shopco.example", "name": "Lena Vogel", "email": "cto@shopco.example", "org_unit_id": "rnd",
+     "manager_id": CEO, "locale": "de-DE"},
+    {"person_id": "lead.payments@shopco.example", "name": "Sam Okafor", "email": "lead.payments@shopco.example",
+     "org_unit_id": "payments", "manager_id": "cto@shopco.example"},
+    {"person_id": "ana@shopco.example", "name": "Ana Lima", "email": "ana@shopco.example", "org_unit_id": "payments",
+     "manager_id": "lead.payments@shopco.example", "locale": "pt-BR"},
+]
+CYCLES = [
+    {"cycle_id": CYCLE, "name": "Q4 2026", "cadence": "quarterly", "starts_on": "2026-10-01", "ends_on": "2026-12-31"},
+    {"cycle_id": "2027-Q1", "name": "Q1 2027", "cadence": "quarterly", "starts_on": "2027-01-01",
+     "ends_on": "2027-03-31"},
 ]
 
 
+def kr(title, kind, weight, **fields):
+    return {"title": title, "kind": kind, "weight": weight, **fields}
+
+
+# key, level, owner type, owner, title, key results, parents (keys and contribution weights)
+OBJECTIVES = [
+    ("demo-company", "company", "org_unit", "shopco", "Become the platform with the best user experience in the industry",
+     [kr("Raise user satisfaction", "percentage", 0.5, start=78, target=90),
+      kr("Grow new-user registrations", "increase_to", 0.3, start=100_000, target=130_000, unit="users"),
+      kr("Cut checkout abandonment", "decrease_to", 0.2, start=32, target=20, unit="%")], []),
+    ("demo-product", "department", "org_unit", "product", "Make checkout effortless on every device",
+     [kr("Checkout completion time (median)", "decrease_to", 0.6, start=95, target=45, unit="s"),
+      kr("Redesigned checkout live", "milestone", 0.4)], [("demo-company", 0.6)]),
+    ("demo-sales", "department", "org_unit", "sales", "Bring merchants whose customers love us",
+     [kr("Merchants onboarded with NPS above 50", "increase_to", 0.7, start=40, target=120, unit="merchants"),
+      kr("Revenue from new merchants", "currency", 0.3, start=0, target=2_500_000, currency="EUR")],
+     [("demo-company", 0.4)]),
+    ("demo-rnd", "department", "org_unit", "rnd", "A platform that is fast and never down",
+     [kr("Availability", "range", 0.5, baseline=99.9, lower=99.9, upper=100, unit="%"),
+      kr("p95 page load", "decrease_to", 0.5, start=2.4, target=1.2, unit="s")], [("demo-company", 0.3)]),
+    ("demo-team-payments", "team", "org_unit", "payments", "One-click payments for returning users",
+     [kr("Share of returning users paying in one click", "percentage", 0.7, start=5, target=60),
+      kr("Payment failures", "decrease_to", 0.3, start=3.5, target=1.0, unit="%")],
+     [("demo-rnd", 0.5), ("demo-product", 0.5), ("demo-sales", 0.2)]),
+    ("demo-person-ana", "individual", "person", "ana@shopco.example", "Run weekly usability tests of checkout",
+     [kr("Usability sessions held", "increase_to", 1.0, start=0, target=12, unit="sessions")],
+     [("demo-team-payments", 1.0)]),
+]
+
+
+def _post(client: httpx.Client, path: str, body: dict, **headers: str) -> httpx.Response:
+    for _ in range(30):
+        try:
+            return client.post(path, json=body, headers=headers)
+        except httpx.TransportError:
+            time.sleep(1)
+    raise SystemExit("goal service did not answer")
+
+
+def _check(r: httpx.Response, what: str) -> dict:
+    if r.status_code not in (200, 201):
+        raise SystemExit(f"could not load {what}: {r.status_code} {r.text}")
+    return r.json()
+
+
 def main(goals_url: str) -> int:
-    token = DevTokenIssuer(AuthSettings()).issue(TENANT, "ceo@shopco.example", ("admin",), ttl_seconds=12 * 3600)
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=goals_url, headers=headers, timeout=10) as client:
-        for key, owner, level, title, krs in OBJECTIVES:
-            body = {"title": title, "owner_id": owner, "level": level, "cycle_id": "2026-Q4",
-                    "key_results": [{"title": t, "start": s, "target": g, "unit": u, "weight": w} for t, s, g, u, w in krs]}
-            for attempt in range(30):
-                try:
-                    r = client.post("/v1/objectives", json=body, headers={"Idempotency-Key": key})
-                    break
-                except httpx.TransportError:
-                    time.sleep(1)
-            else:
-                print("goal service did not answer", file=sys.stderr)
-                return 1
-            if r.status_code not in (200, 201):
-                print(f"could not load {key}: {r.status_code} {r.text}", file=sys.stderr)
-                return 1
+    token = DevTokenIssuer(AuthSettings()).issue(TENANT, CEO, ("admin",), ttl_seconds=12 * 3600)
+    with httpx.Client(base_url=goals_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        _check(_post(client, "/v1/directory/import", {"org_units": ORG_UNITS, "people": PEOPLE}), "the directory")
+        for cycle in CYCLES:
+            _check(_post(client, "/v1/cycles", cycle), cycle["cycle_id"])
+        ids: dict[str, str] = {}
+        for key, level, owner_type, owner, title, krs, parents in OBJECTIVES:
+            body = {"title": title, "level": level, "owner_type": owner_type, "owner_id": owner, "cycle_id": CYCLE,
+                    "key_results": krs,
+                    "aligned_to": [{"parent_objective_id": ids[p], "weight": w} for p, w in parents]}
+            ids[key] = _check(_post(client, "/v1/objectives", body, **{"Idempotency-Key": key}), key)["objective_id"]
+        if client.get(f"/v1/cycles/{CYCLE}").json()["state"] == "planning":
+            _check(_post(client, f"/v1/cycles/{CYCLE}/state", {"state": "active", "reason": "Q4 kick-off"}), "state")
+            ana = client.get(f"/v1/objectives/{ids['demo-person-ana']}").json()
+            revision = {"expected_version": ana["version"], "reason": "two sessions a week from November",
+                        "target": 20}
+            kr_id = ana["key_results"][0]["key_result_id"]
+            r = client.patch(f"/v1/objectives/{ids['demo-person-ana']}/key-results/{kr_id}", json=revision)
+            _check(r, "a revision")
     print(token)
     return 0
 

@@ -23,10 +23,9 @@ import httpx
 import psycopg
 from pymongo import MongoClient
 
-from okr_goals.application.commands import CreateObjective, NewKeyResult, ReviseObjective
+from okr_goals.application.commands import Align, Change, CreateObjective, NewKeyResult, ReviseObjective
 from okr_goals.application.service import GoalsApplication
 from okr_goals.bootstrap import bootstrap
-from okr_goals.domain.objective import EventMeta
 from okr_goals.settings import GoalsSettings
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
@@ -35,15 +34,24 @@ from okr_shared.settings import AuthSettings, KafkaSettings
 from tests.conftest import postgres_env
 from tests.e2e.conftest import Process, free_port, wait_healthy
 from tests.support.infra import local_processes
+from tests.support.org import CYCLE, caller, seed
 
 RESULTS = Path(__file__).parent / "results"
-META = EventMeta(tenant_id="bench", actor_id="bench", correlation_id="c", causation_id="r")
-BODY = {"title": "Bench objective", "owner_id": "ceo", "level": "team", "cycle_id": "bench",
-        "key_results": [{"title": "KR", "start": 0, "target": 100, "unit": "%", "weight": 1.0}]}
+TENANT = "bench"
+ADMIN = caller("ceo", admin=True, tenant=TENANT)
+BODY = {"title": "Bench objective", "owner_type": "org_unit", "owner_id": "web", "level": "team", "cycle_id": CYCLE,
+        "key_results": [{"title": "KR", "kind": "percentage", "start": 0, "target": 100, "weight": 1.0}]}
 
 
-def command(i: int) -> CreateObjective:
-    return CreateObjective(f"Objective {i}", "", "ceo", "team", "bench", (NewKeyResult("KR", 0.0, 1.0, "", 1.0),))
+def command(i: int, level: str = "team", owner: str = "web") -> CreateObjective:
+    return CreateObjective(f"Objective {i}", level, "org_unit", owner, CYCLE,
+                           key_results=(NewKeyResult("KR", "increase_to", start=0.0, target=1.0),))
+
+
+def seeded(env: dict[str, str]) -> GoalsApplication:
+    app = GoalsApplication(env=env)
+    seed(app, TENANT)
+    return app
 
 
 def new_database(infra) -> str:
@@ -55,10 +63,10 @@ def new_database(infra) -> str:
 
 
 def bench_append(env: dict[str, str], n: int) -> float:
-    app = GoalsApplication(env=env)
+    app = seeded(env)
     start = time.perf_counter()
     for i in range(n):
-        app.create_objective(command(i), META)
+        app.create_objective(command(i), ADMIN)
     return n / (time.perf_counter() - start)
 
 
@@ -104,26 +112,61 @@ def bench_lag(url: str, token: str, mongo_url: str, db: str, samples: int, catch
     return lags
 
 
-def bench_load_10k(tmp: Path, events: int = 10_000) -> tuple[float, float]:
+def _median_ms(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bench_load_10k(tmp: Path, events: int = 10_000) -> dict[str, float]:
+    """Loads of a 10,000-event objective: now and as of its middle, with and without snapshots."""
     env = {"GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite", "GOALS_SQLITE_DBNAME": str(tmp / "10k.sqlite")}
-    app = GoalsApplication(env=env)
-    oid = str(app.create_objective(command(0), META).objective.id)
+    app = seeded(env)
+    oid = str(app.create_objective(command(0), ADMIN).objective.id)
+    middle = None
     for v in range(1, events):
-        app.revise_objective(ReviseObjective(oid, v, {"description": f"revision {v}"}, "bench"), META)
+        app.revise_objective(ReviseObjective(Change(oid, v, "bench"), {"description": f"revision {v}"}), ADMIN)
+        if v == events // 2:
+            middle = datetime.now(UTC)
 
     class NoSnapshots(GoalsApplication):
         name = "goals"
         snapshotting_intervals = {}
 
-    def median_load(application: GoalsApplication) -> float:
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            assert application.get_objective("bench", oid).version == events
-            times.append((time.perf_counter() - start) * 1000)
-        return statistics.median(times)
+    results = {}
+    for label, application in (("snapshots", GoalsApplication(env=env)), ("none", NoSnapshots(env=env))):
+        def now(application=application):
+            assert application.get_objective(ADMIN, oid).version == events
 
-    return median_load(GoalsApplication(env=env)), median_load(NoSnapshots(env=env))
+        def then(application=application):
+            assert application.get_objective(ADMIN, oid, at=middle).version in (events // 2, events // 2 + 1)
+
+        results[f"now/{label}"] = _median_ms(now)
+        results[f"as_of/{label}"] = _median_ms(then)
+    return results
+
+
+def bench_tree(tmp: Path, n: int = 300) -> tuple[float, float]:
+    """Rebuilds a cycle's alignment tree of `n` objectives from events, now and as of halfway."""
+    env = {"GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite", "GOALS_SQLITE_DBNAME": str(tmp / "tree.sqlite")}
+    app = seeded(env)
+    company = app.create_objective(command(0, "company", "acme"), ADMIN).objective
+    departments = [app.create_objective(command(i, "department", d), ADMIN).objective
+                   for i, d in enumerate(("sales", "rnd"), 1)]
+    middle = None
+    for i in range(3, n):
+        o = app.create_objective(command(i), ADMIN).objective
+        app.align(Align(Change(str(o.id), o.version, "bench"), str(departments[i % 2].id), 0.5), ADMIN)
+        if i == n // 2:
+            middle = datetime.now(UTC)
+    for d in departments:
+        app.align(Align(Change(str(d.id), d.version, "bench"), str(company.id), 0.5), ADMIN)
+    now = _median_ms(lambda: app.alignment_tree(ADMIN, CYCLE), runs=3)
+    then = _median_ms(lambda: app.alignment_tree(ADMIN, CYCLE, middle), runs=3)
+    return now, then
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -155,8 +198,9 @@ def main() -> None:
         sqlite_env = {"GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite", "GOALS_SQLITE_DBNAME": f"{tmp}/append.sqlite"}
         rows.append(("Event-store appends (SQLite, 1 writer)", f"{bench_append(sqlite_env, n_append):.0f} objectives/s"))
 
-    token = DevTokenIssuer(AuthSettings()).issue("bench", "bench")
+    token = DevTokenIssuer(AuthSettings()).issue(TENANT, "ceo", ("admin",))
     http_env = postgres_env(infra, new_database(infra))
+    seeded(http_env)
     port = free_port()
     goals = Process("bench-goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(port)],
                     {**http_env, "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_GOALS_RELAY_ENABLED": "false"})
@@ -171,6 +215,7 @@ def main() -> None:
     rows.append((f"Outbox relay to Kafka ({relayed} events, acks=all)", f"{relay_rate:.0f} events/s"))
 
     lag_env = postgres_env(infra, new_database(infra))
+    seeded(lag_env)
     db, group = f"okr_bench_{uuid.uuid4().hex[:8]}", f"okr-bench-{uuid.uuid4().hex[:8]}"
     g_port, p_port = free_port(), free_port()
     common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap}
@@ -194,9 +239,18 @@ def main() -> None:
                  f"p50 {percentile(lags, 50):.1f} ms, p95 {percentile(lags, 95):.1f} ms, p99 {percentile(lags, 99):.1f} ms"))
 
     with tempfile.TemporaryDirectory() as tmp:
-        with_snap, without = bench_load_10k(Path(tmp))
-    rows.append(("Load a 10,000-event objective (SQLite), snapshots every 200", f"median {with_snap:.1f} ms"))
-    rows.append(("Load a 10,000-event objective (SQLite), no snapshots", f"median {without:.1f} ms ({without / with_snap:.0f}x slower)"))
+        loads = bench_load_10k(Path(tmp))
+        tree_now, tree_then = bench_tree(Path(tmp))
+    for when, label in (("now", "current state"), ("as_of", "as of the time of event 5,000")):
+        with_snap, without = loads[f"{when}/snapshots"], loads[f"{when}/none"]
+        rows.append((f"Load a 10,000-event objective, {label} (SQLite), snapshots every 200",
+                     f"median {with_snap:.1f} ms"))
+        rows.append((f"Load a 10,000-event objective, {label} (SQLite), no snapshots",
+                     f"median {without:.1f} ms ({without / with_snap:.0f}x slower)"))
+    rows.append(("Alignment tree of a 300-objective cycle rebuilt from events (SQLite), now",
+                 f"median {tree_now:.0f} ms"))
+    rows.append(("Alignment tree of a 300-objective cycle rebuilt from events (SQLite), as of halfway",
+                 f"median {tree_then:.0f} ms"))
 
     report = [f"# Benchmark results ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)", "", f"Machine: {machine()}", "",
               "Command: `make bench` (tests/bench/run.py). One run; these machines are noisy, compare ratios.", "",

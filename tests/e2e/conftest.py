@@ -14,8 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from okr_shared.identity import DevTokenIssuer
 
 from tests.conftest import postgres_env
+from tests.support import org
 from tests.support.infra import Infra
 
 LOG_DIR = Path(os.environ.get("OKR_STATE", ".state")) / "logs" / "e2e"
@@ -127,3 +129,40 @@ def wait_for(predicate, seconds: float = 30, interval: float = 0.1):
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {seconds}s")
         time.sleep(interval)
+
+
+@dataclass
+class Org:
+    """A tenant set up over HTTP with the test organisation and its cycles; `headers` speaks as anyone in it."""
+
+    tenant: str
+    issuer: DevTokenIssuer
+
+    def headers(self, actor: str = "ceo", admin: bool = False) -> dict[str, str]:
+        token = self.issuer.issue(self.tenant, actor, roles=("admin",) if admin else ())
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return self.headers("ceo", admin=True)
+
+
+CYCLES = [
+    {"cycle_id": org.CYCLE, "name": "Q1 2026", "cadence": "quarterly", "starts_on": "2026-01-01",
+     "ends_on": "2026-03-31"},
+    {"cycle_id": org.NEXT_CYCLE, "name": "Q2 2026", "cadence": "quarterly", "starts_on": "2026-04-01",
+     "ends_on": "2026-06-30"},
+    {"cycle_id": "burst", "name": "Load", "cadence": "custom", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+]
+
+
+@pytest.fixture(scope="module")
+def tenant(stack: Stack, issuer: DevTokenIssuer) -> Org:
+    """A fresh tenant with the test organisation, imported and planned through the goal service's API."""
+    setup = Org(f"tenant-{uuid.uuid4().hex[:8]}", issuer)
+    body = {"org_units": org.ORG_UNITS, "people": org.PEOPLE}
+    r = httpx.post(f"{stack.goals_url}/v1/directory/import", json=body, headers=setup.admin)
+    assert r.status_code == 200, r.text
+    for cycle in CYCLES:
+        assert httpx.post(f"{stack.goals_url}/v1/cycles", json=cycle, headers=setup.admin).status_code == 201
+    return setup

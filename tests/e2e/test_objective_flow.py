@@ -13,14 +13,15 @@ from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 
 from tests.e2e.conftest import wait_for
 
-OBJECTIVE = {"title": "Best user experience in the industry", "owner_id": "ceo", "level": "company",
-             "cycle_id": "2026-Q1", "key_results": [{"title": "User satisfaction", "start": 70, "target": 90,
-                                                     "unit": "%", "weight": 0.6}]}
+OBJECTIVE = {"title": "Best user experience in the industry", "owner_type": "org_unit", "owner_id": "acme",
+             "level": "company", "cycle_id": "2026-Q1",
+             "key_results": [{"title": "User satisfaction", "kind": "percentage", "start": 70, "target": 90,
+                              "weight": 0.6}]}
 
 
 @pytest.fixture(scope="module")
-def auth(issuer):
-    return {"Authorization": f"Bearer {issuer.issue(f'tenant-{uuid.uuid4().hex[:6]}', 'alice')}"}
+def auth(tenant):
+    return tenant.admin
 
 
 def progress(stack, auth, oid, min_version=1):
@@ -69,7 +70,8 @@ async def _produce(stack, topic, key, value, headers):
 def test_a_duplicated_kafka_message_is_not_applied_twice(stack, auth):
     oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()["objective_id"]
     added = httpx.post(f"{stack.goals_url}/v1/objectives/{oid}/key-results", headers=auth,
-                       json={"expected_version": 1, "title": "Complaints", "start": 100, "target": 20, "weight": 0.4})
+                       json={"expected_version": 1, "title": "Complaints", "kind": "decrease_to", "start": 100,
+                             "target": 20, "weight": 0.4})
     assert added.status_code == 201
     wait_for(lambda: progress(stack, auth, oid, 2))
     records = asyncio.run(_records_for(stack, oid, 2))
