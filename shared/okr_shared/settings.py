@@ -38,3 +38,15 @@ class HttpSettings:
     """Limits applied to every HTTP API."""
 
     max_body_bytes: int = field(default_factory=lambda: int(_env("OKR_HTTP_MAX_BODY_BYTES", str(256 * 1024))))
+
+
+def event_store_env(prefix: str) -> dict[str, str]:
+    """eventsourcing's persistence settings for one service: `<PREFIX>_`-prefixed or plain,
+    an SQLite file under `.state/` by default (overridden by `OKR_<PREFIX>_SQLITE_PATH`)."""
+    env = {k: v for k, v in os.environ.items() if k.startswith((f"{prefix}_", "PERSISTENCE_", "POSTGRES_", "SQLITE_"))}
+    if not (env.get(f"{prefix}_PERSISTENCE_MODULE") or env.get("PERSISTENCE_MODULE")):
+        default = os.path.join(".state", f"{prefix.lower()}-events.sqlite")
+        path = os.environ.get(f"OKR_{prefix}_SQLITE_PATH", default)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        env.update({f"{prefix}_PERSISTENCE_MODULE": "eventsourcing.sqlite", f"{prefix}_SQLITE_DBNAME": path})
+    return env

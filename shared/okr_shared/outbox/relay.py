@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
-from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import CloudEventPublisher
+from eventsourcing.application import Application
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.adapters.leader_lock import LeaderLock
-from okr_goals.application.service import GoalsApplication
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.messaging import CloudEventPublisher
+from okr_shared.outbox.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
+
+PublishedForm = Callable[[Any, Callable[[Any], Any]], CloudEvent | None]
+"""Maps a stored domain event to its published CloudEvent (None for internal events); the second
+argument looks up the aggregate's first version, for events that do not carry their business key."""
 
 
 class OutboxRelay:
@@ -27,11 +31,11 @@ class OutboxRelay:
 
     def __init__(
         self,
-        app: GoalsApplication,
+        app: Application,
         tracking: TrackingRecorder,
         publisher: CloudEventPublisher,
         lock: LeaderLock,
-        registry: ContractRegistry,
+        published_form: PublishedForm,
         topic: str,
         name: str = "goals-relay",
         batch_size: int = 500,
@@ -41,7 +45,7 @@ class OutboxRelay:
         self.tracking = tracking
         self.publisher = publisher
         self.lock = lock
-        self.registry = registry
+        self.published_form = published_form
         self.topic = topic
         self.name = name
         self.batch_size = batch_size
@@ -68,8 +72,7 @@ class OutboxRelay:
         return len(notifications)
 
     def _published_forms(self, notifications: list) -> list:
-        forms = (to_cloud_event(self.app.mapper.to_domain_event(n), self.registry, self._first_state)
-                 for n in notifications)
+        forms = (self.published_form(self.app.mapper.to_domain_event(n), self._first_state) for n in notifications)
         return [form for form in forms if form is not None]
 
     def _first_state(self, domain_event: Any) -> Any:

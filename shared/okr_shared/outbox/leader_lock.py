@@ -87,3 +87,21 @@ class FileLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:
+    """An advisory lock on PostgreSQL, a file lock beside an SQLite store (eventsourcing settings in `env`)."""
+
+    def get(key: str, default: str = "") -> str:
+        return env.get(f"{prefix}_{key}") or env.get(key) or default
+
+    if get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        conninfo = (
+            f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+        )
+        return PostgresAdvisoryLock(conninfo, f"okr:{name}")
+    dbname = get("SQLITE_DBNAME", prefix.lower())
+    if dbname.startswith(":memory:") or "mode=memory" in dbname:
+        raise ValueError("an in-memory event store cannot be shared with a relay process")
+    return FileLock(f"{dbname}.{name}.lock")
