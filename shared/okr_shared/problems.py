@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
+
+from okr_shared.errors import (
+    DomainError,
+    IdempotencyConflict,
+    InvalidField,
+    NotFound,
+    Rejected,
+    VersionConflict,
+)
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://okr-platform.dev/problems/"
@@ -109,3 +120,27 @@ def install_problem_handlers(app: FastAPI) -> None:
             Problem(500, "Internal error", "The server could not complete the request.", kind="internal"),
             request.url.path,
         )
+
+
+def problem_from(exc: DomainError) -> Problem:
+    """The problem-details answer for a domain error, naming the field at fault."""
+    if isinstance(exc, InvalidField):
+        errors = [field_error(exc.field, exc.message)]
+    elif isinstance(exc, VersionConflict):
+        errors = [field_error("#/expected_version", f"the current version is {exc.actual}")]
+    elif isinstance(exc, IdempotencyConflict):
+        errors = [field_error("header:Idempotency-Key", "already used for a different request")]
+    elif isinstance(exc, Rejected):
+        errors = exc.errors
+    else:
+        errors = []
+    detail = f"No {exc.what} {exc.key} in this tenant." if isinstance(exc, NotFound) else str(exc)
+    return Problem(exc.status, exc.title, detail, kind=exc.kind, errors=errors)
+
+
+async def call(fn: Callable[..., Any], *args: Any) -> Any:
+    """Runs a blocking application call off the event loop; domain errors become problem details."""
+    try:
+        return await run_in_threadpool(fn, *args)
+    except DomainError as exc:
+        raise problem_from(exc) from exc

@@ -18,9 +18,12 @@ O1, O2, KR1, KR2, KR3, I1, P1 = (f"00000000-0000-4000-8000-00000000000{n}" for n
 
 
 def catalogue() -> dict[str, int]:
-    """Event name -> current version, from the README tables."""
-    rows = [line for line in README.read_text().splitlines() if line.startswith("| `")]
-    return {m[1]: int(m[2]) for m in (re.match(r"\| `([A-Za-z]+)` v(\d+)", row) for row in rows)}
+    """Event name -> current version, from the tables of the goals section of the README only."""
+    text = README.read_text()
+    start = re.search(r"^## `okr\.goals\.v1`.*$", text, re.MULTILINE)
+    assert start, "the README has no okr.goals.v1 section"
+    section = re.split(r"^## ", text[start.end():], maxsplit=1, flags=re.MULTILINE)[0]
+    return {m[1]: int(m[2]) for m in re.finditer(r"^\| `([A-Za-z]+)` v(\d+)", section, re.MULTILINE)}
 
 
 def key_result(**fields):

@@ -8,26 +8,13 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 
-from okr_shared.problems import Problem, field_error
+from okr_shared.problems import Problem, call, field_error
 from okr_shared.telemetry import current_traceparent
 from okr_shared.web import CurrentPrincipal
 
 from okr_goals.application.commands import Caller
 from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import (
-    AlignmentCycle,
-    AlreadyExists,
-    CycleLocked,
-    Forbidden,
-    IdempotencyConflict,
-    ImportRejected,
-    InvalidField,
-    NotFound,
-    UnknownReference,
-    VersionConflict,
-)
 from okr_goals.domain.meta import EventMeta
 
 
@@ -54,40 +41,9 @@ def application(request: Request) -> GoalsApplication:
 App = Annotated[GoalsApplication, Depends(application)]
 
 
-def _invalid(exc: InvalidField) -> Problem:
-    status, title, kind = 422, "Invalid request", "validation"
-    if isinstance(exc, UnknownReference):
-        title, kind = "Unknown reference", "unknown-reference"
-    elif isinstance(exc, AlignmentCycle):
-        title, kind = "Alignment cycle", "alignment-cycle"
-    elif isinstance(exc, CycleLocked):
-        status, title, kind = 409, "Cycle closed", "cycle-closed"
-    elif isinstance(exc, Forbidden):
-        status, title, kind = 403, "Forbidden", "forbidden"
-    return Problem(status, title, str(exc), kind=kind, errors=[field_error(exc.field, exc.message)])
-
-
 async def run(fn: Callable[..., Any], *args: Any) -> Any:
     """Runs an application call off the event loop, mapping domain errors to problem details."""
-    try:
-        return await run_in_threadpool(fn, *args)
-    except InvalidField as exc:
-        raise _invalid(exc) from exc
-    except NotFound as exc:
-        raise Problem(404, f"{exc.kind.capitalize()} not found", f"No {exc.kind} {exc.key} in this tenant.",
-                      kind="not-found") from exc
-    except VersionConflict as exc:
-        raise Problem(409, "Version conflict", str(exc), kind="version-conflict",
-                      errors=[field_error("#/expected_version", f"the current version is {exc.actual}")]) from exc
-    except AlreadyExists as exc:
-        raise Problem(409, "Already exists", str(exc), kind="already-exists",
-                      errors=[field_error(exc.field, exc.message)]) from exc
-    except IdempotencyConflict as exc:
-        raise Problem(409, "Idempotency key reused", str(exc), kind="idempotency-conflict",
-                      errors=[field_error("header:Idempotency-Key", "already used for a different request")]) from exc
-    except ImportRejected as exc:
-        raise Problem(422, "Import rejected", f"{exc}; nothing was stored.", kind="import-rejected",
-                      errors=exc.errors) from exc
+    return await call(fn, *args)
 
 
 def reject_nulls(changes: dict[str, Any], nullable: tuple[str, ...] = ()) -> None:

@@ -1,0 +1,105 @@
+"""Typed domain errors every service raises; entry points turn them into problem details.
+
+Each class says how it is answered over HTTP (`status`, `title`, `kind`), so the mapping is
+one function for the whole platform.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every domain error."""
+
+    status = 400
+    title = "Bad request"
+    kind = "bad-request"
+
+
+class InvalidField(DomainError):
+    """A command field breaks a rule; `field` is a JSON pointer into the command."""
+
+    status = 422
+    title = "Invalid request"
+    kind = "validation"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class UnknownReference(InvalidField):
+    """A field names something that does not exist in the tenant."""
+
+    title = "Unknown reference"
+    kind = "unknown-reference"
+
+
+class Forbidden(InvalidField):
+    """The actor has no right to this; `field` names what they may not do."""
+
+    status = 403
+    title = "Forbidden"
+    kind = "forbidden"
+
+
+class Conflict(InvalidField):
+    """The request is valid but the state of the target refuses it (e.g. it is closed)."""
+
+    status = 409
+    title = "Conflict"
+    kind = "conflict"
+
+
+class AlreadyExists(Conflict):
+    title = "Already exists"
+    kind = "already-exists"
+
+
+class NotFound(DomainError):
+    """Lookups that found nothing visible to the tenant."""
+
+    status = 404
+    kind = "not-found"
+
+    def __init__(self, what: str, key: str) -> None:
+        super().__init__(f"{what} {key} not found")
+        self.what = what
+        self.key = key
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return f"{self.what.capitalize()} not found"
+
+
+class VersionConflict(DomainError):
+    """The aggregate changed since the version the caller expected."""
+
+    status = 409
+    title = "Version conflict"
+    kind = "version-conflict"
+
+    def __init__(self, expected: int, actual: int | None) -> None:
+        super().__init__(f"expected version {expected}, found {actual}")
+        self.expected = expected
+        self.actual = actual
+
+
+class IdempotencyConflict(DomainError):
+    """An idempotency key was reused for a different request."""
+
+    status = 409
+    title = "Idempotency key reused"
+    kind = "idempotency-conflict"
+
+
+class Rejected(DomainError):
+    """A batch (an import file) has broken items; nothing of it was stored."""
+
+    status = 422
+    title = "Rejected"
+    kind = "import-rejected"
+
+    def __init__(self, errors: list[dict[str, object]]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing was stored")
+        self.errors = errors
