@@ -1,4 +1,4 @@
-"""Who caused an event and within which request: recorded on every event."""
+"""Who caused an event and within which request (recorded on every event), and who sends a command."""
 
 from __future__ import annotations
 
@@ -18,3 +18,23 @@ class EventMeta:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a command: the event metadata to record, plus the roles that grant rights."""
+
+    meta: EventMeta
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def tenant_id(self) -> str:
+        return self.meta.tenant_id
+
+    @property
+    def actor_id(self) -> str:
+        return self.meta.actor_id
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles

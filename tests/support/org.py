@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from okr_goals.application.commands import Caller, ImportDirectory, ImportRow, PlanCycle
+from okr_goals.application.commands import ImportDirectory, ImportRow, PlanCycle
+from okr_shared.event_meta import Caller
 from okr_goals.domain.meta import EventMeta
 
 TENANT = "acme"

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from okr_goals.application.commands import Caller
+from okr_shared.event_meta import Caller
 from okr_goals.application.store import GoalsStore
 from okr_goals.domain.objective import Objective
 

@@ -6,27 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from okr_goals.domain.meta import EventMeta
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sends a command: the event metadata to record, plus the roles that grant rights."""
-
-    meta: EventMeta
-    roles: frozenset[str] = frozenset()
-
-    @property
-    def tenant_id(self) -> str:
-        return self.meta.tenant_id
-
-    @property
-    def actor_id(self) -> str:
-        return self.meta.actor_id
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
 
 
 @dataclass(frozen=True)

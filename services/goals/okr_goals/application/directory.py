@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from okr_goals.application.commands import Caller, ImportDirectory, ImportRow
+from okr_goals.application.commands import ImportDirectory, ImportRow
+from okr_shared.event_meta import Caller
 from okr_goals.application.store import ORG_UNITS_ROSTER, PEOPLE_ROSTER, GoalsStore
 from okr_goals.domain import keys
 from okr_goals.domain.directory import EMAIL, LOCALE, UNIT_KINDS, OrgUnit, Person

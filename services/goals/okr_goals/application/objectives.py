@@ -17,7 +17,6 @@ from okr_goals.application import access
 from okr_goals.application.commands import (
     AddInitiative,
     AddKeyResult,
-    Caller,
     Change,
     ChangeObjectiveStatus,
     CreateObjective,
@@ -26,6 +25,8 @@ from okr_goals.application.commands import (
     ReviseKeyResult,
     ReviseObjective,
 )
+from okr_shared.event_meta import Caller
+
 from okr_goals.application.store import GoalsStore, cycle_roster
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.errors import (

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, replace
 
 from okr_goals.application import access
 from okr_goals.application.alignment import AlignmentCommands
-from okr_goals.application.commands import Caller, RolloverCycle
+from okr_goals.application.commands import RolloverCycle
+from okr_shared.event_meta import Caller
 from okr_goals.application.store import cycle_roster
 from okr_goals.domain import keys
 from okr_goals.domain.errors import CycleLocked, Forbidden, InvalidField, UnknownReference

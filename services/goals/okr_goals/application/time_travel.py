@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from okr_goals.application import access
-from okr_goals.application.commands import Caller
+from okr_shared.event_meta import Caller
 from okr_goals.application.rollover import RolloverCommands
 from okr_goals.application.store import ORG_UNITS_ROSTER, cycle_roster
 from okr_goals.domain import keys

@@ -13,7 +13,7 @@ from okr_shared.problems import Problem, call, field_error
 from okr_shared.telemetry import current_traceparent
 from okr_shared.web import CurrentPrincipal
 
-from okr_goals.application.commands import Caller
+from okr_shared.event_meta import Caller
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.meta import EventMeta
 
