@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("okr_shared.messaging")
 
 GOALS_TOPIC = "okr.goals.v1"
+CHECKINS_TOPIC = "okr.checkins.v1"
 
 
 def dead_letter_topic(consumer_group: str) -> str:

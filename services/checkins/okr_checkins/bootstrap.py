@@ -1,0 +1,101 @@
+"""Composition root of the check-in service: builds every dependency once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from faststream.kafka import KafkaBroker
+from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.identity import TokenVerifier
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
+from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+
+from okr_checkins.adapters.event_contracts import to_cloud_event
+from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_checkins.application.clock import Clock
+from okr_checkins.application.service import CheckinsApplication
+from okr_checkins.entrypoints.goals_consumer import build_broker
+from okr_checkins.settings import CheckinsSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CheckinsContainer:
+    settings: CheckinsSettings
+    application: CheckinsApplication
+    knowledge: KnowledgeStore
+    broker: KafkaBroker
+    verifier: TokenVerifier
+    registry: ContractRegistry
+
+    def new_relay(self, name: str = "checkins-relay", batch_size: int = 500) -> OutboxRelay:
+        """A relay over this service's event store, publishing to `okr.checkins.v1`."""
+        return OutboxRelay(
+            app=self.application,
+            tracking=self.application.factory.tracking_recorder(),
+            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
+            lock=leader_lock(self.settings.event_store, "CHECKINS", name),
+            published_form=lambda event, _first: to_cloud_event(event, self.registry),
+            topic=CHECKINS_TOPIC,
+            name=name,
+            batch_size=batch_size,
+            poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def reminder_lock(self) -> LeaderLock:
+        return leader_lock(self.settings.event_store, "CHECKINS", "checkins-reminders")
+
+    async def start_consuming(self) -> None:
+        """Creates the topics if missing, then learns goals from `okr.goals.v1`."""
+        group = self.settings.consumer_group
+        await ensure_topics(self.settings.kafka, [GOALS_TOPIC, CHECKINS_TOPIC, dead_letter_topic(group)])
+        await self.broker.start()
+
+    async def remind_forever(self, stop: asyncio.Event) -> None:
+        """Sends due and overdue reminders every interval, while holding the reminder lock."""
+        lock = self.reminder_lock()
+        try:
+            while not stop.is_set():
+                if await asyncio.to_thread(lock.try_acquire):
+                    try:
+                        sent = await asyncio.to_thread(self.application.send_reminders)
+                        if sent:
+                            log.info("recorded %s reminders", sent)
+                    except Exception:
+                        log.exception("reminders failed; retrying next interval")
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=self.settings.reminder_interval_seconds)
+                except TimeoutError:
+                    pass
+        finally:
+            await asyncio.to_thread(lock.release)
+
+
+def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
+    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its store."""
+
+    def get(key: str, default: str = "") -> str:
+        return env.get(f"CHECKINS_{key}") or env.get(key) or default
+
+    module = get("PERSISTENCE_MODULE")
+    if module == "eventsourcing.postgres":
+        return SqlKnowledge(conninfo=(
+            f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"))
+    if module == "eventsourcing.sqlite":
+        return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
+    return MemoryKnowledge()
+
+
+def bootstrap(settings: CheckinsSettings | None = None, clock: Clock | None = None,
+              knowledge: KnowledgeStore | None = None) -> CheckinsContainer:
+    """Builds the check-in service's dependencies from settings."""
+    settings = settings or CheckinsSettings()
+    registry = default_registry()
+    knowledge = knowledge or knowledge_store(settings.event_store)
+    application = CheckinsApplication(env=settings.event_store, knowledge=knowledge, clock=clock)
+    broker = build_broker(settings.kafka.bootstrap_servers, knowledge, registry, settings.consumer_group)
+    return CheckinsContainer(settings, application, knowledge, broker, TokenVerifier(settings.auth), registry)

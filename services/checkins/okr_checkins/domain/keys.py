@@ -1,0 +1,28 @@
+"""Aggregate ids derived from tenant and business keys, so lookups and retries need no index."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+_NAMESPACE = UUID("c4e1d0a7-5b2f-4a6e-9d3c-8f7b1e2a6c90")
+
+
+def key_result_log_uuid(tenant_id: str, key_result_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00kr-log\x00{key_result_id}")
+
+
+def reminder_ledger_uuid(tenant_id: str, key_result_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00reminders\x00{key_result_id}")
+
+
+def cadence_uuid(tenant_id: str, scope: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00cadence\x00{scope}")
+
+
+def feedback_uuid(tenant_id: str, objective_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00feedback\x00{objective_id}")
+
+
+def integration_check_in_id(tenant_id: str, source_key: str) -> str:
+    """The check-in an integration's item becomes: a retried item names the same check-in."""
+    return str(uuid5(_NAMESPACE, f"{tenant_id}\x00integration\x00{source_key}"))

@@ -1,0 +1,31 @@
+"""Kafka subscriber of the check-in service: its own knowledge of goals, from `okr.goals.v1`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.consumer import subscribe
+from okr_shared.contracts import ContractRegistry
+from okr_shared.messaging import GOALS_TOPIC
+
+from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
+
+
+def build_broker(bootstrap_servers: str, knowledge: KnowledgeStore, registry: ContractRegistry,
+                 group_id: str) -> KafkaBroker:
+    """A broker whose subscriber folds goal events into the knowledge store."""
+    broker = KafkaBroker(bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id,
+                         log_level=logging.DEBUG)
+
+    async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
+        await asyncio.to_thread(apply_goal_event, knowledge, event.tenantid, event.schema_name, data,
+                                event.sequence)
+
+    broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
+        broker, GOALS_TOPIC, group_id=group_id, context="goals", registry=registry, handle=learn)
+    return broker
