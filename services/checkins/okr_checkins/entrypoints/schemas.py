@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,7 +25,7 @@ class NoteIn(_Body):
 class ReportIn(_Body):
     """A value is a number, or true/false for a milestone; the kind of the key result decides which."""
 
-    value: float | int | bool
+    value: Annotated[Any, Field(description="A number, or true/false for a milestone")]
     confidence: int
     note: NoteIn = NoteIn()
     blockers: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=20)] = []

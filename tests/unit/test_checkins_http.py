@@ -1,0 +1,122 @@
+"""Bad check-in input over HTTP: a problem-details answer naming the field, and nothing stored."""
+
+import pytest
+from fastapi.testclient import TestClient
+from okr_checkins.bootstrap import bootstrap
+from okr_checkins.entrypoints.http import create_http_app
+from okr_checkins.settings import CheckinsSettings
+
+from tests.support.checkins import learn_from
+from tests.unit.test_checkins_application import World
+
+
+@pytest.fixture
+def service():
+    world = World()
+    container = bootstrap(CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"}),
+                          clock=world.clock, knowledge=world.knowledge)
+    learn_from(world.goals, container.knowledge)
+    with TestClient(create_http_app(container, background=False)) as client:
+        yield client, container.application, world
+
+
+@pytest.fixture
+def as_person(issuer):
+    return lambda who, *roles: {"Authorization": f"Bearer {issuer.issue('acme', who, roles=roles)}"}
+
+
+def stored(app) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+def body(world, **overrides):
+    return {"key_result_id": world.numeric, "value": 60, "confidence": 7,
+            "note": {"progress": "p", "plans": "n", "problems": ""}, **overrides}
+
+
+def test_check_in_answers_201_with_band(service, as_person):
+    client, _, world = service
+    r = client.post("/v1/check-ins", json=body(world), headers=as_person("dev"))
+    assert r.status_code == 201 and r.json()["confidence_band"] == "on_track"
+
+
+@pytest.mark.parametrize("overrides, status, pointer", [
+    ({"value": "60"}, 422, "#/value"),
+    ({"confidence": 11}, 422, "#/confidence"),
+    ({"confidence": 7.5}, 422, "#/confidence"),
+    ({"key_result_id": "ghost"}, 422, "#/key_result_id"),
+    ({"effective_at": "2026-03-01T00:00:00Z"}, 422, "#/effective_at"),
+    ({"effective_at": "2025-06-01T00:00:00Z"}, 422, "#/effective_at"),
+    ({"note": {"mood": "x"}}, 422, "#/note/mood"),
+    ({"extra": 1}, 422, "#/extra"),
+])
+def test_invalid_check_in_names_the_field_and_stores_nothing(service, as_person, overrides, status, pointer):
+    client, app, world = service
+    r = client.post("/v1/check-ins", json=body(world, **overrides), headers=as_person("dev"))
+    assert r.status_code == status, r.text
+    assert pointer in [e["pointer"] for e in r.json()["errors"]]
+    assert stored(app) == 0
+
+
+def test_milestone_takes_done_or_not_done(service, as_person):
+    client, app, world = service
+    r = client.post("/v1/check-ins", json=body(world, key_result_id=world.milestone), headers=as_person("dev"))
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/value"
+    ok = client.post("/v1/check-ins", json=body(world, key_result_id=world.milestone, value=True),
+                     headers=as_person("lead"))
+    assert ok.status_code == 201
+
+
+def test_someone_without_rights_gets_403_and_nothing_is_stored(service, as_person):
+    client, app, world = service
+    r = client.post("/v1/check-ins", json=body(world), headers=as_person("rep"))
+    assert r.status_code == 403 and r.json()["errors"][0]["pointer"] == "#/key_result_id"
+    assert stored(app) == 0
+
+
+def test_foreign_tenant_key_result_is_unknown(service, issuer):
+    client, app, world = service
+    foreign = {"Authorization": f"Bearer {issuer.issue('globex', 'ceo', roles=('admin',))}"}
+    r = client.post("/v1/check-ins", json=body(world), headers=foreign)
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/key_result_id"
+
+
+def test_correction_of_a_missing_check_in_is_refused(service, as_person):
+    client, app, world = service
+    r = client.post("/v1/corrections", json=body(world, corrects="nope", reason="typo"), headers=as_person("dev"))
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/corrects"
+    assert stored(app) == 0
+
+
+def test_known_at_and_effective_at_queries(service, as_person):
+    client, app, world = service
+    dev = as_person("dev")
+    first = client.post("/v1/check-ins", json=body(world, value=70, effective_at="2026-01-10T00:00:00Z"),
+                        headers=dev).json()
+    learned = first["recorded_at"]
+    world.clock.advance(hours=1)
+    client.post("/v1/corrections", json=body(world, value=75, corrects=first["check_in_id"], reason="misread"),
+                headers=dev)
+    params = {"effective_at": "2026-01-12T00:00:00Z"}
+    now = client.get(f"/v1/key-results/{world.numeric}/value", params=params, headers=dev).json()
+    then = client.get(f"/v1/key-results/{world.numeric}/value", params={**params, "known_at": learned},
+                      headers=dev).json()
+    assert (then["value"], now["value"]) == (70, 75)
+    naive = client.get(f"/v1/key-results/{world.numeric}/value", params={"known_at": "2026-01-12T00:00:00"},
+                       headers=dev)
+    assert naive.status_code == 422
+
+
+def test_feed_answers_per_item_and_a_retry_records_nothing_twice(service, as_person):
+    client, app, world = service
+    feed = {"items": [body(world, idempotency_key="bi-1", value=55),
+                      body(world, idempotency_key="bi-2", key_result_id="ghost")]}
+    bi = as_person("bi-connector", "integration")
+    first = client.post("/v1/integrations/check-ins", json=feed, headers=bi)
+    after_first = stored(app)
+    second = client.post("/v1/integrations/check-ins", json=feed, headers=bi)
+    assert first.status_code == 207
+    assert [i["status"] for i in first.json()["items"]] == ["recorded", "rejected"]
+    assert first.json()["items"][1]["problem"]["pointer"] == "#/items/1/key_result_id"
+    assert [i["status"] for i in second.json()["items"]] == ["duplicate", "rejected"]
+    assert stored(app) == after_first
