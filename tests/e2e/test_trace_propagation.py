@@ -19,6 +19,7 @@ from okr_shared.settings import KafkaSettings
 from okr_shared.telemetry import configure_telemetry
 
 from tests.conftest import postgres_env
+from tests.support.org import CYCLE, seed
 
 
 async def test_http_create_and_projection_update_share_one_trace_id(infra, postgres_db, issuer):
@@ -26,6 +27,8 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
     configure_telemetry("okr-tests", exporter=exporter)
     kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db)))
+    tenant = f"trace-{uuid.uuid4().hex[:8]}"
+    seed(goals.application, tenant)
     projections = projections_bootstrap(ProjectionsSettings(
         kafka=kafka, mongo_url=infra.mongo_url, database=f"okr_trace_{uuid.uuid4().hex[:8]}",
         consumer_group=f"okr-trace-{uuid.uuid4().hex[:8]}",
@@ -34,19 +37,23 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
     await projections.start_consuming()
     relay = goals.new_relay()
     await relay.publisher.start()
+    while await relay.relay_once():
+        pass
     try:
         transport = httpx.ASGITransport(app=create_http_app(goals, run_relay=False))
         async with httpx.AsyncClient(transport=transport, base_url="http://goals") as client:
-            r = await client.post("/v1/objectives", headers={"Authorization": f"Bearer {issuer.issue('acme', 'alice')}"},
-                                  json={"title": "Traced", "owner_id": "ceo", "level": "company", "cycle_id": "q1"})
+            token = issuer.issue(tenant, "ceo", roles=("admin",))
+            r = await client.post("/v1/objectives", headers={"Authorization": f"Bearer {token}"},
+                                  json={"title": "Traced", "owner_type": "org_unit", "owner_id": "acme",
+                                        "level": "company", "cycle_id": CYCLE})
         assert r.status_code == 201
         oid = r.json()["objective_id"]
         await relay.relay_once()
-        for _ in range(200):
-            if await projections.store.get("acme", oid):
+        for _ in range(1200):
+            if await projections.store.get(tenant, oid):
                 break
             await asyncio.sleep(0.05)
-        assert await projections.store.get("acme", oid), "projection not updated"
+        assert await projections.store.get(tenant, oid), "projection not updated"
     finally:
         await relay.publisher.stop()
         await projections.broker.stop()

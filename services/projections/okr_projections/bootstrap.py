@@ -11,7 +11,12 @@ from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic, ensure_topics
 
-from okr_projections.adapters.progress_store import ProgressStore
+from okr_projections.adapters.cycles_store import CycleStore
+from okr_projections.adapters.objectives_store import ObjectiveStore
+from okr_projections.adapters.org_units_store import OrgUnitStore
+from okr_projections.adapters.people_store import PeopleStore
+from okr_projections.application.projector import Projector
+from okr_projections.application.queries import ReadQueries
 from okr_projections.entrypoints.consumer import build_broker
 from okr_projections.settings import ProjectionsSettings
 
@@ -20,9 +25,17 @@ from okr_projections.settings import ProjectionsSettings
 class ProjectionsContainer:
     settings: ProjectionsSettings
     mongo: AsyncMongoClient
-    store: ProgressStore
+    store: ObjectiveStore
     broker: KafkaBroker
     verifier: TokenVerifier
+    projector: Projector
+    queries: ReadQueries
+
+    async def ensure_indexes(self) -> None:
+        """Creates the indexes of every read model (idempotent)."""
+        for store in (self.projector.objectives, self.projector.org_units, self.projector.people,
+                      self.projector.cycles):
+            await store.ensure_indexes()
 
     async def start_consuming(self) -> None:
         """Creates the consumed and dead-letter topics if missing, then starts the subscriber."""
@@ -34,6 +47,9 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     """Builds the projections service's dependencies (one Mongo client, one broker)."""
     settings = settings or ProjectionsSettings()
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000)
-    store = ProgressStore(mongo, settings.database)
-    broker = build_broker(settings.kafka.bootstrap_servers, store, default_registry(), settings.consumer_group)
-    return ProjectionsContainer(settings, mongo, store, broker, TokenVerifier(settings.auth))
+    stores = (ObjectiveStore(mongo, settings.database), OrgUnitStore(mongo, settings.database),
+              PeopleStore(mongo, settings.database), CycleStore(mongo, settings.database))
+    projector = Projector(*stores)
+    broker = build_broker(settings.kafka.bootstrap_servers, projector, default_registry(), settings.consumer_group)
+    return ProjectionsContainer(settings, mongo, stores[0], broker, TokenVerifier(settings.auth), projector,
+                                ReadQueries(*stores))

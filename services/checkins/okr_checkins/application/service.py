@@ -214,23 +214,26 @@ class CheckinsApplication(Application[UUID]):
                 return cadence.cadence
         return DEFAULT_CADENCE
 
-    def send_reminders(self, meta: dict[str, Any] | None = None) -> int:
+    def send_reminders(self, tenant_id: str | None = None, meta: dict[str, Any] | None = None) -> int:
         """Records a due reminder for each open key result without a check-in in the current period,
-        and an overdue one for the period just ended without one; each at most once per period."""
+        and an overdue one for the period just ended without one; each at most once per period.
+        Covers every tenant the service knows, or only `tenant_id`."""
         now = self.clock.now()
         sent = 0
-        for tenant_id, objective in self.knowledge.all_of("objective"):
-            cycle = self.knowledge.load(tenant_id, "cycle", objective["cycle_id"])[1]
+        for tenant, objective in self.knowledge.all_of("objective"):
+            if tenant_id is not None and tenant != tenant_id:
+                continue
+            cycle = self.knowledge.load(tenant, "cycle", objective["cycle_id"])[1]
             if objective["status"] != "active" or cycle is None or cycle["state"] != "active":
                 continue
-            cadence = self.cadence_for(tenant_id, objective.get("org_unit_id"))
+            cadence = self.cadence_for(tenant, objective.get("org_unit_id"))
             starts, ends = date.fromisoformat(cycle["starts_on"]), date.fromisoformat(cycle["ends_on"])
             current = period_at(cadence, starts, ends, now)
             if current is None:
                 continue
             previous = previous_period(cadence, starts, ends, current)
             for key_result_id in objective["key_results"]:
-                sent += self._remind(tenant_id, objective, key_result_id, cadence, current, previous, now, meta)
+                sent += self._remind(tenant, objective, key_result_id, cadence, current, previous, now, meta)
         return sent
 
     def _remind(self, tenant_id: str, objective: Doc, key_result_id: str, cadence: str, current: Any,

@@ -1,4 +1,4 @@
-"""HTTP API of the projections service: progress read models, scoped to the caller's tenant."""
+"""HTTP API of the projections service: read models scoped to the caller's tenant and visibility."""
 
 from __future__ import annotations
 
@@ -6,44 +6,112 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from okr_shared.problems import Problem
 from okr_shared.web import CurrentPrincipal, create_app
 
+from okr_projections.application.queries import ReadQueries
 from okr_projections.bootstrap import ProjectionsContainer
-from okr_projections.domain.objective_progress import public_view
+from okr_projections.domain.documents import Document, public_view
 
-router = APIRouter(prefix="/v1", tags=["progress"])
+objectives = APIRouter(prefix="/v1", tags=["objectives"])
+directory = APIRouter(prefix="/v1", tags=["directory"])
+cycles = APIRouter(prefix="/v1", tags=["cycles"])
+
+Id = Annotated[str, Path(min_length=1, max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+CycleFilter = Annotated[str | None, Query(max_length=100)]
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.container.store
+def _queries(request: Request) -> ReadQueries:
+    return request.app.state.container.queries
 
 
-@router.get("/objectives/{objective_id}/progress")
-async def objective_progress(objective_id: str, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
-    """The progress document of one objective."""
-    doc = await _store(request).get(principal.tenant_id, objective_id)
+def _found(doc: Document | None, what: str, business_id: str) -> dict[str, Any]:
     if doc is None:
-        raise Problem(404, "Objective not found", f"No progress for objective {objective_id} in this tenant.",
+        raise Problem(404, f"{what.capitalize()} not found", f"No {what} {business_id} in this tenant.",
                       kind="not-found")
     return public_view(doc)
 
 
-@router.get("/objectives")
+def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    return {"items": items, "limit": limit, "offset": offset}
+
+
+@objectives.get("/objectives/{objective_id}/progress")
+async def objective_progress(objective_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """The read model of one objective: key results, progress, rollup, alignments."""
+    return _found(await _queries(request).objective(principal, objective_id), "objective", objective_id)
+
+
+@objectives.get("/objectives")
 async def list_objectives(
     request: Request, principal: CurrentPrincipal,
-    cycle_id: Annotated[str | None, Query(max_length=100)] = None,
+    cycle_id: CycleFilter = None,
     owner_id: Annotated[str | None, Query(max_length=200)] = None,
     level: Annotated[str | None, Query(pattern="^(company|department|team|individual)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    status: Annotated[str | None, Query(pattern="^(draft|active|closed|archived)$")] = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+    org_unit_id: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Progress documents of the tenant, filtered by cycle, owner or level."""
-    filters = {k: v for k, v in {"cycle_id": cycle_id, "owner_id": owner_id, "level": level}.items() if v}
-    docs = await _store(request).list(principal.tenant_id, filters, limit, offset)
-    return {"items": [public_view(d) for d in docs], "limit": limit, "offset": offset}
+    """Visible objectives of the tenant, filtered by cycle, owner, level, status, tag or org unit."""
+    filters = {"cycle_id": cycle_id, "owner_id": owner_id, "level": level, "status": status, "tags": tag,
+               "org_unit_id": org_unit_id}
+    docs = await _queries(request).objectives_list(principal, {k: v for k, v in filters.items() if v}, limit, offset)
+    return _page([public_view(d) for d in docs], limit, offset)
+
+
+@directory.get("/org-units/{org_unit_id}")
+async def org_unit(org_unit_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """One org unit, with the units above it (`ancestors`, root first)."""
+    return _found(await _queries(request).org_unit(principal, org_unit_id), "org unit", org_unit_id)
+
+
+@directory.get("/org-units/{org_unit_id}/objectives")
+async def org_unit_objectives(
+    org_unit_id: Id, request: Request, principal: CurrentPrincipal,
+    cycle_id: CycleFilter = None, include_sub_units: bool = True, limit: Limit = 100, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Visible objectives of the unit and, unless `include_sub_units=false`, of every unit below it."""
+    docs = await _queries(request).org_unit_objectives(principal, org_unit_id, cycle_id, include_sub_units,
+                                                       limit, offset)
+    return _page([public_view(d) for d in docs], limit, offset)
+
+
+@directory.get("/people/{person_id}")
+async def person(person_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """One person of the directory."""
+    return _found(await _queries(request).person(principal, person_id), "person", person_id)
+
+
+@directory.get("/people/{person_id}/objectives")
+async def person_objectives(
+    person_id: Id, request: Request, principal: CurrentPrincipal,
+    cycle_id: CycleFilter = None, limit: Limit = 100, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Visible objectives the person owns or owns a key result or initiative of; `involvement` says which."""
+    found = await _queries(request).person_objectives(principal, person_id, cycle_id, limit, offset)
+    return _page([{**public_view(doc), "involvement": why} for doc, why in found], limit, offset)
+
+
+@cycles.get("/cycles/{cycle_id}")
+async def cycle(cycle_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """One cycle: dates, cadence, state and its transitions."""
+    return _found(await _queries(request).cycle(principal, cycle_id), "cycle", cycle_id)
+
+
+@cycles.get("/cycles/{cycle_id}/tree")
+async def cycle_tree(
+    cycle_id: Id, request: Request, principal: CurrentPrincipal,
+    org_unit_id: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """The alignment tree of the cycle's visible objectives (within the unit's subtree when given)."""
+    roots = await _queries(request).cycle_tree(principal, cycle_id, org_unit_id)
+    return {"cycle_id": cycle_id, "org_unit_id": org_unit_id, "roots": roots}
 
 
 def create_http_app(container: ProjectionsContainer, consume: bool | None = None) -> FastAPI:
@@ -52,7 +120,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await container.store.ensure_indexes()
+        await container.ensure_indexes()
         if consuming:
             await container.start_consuming()
         try:
@@ -63,8 +131,9 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
             await container.mongo.close()
 
     app = create_app(
-        "OKR projections service", "0.1.0", "Progress read models kept from the platform's events.",
-        verifier=container.verifier, routers=[router], http=container.settings.http, lifespan=lifespan,
+        "OKR projections service", "0.2.0", "Objective, directory and cycle read models kept from the platform's events.",
+        verifier=container.verifier, routers=[objectives, directory, cycles], http=container.settings.http,
+        lifespan=lifespan,
     )
     app.state.container = container
     return app

@@ -1,0 +1,134 @@
+"""The check-in service on PostgreSQL and Kafka: it learns goals from `okr.goals.v1`, and its due and
+overdue reminders reach `okr.checkins.v1` exactly once per period across a restart."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from okr_checkins.application.clock import FixedClock
+from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
+from okr_checkins.settings import CheckinsSettings
+from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
+from okr_goals.bootstrap import bootstrap as goals_bootstrap
+from okr_goals.settings import GoalsSettings
+from okr_shared.cloudevents import from_kafka
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
+from okr_shared.settings import KafkaSettings
+
+from tests.conftest import postgres_env
+from tests.support.org import CYCLE, caller, seed
+
+FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
+
+
+def checkins_env(infra, dbname):
+    return {k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, dbname).items()}
+
+
+@pytest.fixture
+def databases(infra, postgres_db, request):
+    """Two databases: the goal service's and the check-in service's (they never share one)."""
+    return postgres_db, request.getfixturevalue("second_db")
+
+
+@pytest.fixture
+def second_db(infra):
+    import psycopg
+    name = f"okr_test_{uuid.uuid4().hex[:12]}"
+    admin = (f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} "
+             f"dbname={infra.pg_admin_db}")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def publish_goals(infra, dbname, tenant):
+    """A goal service in `tenant` with one active-cycle objective of two key results, relayed to Kafka."""
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
+    goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
+    seed(goals.application, tenant)
+    admin = caller("ceo", admin=True, tenant=tenant)
+    krs = (NewKeyResult("Checkout time", "decrease_to", owner_id="dev", start=90.0, target=30.0),
+           NewKeyResult("Launch", "milestone"))
+    objective = goals.application.create_objective(
+        CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin).objective
+    goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
+    await ensure_topics(kafka, [GOALS_TOPIC, CHECKINS_TOPIC])
+    relay = goals.new_relay(name=f"goals-relay-{uuid.uuid4().hex[:6]}")
+    await relay.publisher.start()
+    try:
+        while await relay.relay_once():
+            pass
+    finally:
+        await relay.publisher.stop()
+    return [kr.key_result_id for kr in objective.key_results]
+
+
+async def reminders_on_topic(infra, key_result_ids, expected, seconds=30):
+    consumer = AIOKafkaConsumer(CHECKINS_TOPIC, bootstrap_servers=infra.kafka_bootstrap,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    seen = []
+    try:
+        deadline = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for r in (r for rs in batch.values() for r in rs):
+                if r.key and r.key.decode() in key_result_ids:
+                    event = from_kafka({k: v.decode() for k, v in r.headers}, r.value)
+                    seen.append((event.type, event.subject, event.data["period_start"]))
+            if len(seen) >= expected:
+                await asyncio.sleep(1)
+                batch = await consumer.getmany(timeout_ms=1000)
+                seen += [("late", r.key, None) for rs in batch.values() for r in rs
+                         if r.key and r.key.decode() in key_result_ids]
+                break
+    finally:
+        await consumer.stop()
+    return seen
+
+
+async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_across_a_restart(infra, databases):
+    goals_db, checkins_db = databases
+    tenant = f"t-{uuid.uuid4().hex[:8]}"
+    key_result_ids = await publish_goals(infra, goals_db, tenant)
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
+    settings = CheckinsSettings(kafka=kafka, event_store=checkins_env(infra, checkins_db),
+                                consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}")
+    clock = FixedClock(FEB)
+
+    first = checkins_bootstrap(settings, clock=clock)
+    await first.start_consuming()
+    try:
+        for _ in range(900):
+            if all(first.knowledge.load(tenant, "key_result", k)[1] for k in key_result_ids):
+                break
+            await asyncio.sleep(0.1)
+        assert all(first.knowledge.load(tenant, "key_result", k)[1] for k in key_result_ids)
+    finally:
+        await first.broker.stop()
+    assert first.application.send_reminders(tenant) == 4
+    await _relay(first)
+
+    restarted = checkins_bootstrap(settings, clock=clock)
+    assert restarted.application.send_reminders(tenant) == 0
+    await _relay(restarted)
+
+    seen = await reminders_on_topic(infra, set(key_result_ids), expected=4)
+    assert sorted(seen) == sorted(
+        [("okr.checkins.CheckInDue", k, "2026-02-12T00:00:00+00:00") for k in key_result_ids]
+        + [("okr.checkins.CheckInOverdue", k, "2026-02-05T00:00:00+00:00") for k in key_result_ids])
+
+
+async def _relay(container):
+    relay = container.new_relay(name="checkins-relay")
+    await relay.publisher.start()
+    try:
+        while await relay.relay_once():
+            pass
+    finally:
+        await relay.publisher.stop()

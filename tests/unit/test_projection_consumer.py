@@ -1,0 +1,68 @@
+"""The subscriber routes decoded events to the projector and dead-letters what it cannot project."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from okr_projections.application.projector import Projector
+from okr_projections.entrypoints.consumer import build_broker
+from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
+from okr_shared.contracts import ContractRegistry
+from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
+
+from tests.unit.test_projection_projector import FakeStore
+
+GROUP = "unit-projections"
+
+
+@pytest.fixture
+def registry(tmp_path):
+    (tmp_path / "goals").mkdir()
+    for name in ("PersonLeft", "SomethingNew"):
+        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                  "required": ["person_id"], "properties": {"person_id": {"type": "string"}}}
+        (tmp_path / "goals" / f"{name}.v1.json").write_text(json.dumps(schema))
+    return ContractRegistry(tmp_path)
+
+
+def record(name, data):
+    event = CloudEvent(id=f"id-{name}", source="/okr/goals", type=f"okr.goals.{name}", subject="E1",
+                       time=datetime(2026, 1, 1, tzinfo=UTC), dataschema=schema_urn("goals", name, 1), data=data,
+                       tenantid="acme", actorid="alice", correlationid="c", causationid="c", sequence=3)
+    key, value, headers = to_kafka(event)
+    return key, value, {k: v.decode() for k, v in headers}
+
+
+async def deliver(registry, *records):
+    people = FakeStore()
+    broker = build_broker("localhost:9092", Projector(FakeStore(), FakeStore(), people, FakeStore()), registry, GROUP)
+    dead = []
+
+    @broker.subscriber(dead_letter_topic(GROUP))
+    async def capture(message: KafkaMessage) -> None:
+        dead.append((message.body, message.headers))
+
+    async with TestKafkaBroker(broker) as test_broker:
+        for key, value, headers in records:
+            await test_broker.publish(value, topic=GOALS_TOPIC, key=key, headers=headers)
+    return people.calls, dead
+
+
+async def test_a_known_event_is_projected_and_not_dead_lettered(registry):
+    calls, dead = await deliver(registry, record("PersonLeft", {"person_id": "E1"}))
+    assert calls == [("apply", "PersonLeft")] and dead == []
+
+
+async def test_an_event_type_no_read_model_takes_goes_to_the_dead_letter_topic_with_the_reason(registry):
+    calls, dead = await deliver(registry, record("SomethingNew", {"person_id": "E1"}))
+    assert calls == []
+    ((body, headers),) = dead
+    assert "SomethingNew" in headers["dlq_reason"] and headers["dlq_source_topic"] == GOALS_TOPIC
+    assert json.loads(body) == {"person_id": "E1"}
+
+
+async def test_an_undecodable_event_goes_to_the_dead_letter_topic(registry):
+    _, dead = await deliver(registry, (b"k", b"\x00not json", {"ce_id": "x"}))
+    assert "missing CloudEvents headers" in dead[0][1]["dlq_reason"]
