@@ -34,7 +34,8 @@ class Unprocessable(Exception):
         self.reason = reason
 
 
-async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str) -> None:
+async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str,
+                      topic: str | None = None) -> None:
     """Publishes the message unchanged to the group's dead-letter topic, with why and where it came from."""
     raw = message.raw_message
     log.warning("dead-lettering %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, reason)
@@ -46,12 +47,13 @@ async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str,
         "dlq_source_offset": str(raw.offset),
         "dlq_consumer_group": group_id,
     })
-    await broker.publish(message.body, topic=dead_letter_topic(group_id), key=raw.key, headers=headers)
+    await broker.publish(message.body, topic=topic or dead_letter_topic(group_id), key=raw.key, headers=headers)
 
 
 def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, registry: ContractRegistry,
-              handle: Handler, retry_backoff_seconds: float = 1.0) -> Any:
-    """Adds a subscriber calling `handle(event, data)` with data upcast to the latest contract version."""
+              handle: Handler, retry_backoff_seconds: float = 1.0, dead_letters: str | None = None) -> Any:
+    """Adds a subscriber calling `handle(event, data)` with data upcast to the latest contract version;
+    `dead_letters` names the dead-letter topic (the group's default one when None)."""
 
     @broker.subscriber(topic, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
     async def on_event(message: KafkaMessage) -> None:
@@ -60,12 +62,12 @@ def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, r
             event = from_kafka(headers, message.body)
             data = registry.read(context, event)
         except (UndecodableEvent, ContractViolation) as exc:
-            await dead_letter(broker, message, group_id, exc.reason)
+            await dead_letter(broker, message, group_id, exc.reason, dead_letters)
             return
         try:
             await handle(event, data)
         except Unprocessable as exc:
-            await dead_letter(broker, message, group_id, exc.reason)
+            await dead_letter(broker, message, group_id, exc.reason, dead_letters)
         except Exception:
             log.exception("could not handle %s; it will be delivered again", event.id)
             await asyncio.sleep(retry_backoff_seconds)

@@ -18,6 +18,11 @@ class KafkaSettings:
     client_id_prefix: str = field(default_factory=lambda: _env("OKR_KAFKA_CLIENT_PREFIX", "okr"))
     topic_partitions: int = field(default_factory=lambda: int(_env("OKR_KAFKA_PARTITIONS", "3")))
     replication_factor: int = field(default_factory=lambda: int(_env("OKR_KAFKA_REPLICATION", "1")))
+    topic_namespace: str = field(default_factory=lambda: _env("OKR_KAFKA_TOPIC_NAMESPACE", ""))
+
+    def topic(self, name: str) -> str:
+        """The topic's name in this deployment: `<namespace>.<name>` when several share a cluster."""
+        return f"{self.topic_namespace}.{name}" if self.topic_namespace else name
 
 
 @dataclass(frozen=True)

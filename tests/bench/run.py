@@ -83,7 +83,7 @@ def bench_http(url: str, token: str, n: int, workers: int = 8) -> float:
 
 async def bench_relay(settings: GoalsSettings) -> tuple[float, int]:
     container = bootstrap(settings)
-    await ensure_topics(settings.kafka, [GOALS_TOPIC])
+    await ensure_topics(settings.kafka, [settings.kafka.topic(GOALS_TOPIC)])
     relay = container.new_relay(name=f"bench-relay-{uuid.uuid4().hex[:6]}", batch_size=1000)
     await relay.publisher.start()
     try:
@@ -188,7 +188,8 @@ def main() -> None:
     import tempfile
 
     infra = local_processes()
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=namespace)
     n_append, n_http, n_lag = 500, 500, 200
     rows: list[tuple[str, str]] = []
 
@@ -203,7 +204,8 @@ def main() -> None:
     seeded(http_env)
     port = free_port()
     goals = Process("bench-goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(port)],
-                    {**http_env, "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_GOALS_RELAY_ENABLED": "false"})
+                    {**http_env, "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace,
+                     "OKR_GOALS_RELAY_ENABLED": "false"})
     goals.start()
     try:
         wait_healthy(f"http://127.0.0.1:{port}/health", goals)
@@ -218,7 +220,7 @@ def main() -> None:
     seeded(lag_env)
     db, group = f"okr_bench_{uuid.uuid4().hex[:8]}", f"okr-bench-{uuid.uuid4().hex[:8]}"
     g_port, p_port = free_port(), free_port()
-    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap}
+    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
     services = [
         Process("bench-goals-relay", ["okr_goals.entrypoints.cli", "serve", "--port", str(g_port)], {**common, **lag_env}),
         Process("bench-projections", ["okr_projections.entrypoints.cli", "serve", "--port", str(p_port)],
@@ -229,7 +231,7 @@ def main() -> None:
     try:
         wait_healthy(f"http://127.0.0.1:{g_port}/health", services[0])
         wait_healthy(f"http://127.0.0.1:{p_port}/health", services[1])
-        # A new consumer group starts from the topic's beginning: let it catch up before measuring.
+        # The first create also waits for the consumer to join its group.
         bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, 1, catch_up_seconds=600)
         lags = bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, n_lag)
     finally:

@@ -84,6 +84,11 @@ class Stack:
     relay: Process
     projections: Process
     consumer_group: str
+    namespace: str
+
+    def topic(self, name: str) -> str:
+        """The stack's own topic: every e2e module runs on fresh topics."""
+        return f"{self.namespace}.{name}"
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +100,8 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
     group = f"okr-projections-e2e-{uuid.uuid4().hex[:8]}"
-    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap}
+    namespace = f"e2e-{uuid.uuid4().hex[:8]}"
+    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
     goals_env = {**common, **postgres_env(infra, dbname), "OKR_GOALS_RELAY_ENABLED": "false"}
     goals_port, projections_port = free_port(), free_port()
     goals = Process("goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env)
@@ -111,7 +117,7 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
         wait_healthy(f"http://127.0.0.1:{goals_port}/health", goals)
         wait_healthy(f"http://127.0.0.1:{projections_port}/health", projections)
         yield Stack(infra, f"http://127.0.0.1:{goals_port}", f"http://127.0.0.1:{projections_port}",
-                    goals, relay, projections, group)
+                    goals, relay, projections, group, namespace)
     finally:
         for p in (goals, relay, projections):
             p.stop()

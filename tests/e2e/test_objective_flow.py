@@ -43,7 +43,7 @@ def test_objective_created_over_http_shows_up_in_the_progress_read_model(stack, 
 
 
 async def _records_for(stack, subject: str, n: int):
-    consumer = AIOKafkaConsumer(GOALS_TOPIC, bootstrap_servers=stack.infra.kafka_bootstrap,
+    consumer = AIOKafkaConsumer(stack.topic(GOALS_TOPIC), bootstrap_servers=stack.infra.kafka_bootstrap,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     found = []
@@ -77,7 +77,7 @@ def test_a_duplicated_kafka_message_is_not_applied_twice(stack, auth):
     records = asyncio.run(_records_for(stack, oid, 2))
     key_result_added = next(r for r in records if dict(r.headers)["ce_type"] == b"okr.goals.KeyResultAdded")
     # Deliver the same message again, then a later event of the same objective behind it.
-    asyncio.run(_produce(stack, GOALS_TOPIC, key_result_added.key, key_result_added.value, list(key_result_added.headers)))
+    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), key_result_added.key, key_result_added.value, list(key_result_added.headers)))
     httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}", headers=auth, json={"expected_version": 2, "title": "Renamed"})
     doc = wait_for(lambda: progress(stack, auth, oid, 3))
     assert len(doc["key_results"]) == 2 and doc["title"] == "Renamed"
@@ -111,10 +111,10 @@ def test_restarting_the_relay_in_the_middle_of_a_burst_loses_no_event(stack, aut
 
 def test_an_undecodable_event_goes_to_the_dead_letter_topic_and_the_consumer_keeps_going(stack, auth):
     marker = f"poison-{uuid.uuid4().hex[:8]}"
-    asyncio.run(_produce(stack, GOALS_TOPIC, marker.encode(), b"\x00not json", [("ce_id", marker.encode())]))
+    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), marker.encode(), b"\x00not json", [("ce_id", marker.encode())]))
 
     async def dead_letters():
-        consumer = AIOKafkaConsumer(dead_letter_topic(stack.consumer_group), bootstrap_servers=stack.infra.kafka_bootstrap,
+        consumer = AIOKafkaConsumer(stack.topic(dead_letter_topic(stack.consumer_group)), bootstrap_servers=stack.infra.kafka_bootstrap,
                                     auto_offset_reset="earliest", enable_auto_commit=False)
         await consumer.start()
         try:
@@ -130,6 +130,6 @@ def test_an_undecodable_event_goes_to_the_dead_letter_topic_and_the_consumer_kee
     headers = asyncio.run(dead_letters())
     assert headers is not None, "poison message not dead-lettered"
     assert b"missing CloudEvents headers" in headers["dlq_reason"]
-    assert headers["dlq_source_topic"] == GOALS_TOPIC.encode()
+    assert headers["dlq_source_topic"] == stack.topic(GOALS_TOPIC).encode()
     oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()["objective_id"]
     assert wait_for(lambda: progress(stack, auth, oid))

@@ -25,7 +25,7 @@ from tests.support.org import CYCLE, seed
 async def test_http_create_and_projection_update_share_one_trace_id(infra, postgres_db, issuer):
     exporter = InMemorySpanExporter()
     configure_telemetry("okr-tests", exporter=exporter)
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"trace-{uuid.uuid4().hex[:8]}")
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db)))
     tenant = f"trace-{uuid.uuid4().hex[:8]}"
     seed(goals.application, tenant)
@@ -33,7 +33,7 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
         kafka=kafka, mongo_url=infra.mongo_url, database=f"okr_trace_{uuid.uuid4().hex[:8]}",
         consumer_group=f"okr-trace-{uuid.uuid4().hex[:8]}",
     ))
-    await ensure_topics(kafka, [GOALS_TOPIC])
+    await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC)])
     await projections.start_consuming()
     relay = goals.new_relay()
     await relay.publisher.start()
@@ -61,7 +61,7 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
 
     spans = exporter.get_finished_spans()
     (http_span,) = [s for s in spans if s.kind == SpanKind.SERVER and s.name.startswith("POST /v1/objectives")]
-    consumer_spans = [s for s in spans if s.kind == SpanKind.CONSUMER and GOALS_TOPIC in s.name]
+    consumer_spans = [s for s in spans if s.kind == SpanKind.CONSUMER and kafka.topic(GOALS_TOPIC) in s.name]
     assert consumer_spans, f"no consumer span among {[s.name for s in spans]}"
     trace_ids = {s.context.trace_id for s in consumer_spans}
     assert http_span.context.trace_id in trace_ids

@@ -18,7 +18,7 @@ from tests.support.org import ADMIN, CYCLE, seed
 
 @pytest.fixture
 def container(infra, postgres_db):
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap)
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"relay-{uuid.uuid4().hex[:8]}")
     return bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db)))
 
 
@@ -41,9 +41,9 @@ async def drained(relay):
     return relay
 
 
-async def events_for(infra, ids, expected, timeout=30.0):
+async def events_for(infra, topic, ids, expected, timeout=30.0):
     """Every goal event on the topic whose subject is one of `ids`, as (subject, sequence) pairs."""
-    consumer = AIOKafkaConsumer(GOALS_TOPIC, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest",
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest",
                                 group_id=None, enable_auto_commit=False)
     await consumer.start()
     seen = []
@@ -61,7 +61,7 @@ async def events_for(infra, ids, expected, timeout=30.0):
 
 
 async def test_relay_publishes_every_event_keyed_by_aggregate_in_order(infra, container):
-    await ensure_topics(container.settings.kafka, [GOALS_TOPIC])
+    await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = await drained(container.new_relay())
     ids = create_objectives(container.application, 3)
     container.application.revise_objective(ReviseObjective(Change(ids[0], 1, "why"), {"title": "Renamed"}), ADMIN)
@@ -71,7 +71,7 @@ async def test_relay_publishes_every_event_keyed_by_aggregate_in_order(infra, co
     finally:
         await relay.publisher.stop()
     assert relay.published == 4
-    seen = await events_for(infra, set(ids), 4)
+    seen = await events_for(infra, container.settings.kafka.topic(GOALS_TOPIC), set(ids), 4)
     assert sorted(seen) == sorted([(i, 1, i) for i in ids] + [(ids[0], 2, ids[0])])
     assert relay.position() == container.application.recorder.max_notification_id()
 
@@ -81,7 +81,7 @@ class CrashAfterPublish(Exception):
 
 
 async def test_crash_between_publish_and_recording_position_loses_nothing(infra, container, monkeypatch):
-    await ensure_topics(container.settings.kafka, [GOALS_TOPIC])
+    await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = await drained(container.new_relay())
     start = relay.position()
     ids = create_objectives(container.application, 5)
@@ -96,7 +96,7 @@ async def test_crash_between_publish_and_recording_position_loses_nothing(infra,
         assert await relay.relay_once() > 0
     finally:
         await relay.publisher.stop()
-    seen = await events_for(infra, set(ids), 10)
+    seen = await events_for(infra, container.settings.kafka.topic(GOALS_TOPIC), set(ids), 10)
     assert {s for s, _, _ in seen} == set(ids)
     assert len(seen) == 10  # each event twice: duplicates allowed, losses not
 

@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from okr_shared.settings import KafkaSettings
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from okr_projections.application.projector import Projector
@@ -37,7 +38,7 @@ def record(name, data):
 
 async def deliver(registry, *records):
     people = FakeStore()
-    broker = build_broker("localhost:9092", Projector(FakeStore(), FakeStore(), people, FakeStore()), registry, GROUP)
+    broker = build_broker(KafkaSettings(bootstrap_servers="localhost:9092"), Projector(FakeStore(), FakeStore(), people, FakeStore()), registry, GROUP)
     dead = []
 
     @broker.subscriber(dead_letter_topic(GROUP))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
@@ -39,7 +40,7 @@ class CheckinsContainer:
             publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
             lock=leader_lock(self.settings.event_store, "CHECKINS", name),
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
-            topic=CHECKINS_TOPIC,
+            topic=self.settings.kafka.topic(CHECKINS_TOPIC),
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
@@ -50,8 +51,9 @@ class CheckinsContainer:
 
     async def start_consuming(self) -> None:
         """Creates the topics if missing, then learns goals from `okr.goals.v1`."""
-        group = self.settings.consumer_group
-        await ensure_topics(self.settings.kafka, [GOALS_TOPIC, CHECKINS_TOPIC, dead_letter_topic(group)])
+        kafka, group = self.settings.kafka, self.settings.consumer_group
+        topics = [kafka.topic(t) for t in (GOALS_TOPIC, CHECKINS_TOPIC, dead_letter_topic(group))]
+        await ensure_topics(kafka, topics)
         await self.broker.start()
 
     async def remind_forever(self, stop: asyncio.Event) -> None:
@@ -96,6 +98,7 @@ def bootstrap(settings: CheckinsSettings | None = None, clock: Clock | None = No
     settings = settings or CheckinsSettings()
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
-    application = CheckinsApplication(env=settings.event_store, knowledge=knowledge, clock=clock)
-    broker = build_broker(settings.kafka.bootstrap_servers, knowledge, registry, settings.consumer_group)
+    application = open_application(
+        lambda: CheckinsApplication(env=settings.event_store, knowledge=knowledge, clock=clock))
+    broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group)
     return CheckinsContainer(settings, application, knowledge, broker, TokenVerifier(settings.auth), registry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher
 from okr_shared.outbox import OutboxRelay, leader_lock
@@ -29,7 +30,7 @@ class GoalsContainer:
             publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
             lock=leader_lock(self.settings.event_store, "GOALS", name),
             published_form=lambda event, first: to_cloud_event(event, self.registry, first),
-            topic=GOALS_TOPIC,
+            topic=self.settings.kafka.topic(GOALS_TOPIC),
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
@@ -41,7 +42,7 @@ def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     settings = settings or GoalsSettings()
     return GoalsContainer(
         settings=settings,
-        application=GoalsApplication(env=settings.event_store),
+        application=open_application(lambda: GoalsApplication(env=settings.event_store)),
         verifier=TokenVerifier(settings.auth),
         registry=default_registry(),
     )

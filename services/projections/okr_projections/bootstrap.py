@@ -39,7 +39,8 @@ class ProjectionsContainer:
 
     async def start_consuming(self) -> None:
         """Creates the consumed and dead-letter topics if missing, then starts the subscriber."""
-        await ensure_topics(self.settings.kafka, [GOALS_TOPIC, dead_letter_topic(self.settings.consumer_group)])
+        kafka = self.settings.kafka
+        await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(dead_letter_topic(self.settings.consumer_group))])
         await self.broker.start()
 
 
@@ -50,6 +51,6 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     stores = (ObjectiveStore(mongo, settings.database), OrgUnitStore(mongo, settings.database),
               PeopleStore(mongo, settings.database), CycleStore(mongo, settings.database))
     projector = Projector(*stores)
-    broker = build_broker(settings.kafka.bootstrap_servers, projector, default_registry(), settings.consumer_group)
+    broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(settings, mongo, stores[0], broker, TokenVerifier(settings.auth), projector,
                                 ReadQueries(*stores))

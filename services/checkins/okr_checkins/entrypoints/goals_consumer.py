@@ -11,15 +11,16 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import GOALS_TOPIC
+from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
+from okr_shared.settings import KafkaSettings
 
 from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
 
 
-def build_broker(bootstrap_servers: str, knowledge: KnowledgeStore, registry: ContractRegistry,
+def build_broker(kafka: KafkaSettings, knowledge: KnowledgeStore, registry: ContractRegistry,
                  group_id: str) -> KafkaBroker:
     """A broker whose subscriber folds goal events into the knowledge store."""
-    broker = KafkaBroker(bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id,
+    broker = KafkaBroker(kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id,
                          log_level=logging.DEBUG)
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
@@ -27,5 +28,6 @@ def build_broker(bootstrap_servers: str, knowledge: KnowledgeStore, registry: Co
                                 event.sequence)
 
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
-        broker, GOALS_TOPIC, group_id=group_id, context="goals", registry=registry, handle=learn)
+        broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=learn,
+        dead_letters=kafka.topic(dead_letter_topic(group_id)))
     return broker

@@ -167,7 +167,7 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
         if background and settings.consume:
             await container.start_consuming()
         if background and settings.relay_enabled:
-            await ensure_topics(settings.kafka, [CHECKINS_TOPIC])
+            await ensure_topics(settings.kafka, [settings.kafka.topic(CHECKINS_TOPIC)])
             relay = container.new_relay()
             await relay.publisher.start()
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))

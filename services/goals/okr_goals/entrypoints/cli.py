@@ -18,7 +18,7 @@ from okr_goals.entrypoints.http import create_http_app
 
 async def _relay_forever() -> None:
     container = bootstrap()
-    await ensure_topics(container.settings.kafka, [GOALS_TOPIC])
+    await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = container.new_relay()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -26,7 +26,7 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
         stop = asyncio.Event()
         task = None
         if relay_wanted:
-            await ensure_topics(container.settings.kafka, [GOALS_TOPIC])
+            await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
             relay = container.new_relay()
             await relay.publisher.start()
             task = asyncio.create_task(relay.run(stop), name="outbox-relay")

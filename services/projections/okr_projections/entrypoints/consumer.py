@@ -16,19 +16,20 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import GOALS_TOPIC
+from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
+from okr_shared.settings import KafkaSettings
 
 from okr_projections.application.projector import Projector
 from okr_projections.domain.documents import UnprojectableEvent
 
 
 def build_broker(
-    bootstrap_servers: str, projector: Projector, registry: ContractRegistry, group_id: str,
+    kafka: KafkaSettings, projector: Projector, registry: ContractRegistry, group_id: str,
     retry_backoff_seconds: float = 1.0,
 ) -> KafkaBroker:
     """A broker whose subscriber keeps the read models of the projector."""
     broker = KafkaBroker(
-        bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
+        kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
     )
 
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
@@ -40,6 +41,6 @@ def build_broker(
             raise Unprocessable(str(exc)) from exc
 
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
-        broker, GOALS_TOPIC, group_id=group_id, context="goals", registry=registry, handle=project,
-        retry_backoff_seconds=retry_backoff_seconds)
+        broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=project,
+        retry_backoff_seconds=retry_backoff_seconds, dead_letters=kafka.topic(dead_letter_topic(group_id)))
     return broker
