@@ -1,7 +1,8 @@
 """Loads the demo organisation (an e-commerce company) through the goal service's HTTP API.
 
 The directory import, the cycles and the idempotency keys make it safe to load again: a
-second run creates nothing new.
+second run creates nothing new. With a check-in service URL, it also feeds a few weeks of
+check-ins (and one correction) through the integration feed.
 """
 
 from __future__ import annotations
@@ -89,18 +90,55 @@ def _check(r: httpx.Response, what: str) -> dict:
     return r.json()
 
 
-def main(goals_url: str) -> int:
+# objective key, key-result index, idempotency key, effective date, value, confidence, progress note
+CHECK_INS = [
+    ("demo-team-payments", 0, "demo-ci-1", "2026-10-15", 12, 7, "Saved cards live for 20% of users"),
+    ("demo-team-payments", 0, "demo-ci-2", "2026-11-12", 28, 6, "Rollout to Android delayed a week"),
+    ("demo-team-payments", 0, "demo-ci-3", "2026-11-25", 35, 7, "Android rollout done"),
+    ("demo-team-payments", 1, "demo-ci-4", "2026-11-20", 2.1, 8, "Retries on the card gateway"),
+    ("demo-company", 0, "demo-ci-5", "2026-11-01", 81, 8, "Survey wave 2"),
+    ("demo-rnd", 0, "demo-ci-6", "2026-11-20", 99.95, 9, "No incident this month"),
+    ("demo-product", 1, "demo-ci-7", "2026-11-24", False, 5, "Design review pending"),
+]
+
+
+def load_check_ins(checkins_url: str, token: str, objectives: dict[str, dict]) -> None:
+    """Feeds the demo check-ins (idempotent), once the check-in service has learned the key results."""
+    items = [{"idempotency_key": key, "key_result_id": objectives[o]["key_results"][i]["key_result_id"],
+              "value": value, "confidence": confidence, "note": {"progress": note, "plans": "", "problems": ""},
+              "effective_at": f"{day}T12:00:00Z"}
+             for o, i, key, day, value, confidence, note in CHECK_INS]
+    with httpx.Client(base_url=checkins_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        for _ in range(60):
+            r = _post(client, "/v1/integrations/check-ins", {"items": items})
+            statuses = [i["status"] for i in r.json()["items"]] if r.status_code in (200, 207) else []
+            if statuses and "rejected" not in statuses:
+                break
+            time.sleep(1)
+        else:
+            raise SystemExit(f"check-ins not accepted: {r.status_code} {r.text}")
+        if statuses[1] == "recorded":
+            second = r.json()["items"][1]
+            correction = {**items[1], "value": 26, "corrects": second["check_in_id"],
+                          "reason": "the first figure counted test accounts"}
+            correction.pop("idempotency_key")
+            _check(_post(client, "/v1/corrections", correction), "a correction")
+
+
+def main(goals_url: str, checkins_url: str | None = None) -> int:
     token = DevTokenIssuer(AuthSettings()).issue(TENANT, CEO, ("admin",), ttl_seconds=12 * 3600)
     with httpx.Client(base_url=goals_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         _check(_post(client, "/v1/directory/import", {"org_units": ORG_UNITS, "people": PEOPLE}), "the directory")
         for cycle in CYCLES:
             _check(_post(client, "/v1/cycles", cycle), cycle["cycle_id"])
         ids: dict[str, str] = {}
+        objectives: dict[str, dict] = {}
         for key, level, owner_type, owner, title, krs, parents in OBJECTIVES:
             body = {"title": title, "level": level, "owner_type": owner_type, "owner_id": owner, "cycle_id": CYCLE,
                     "key_results": krs,
                     "aligned_to": [{"parent_objective_id": ids[p], "weight": w} for p, w in parents]}
-            ids[key] = _check(_post(client, "/v1/objectives", body, **{"Idempotency-Key": key}), key)["objective_id"]
+            objectives[key] = _check(_post(client, "/v1/objectives", body, **{"Idempotency-Key": key}), key)
+            ids[key] = objectives[key]["objective_id"]
         if client.get(f"/v1/cycles/{CYCLE}").json()["state"] == "planning":
             _check(_post(client, f"/v1/cycles/{CYCLE}/state", {"state": "active", "reason": "Q4 kick-off"}), "state")
             ana = client.get(f"/v1/objectives/{ids['demo-person-ana']}").json()
@@ -109,9 +147,12 @@ def main(goals_url: str) -> int:
             kr_id = ana["key_results"][0]["key_result_id"]
             r = client.patch(f"/v1/objectives/{ids['demo-person-ana']}/key-results/{kr_id}", json=revision)
             _check(r, "a revision")
+    if checkins_url:
+        load_check_ins(checkins_url, token, objectives)
     print(token)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8001"))
+    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8001",
+                          sys.argv[2] if len(sys.argv) > 2 else None))

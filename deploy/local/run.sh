@@ -4,8 +4,10 @@ source "$(dirname "$0")/common.sh"
 here="$(dirname "$0")"
 PY="$REPO_ROOT/.venv/bin/python"
 GOALS_PORT="${OKR_GOALS_PORT:-8001}"
+CHECKINS_PORT="${OKR_CHECKINS_PORT:-8002}"
 PROJECTIONS_PORT="${OKR_PROJECTIONS_PORT:-8005}"
 export OKR_GOALS_SQLITE_PATH="${OKR_GOALS_SQLITE_PATH:-$OKR_STATE/goals-events.sqlite}"
+export OKR_CHECKINS_SQLITE_PATH="${OKR_CHECKINS_SQLITE_PATH:-$OKR_STATE/checkins-events.sqlite}"
 export OKR_KAFKA_BOOTSTRAP="localhost:$KAFKA_PORT" OKR_MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
 
 pids=()
@@ -21,21 +23,25 @@ trap shutdown INT TERM EXIT
 
 "$here/infra.sh" up
 "$PY" -m okr_goals.entrypoints.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
+"$PY" -m okr_checkins.entrypoints.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
 "$PY" -m okr_projections.entrypoints.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null "http://127.0.0.1:$GOALS_PORT/health"
+wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health"
 wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health"
-token="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT")" || die "demo organisation did not load"
+token="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT")" || die "demo organisation did not load"
 
 cat <<TXT
 
-  OKR platform is running (event store: SQLite at $OKR_GOALS_SQLITE_PATH; logs: $LOG_DIR)
+  OKR platform is running (event stores: SQLite in $OKR_STATE; logs: $LOG_DIR)
 
   Goal service         http://127.0.0.1:$GOALS_PORT        docs: http://127.0.0.1:$GOALS_PORT/docs
+  Check-in service     http://127.0.0.1:$CHECKINS_PORT        docs: http://127.0.0.1:$CHECKINS_PORT/docs
   Projections service  http://127.0.0.1:$PROJECTIONS_PORT        docs: http://127.0.0.1:$PROJECTIONS_PORT/docs
 
   Demo tenant 'shopco' (an e-commerce company), token for its CEO:
     export TOKEN=$token
-    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/objectives?cycle_id=2026-Q4'
+    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/cycles/2026-Q4/tree'
+    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/2026-Q4/tree?as_of=2026-11-01T00:00:00Z'
   Other tokens: .venv/bin/python -m okr_shared.dev_tokens TENANT ACTOR
 
   Ctrl-C stops everything.

@@ -85,6 +85,8 @@ class Stack:
     projections: Process
     consumer_group: str
     namespace: str
+    checkins_url: str
+    checkins: Process
 
     def topic(self, name: str) -> str:
         """The stack's own topic: every e2e module runs on fresh topics."""
@@ -95,34 +97,44 @@ class Stack:
 def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     import psycopg
 
-    dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
+    databases = [f"okr_e2e_{uuid.uuid4().hex[:10]}" for _ in range(2)]
     admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+        for dbname in databases:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
     group = f"okr-projections-e2e-{uuid.uuid4().hex[:8]}"
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"
     common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
-    goals_env = {**common, **postgres_env(infra, dbname), "OKR_GOALS_RELAY_ENABLED": "false"}
-    goals_port, projections_port = free_port(), free_port()
+    goals_env = {**common, **postgres_env(infra, databases[0]), "OKR_GOALS_RELAY_ENABLED": "false"}
+    checkins_env = {**common, **{k.replace("GOALS_", "CHECKINS_"): v
+                                 for k, v in postgres_env(infra, databases[1]).items()},
+                    "OKR_CHECKINS_GROUP": f"okr-checkins-e2e-{uuid.uuid4().hex[:8]}",
+                    "OKR_CHECKINS_REMINDERS_ENABLED": "false"}
+    goals_port, checkins_port, projections_port = free_port(), free_port(), free_port()
     goals = Process("goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env)
     relay = Process("relay", ["okr_goals.entrypoints.cli", "relay"], goals_env)
+    checkins = Process("checkins", ["okr_checkins.entrypoints.cli", "serve", "--port", str(checkins_port)],
+                       checkins_env)
     projections = Process(
         "projections", ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
         {**common, "OKR_MONGO_URL": infra.mongo_url, "OKR_PROJECTIONS_DB": f"okr_e2e_{uuid.uuid4().hex[:8]}",
          "OKR_PROJECTIONS_GROUP": group},
     )
-    for p in (goals, relay, projections):
+    processes = (goals, relay, checkins, projections)
+    for p in processes:
         p.start()
     try:
         wait_healthy(f"http://127.0.0.1:{goals_port}/health", goals)
+        wait_healthy(f"http://127.0.0.1:{checkins_port}/health", checkins)
         wait_healthy(f"http://127.0.0.1:{projections_port}/health", projections)
         yield Stack(infra, f"http://127.0.0.1:{goals_port}", f"http://127.0.0.1:{projections_port}",
-                    goals, relay, projections, group, namespace)
+                    goals, relay, projections, group, namespace, f"http://127.0.0.1:{checkins_port}", checkins)
     finally:
-        for p in (goals, relay, projections):
+        for p in processes:
             p.stop()
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+            for dbname in databases:
+                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 def wait_for(predicate, seconds: float = 30, interval: float = 0.1):
