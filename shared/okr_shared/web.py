@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import datetime
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from okr_shared.event_meta import Caller, EventMeta
 from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
 from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
 from okr_shared.settings import HttpSettings
+from okr_shared.telemetry import current_traceparent
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -112,3 +116,23 @@ def current_principal(request: Request) -> Principal:
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
+    """The authenticated caller, with the request's correlation and trace to record on its events."""
+    request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
+    meta = EventMeta(tenant_id=principal.tenant_id, actor_id=principal.actor_id,
+                     correlation_id=request.headers.get("x-correlation-id") or request_id,
+                     causation_id=request_id, traceparent=current_traceparent())
+    return Caller(meta=meta, roles=frozenset(principal.roles))
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def require_offset(value: datetime | None, name: str) -> datetime | None:
+    """Refuses query times without an offset: an audit query must not depend on the server's time zone."""
+    if value is not None and value.tzinfo is None:
+        raise Problem(422, "Invalid request", f"{name} needs a time-zone offset.", kind="validation",
+                      errors=[{"pointer": f"query:{name}", "detail": "must include a time-zone offset, e.g. Z"}])
+    return value

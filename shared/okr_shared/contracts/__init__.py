@@ -1,5 +1,5 @@
 """Event contracts: versioned JSON Schemas, validation and upcasting of published event data."""
 
-from okr_shared.contracts.registry import ContractRegistry, ContractViolation, default_registry
+from okr_shared.contracts.registry import ContractRegistry, ContractViolation, default_registry, published
 
-__all__ = ["ContractRegistry", "ContractViolation", "default_registry"]
+__all__ = ["ContractRegistry", "ContractViolation", "default_registry", "published"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from okr_shared.cloudevents import CloudEvent
+from okr_shared.cloudevents import CloudEvent, schema_urn
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 _FILE = re.compile(r"^(?P<name>[A-Za-z]+)\.v(?P<version>\d+)\.json$")
@@ -88,3 +89,27 @@ def default_registry() -> ContractRegistry:
     registry = ContractRegistry()
     register_goal_upcasters(registry)
     return registry
+
+
+def published(domain_event: Any, registry: ContractRegistry, *, context: str, name: str, subject: str,
+              data: dict[str, Any], id_namespace: uuid.UUID) -> CloudEvent:
+    """The CloudEvent of a stored domain event: data validated against the latest schema of `name`,
+    a stable id per stored event, and the who/why/trace recorded in the event's `meta`."""
+    version = registry.latest_version(context, name)
+    registry.validate(context, name, version, data)
+    meta = domain_event.meta
+    return CloudEvent(
+        id=str(uuid.uuid5(id_namespace, f"{domain_event.originator_id}:{domain_event.originator_version}")),
+        source=f"/okr/{context}",
+        type=f"okr.{context}.{name}",
+        subject=subject,
+        time=domain_event.timestamp,
+        dataschema=schema_urn(context, name, version),
+        data=data,
+        tenantid=meta["tenant_id"],
+        actorid=meta["actor_id"],
+        correlationid=meta["correlation_id"],
+        causationid=meta["causation_id"],
+        sequence=domain_event.originator_version,
+        traceparent=meta.get("traceparent"),
+    )

@@ -6,14 +6,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from okr_shared.cloudevents import CloudEvent, schema_urn
-from okr_shared.contracts import ContractRegistry
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import ContractRegistry, published
 
 from okr_checkins.domain.cadence import Cadence, ReminderLedger
 from okr_checkins.domain.conversations import Conversation, FeedbackThread
 from okr_checkins.domain.key_result_log import KeyResultLog
 
-SOURCE = "/okr/checkins"
 CONTEXT = "checkins"
 _EVENT_ID_NAMESPACE = uuid.UUID("7d2a5c1b-9e4f-4b3a-8c6d-2f1e0a9b8c7d")
 _CHECK_IN = ("check_in_id", "objective_id", "key_result_id", "value", "confidence", "confidence_band", "note",
@@ -65,21 +64,5 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry) -> CloudEvent 
         return None
     name, mapper = mapping
     subject, data = mapper(domain_event)
-    version = registry.latest_version(CONTEXT, name)
-    registry.validate(CONTEXT, name, version, data)
-    meta = domain_event.meta
-    return CloudEvent(
-        id=str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{domain_event.originator_id}:{domain_event.originator_version}")),
-        source=SOURCE,
-        type=f"okr.checkins.{name}",
-        subject=subject,
-        time=domain_event.timestamp,
-        dataschema=schema_urn(CONTEXT, name, version),
-        data=data,
-        tenantid=meta["tenant_id"],
-        actorid=meta["actor_id"],
-        correlationid=meta["correlation_id"],
-        causationid=meta["causation_id"],
-        sequence=domain_event.originator_version,
-        traceparent=meta.get("traceparent"),
-    )
+    return published(domain_event, registry, context=CONTEXT, name=name, subject=subject, data=data,
+                     id_namespace=_EVENT_ID_NAMESPACE)

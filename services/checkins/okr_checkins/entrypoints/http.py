@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from okr_shared.event_meta import Caller, EventMeta
 from okr_shared.messaging import CHECKINS_TOPIC, ensure_topics
-from okr_shared.problems import Problem, call, field_error
-from okr_shared.telemetry import current_traceparent
-from okr_shared.web import CurrentPrincipal, create_app
+from okr_shared.problems import call
+from okr_shared.web import CurrentCaller, create_app, require_offset
 
 from okr_checkins.application.commands import (
     CorrectCheckIn,
@@ -42,32 +39,16 @@ from okr_checkins.entrypoints.schemas import (
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 
 
-def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
-    request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-    meta = EventMeta(tenant_id=principal.tenant_id, actor_id=principal.actor_id,
-                     correlation_id=request.headers.get("x-correlation-id") or request_id,
-                     causation_id=request_id, traceparent=current_traceparent())
-    return Caller(meta=meta, roles=frozenset(principal.roles))
-
-
 def application(request: Request) -> CheckinsApplication:
     return request.app.state.container.application
 
 
-CurrentCaller = Annotated[Caller, Depends(current_caller)]
 App = Annotated[CheckinsApplication, Depends(application)]
-
-
-def _aware(value: datetime | None, name: str) -> datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise Problem(422, "Invalid request", f"{name} needs a time-zone offset.", kind="validation",
-                      errors=[field_error(f"query:{name}", "must include a time-zone offset, e.g. Z")])
-    return value
 
 
 def _report(body: ReportIn) -> Report:
     return Report(value=body.value, confidence=body.confidence, note=body.note.model_dump(),
-                  blockers=tuple(body.blockers), effective_at=_aware(body.effective_at, "effective_at"))
+                  blockers=tuple(body.blockers), effective_at=require_offset(body.effective_at, "effective_at"))
 
 
 @router.post("/check-ins", status_code=201)
@@ -97,7 +78,7 @@ async def feed(body: FeedIn, response: Response, caller: CurrentCaller, app: App
 async def history(key_result_id: str, caller: CurrentCaller, app: App,
                   known_at: Annotated[datetime | None, Query()] = None) -> dict[str, Any]:
     """The check-ins of a key result as known at `known_at` (now by default), corrections marked."""
-    items = await call(app.history, caller, key_result_id, _aware(known_at, "known_at"))
+    items = await call(app.history, caller, key_result_id, require_offset(known_at, "known_at"))
     return {"items": items}
 
 
@@ -106,8 +87,8 @@ async def value(key_result_id: str, caller: CurrentCaller, app: App,
                 effective_at: Annotated[datetime | None, Query()] = None,
                 known_at: Annotated[datetime | None, Query()] = None) -> dict[str, Any]:
     """The value effective at `effective_at`, as the platform knew it at `known_at` (both default to now)."""
-    return await call(app.value, caller, key_result_id, _aware(effective_at, "effective_at"),
-                      _aware(known_at, "known_at"))
+    return await call(app.value, caller, key_result_id, require_offset(effective_at, "effective_at"),
+                      require_offset(known_at, "known_at"))
 
 
 @router.put("/cadences/tenant")

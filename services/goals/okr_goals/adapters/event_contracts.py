@@ -6,14 +6,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from okr_shared.cloudevents import CloudEvent, schema_urn
-from okr_shared.contracts import ContractRegistry
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import ContractRegistry, published
 
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit, Person
 from okr_goals.domain.objective import Objective
 
-SOURCE = "/okr/goals"
 CONTEXT = "goals"
 _EVENT_ID_NAMESPACE = uuid.UUID("2b0d7c1e-5f3a-4e8b-a1d4-9c6e0f7b3a52")
 _CHANGE = ("reason", "correction")
@@ -76,11 +75,6 @@ _MAPPERS: dict[type, tuple[str, str, Mapper]] = {
 }
 
 
-def event_id(aggregate_id: uuid.UUID, version: int) -> str:
-    """A stable CloudEvent id: the same stored event always gets the same id, so consumers can dedup."""
-    return str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}"))
-
-
 def _subject(kind: str, domain_event: Any, aggregate: Any | None) -> tuple[str, str]:
     """The id field and value naming the aggregate in the published data."""
     if kind == "objective":
@@ -107,22 +101,5 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry,
     if kind != "objective" and getattr(domain_event, f"{kind}_id", None) is None and aggregate_key is not None:
         aggregate = aggregate_key(domain_event)
     field, subject = _subject(kind, domain_event, aggregate)
-    data = {field: subject, **mapper(domain_event)}
-    version = registry.latest_version(CONTEXT, name)
-    registry.validate(CONTEXT, name, version, data)
-    meta = domain_event.meta
-    return CloudEvent(
-        id=event_id(domain_event.originator_id, domain_event.originator_version),
-        source=SOURCE,
-        type=f"okr.goals.{name}",
-        subject=subject,
-        time=domain_event.timestamp,
-        dataschema=schema_urn(CONTEXT, name, version),
-        data=data,
-        tenantid=meta["tenant_id"],
-        actorid=meta["actor_id"],
-        correlationid=meta["correlation_id"],
-        causationid=meta["causation_id"],
-        sequence=domain_event.originator_version,
-        traceparent=meta.get("traceparent"),
-    )
+    return published(domain_event, registry, context=CONTEXT, name=name, subject=subject,
+                     data={field: subject, **mapper(domain_event)}, id_namespace=_EVENT_ID_NAMESPACE)

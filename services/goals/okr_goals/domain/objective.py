@@ -83,6 +83,18 @@ def _check_shape(level: str, owner_type: str, visibility: str) -> None:
         raise InvalidField("#/visibility", f"{level} objectives are leaders' objectives and always public")
 
 
+def changed_fields(current: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> tuple[dict, dict]:
+    """The changes that really change something and the values they replace; unknown fields and
+    revisions that change nothing are refused."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise InvalidField(f"#/{sorted(unknown)[0]}", "cannot be revised")
+    effective = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    if not effective:
+        raise InvalidField("#", "the revision changes nothing")
+    return effective, {k: getattr(current, k) for k in effective}
+
+
 def check_supports(child_level: str, parent_level: str, pointer: str) -> None:
     """Raises unless an objective at `child_level` may support one at `parent_level` (same or higher)."""
     if LEVEL_RANK[parent_level] > LEVEL_RANK[child_level]:
@@ -216,16 +228,10 @@ class Objective(Aggregate):
 
     def revise(self, changes: dict[str, Any], reason: str | None, correction: bool, meta: EventMeta) -> None:
         """Changes objective fields; unchanged values are dropped, an empty change refused."""
-        unknown = set(changes) - set(OBJECTIVE_REVISABLE)
-        if unknown:
-            raise InvalidField(f"#/{sorted(unknown)[0]}", "cannot be revised")
-        validate_objective_fields(changes)
-        effective = {k: v for k, v in changes.items() if getattr(self, k) != v}
-        if not effective:
-            raise InvalidField("#", "the revision changes nothing")
+        effective, previous = changed_fields(self, changes, OBJECTIVE_REVISABLE)
+        validate_objective_fields(effective)
         _check_shape(self.level, effective.get("owner_type", self.owner_type),
                      effective.get("visibility", self.visibility))
-        previous = {k: getattr(self, k) for k in effective}
         self._revised(changes=effective, previous=previous, reason=reason, correction=correction,
                       meta=meta.as_dict())
 
@@ -289,14 +295,8 @@ class Objective(Aggregate):
                           meta: EventMeta) -> None:
         """Changes fields of one key result (not its kind); the old values stay in the history."""
         current = self.key_result(key_result_id)
-        unknown = set(changes) - set(KEY_RESULT_REVISABLE)
-        if unknown:
-            raise InvalidField(f"#/{sorted(unknown)[0]}", "cannot be revised")
-        validate_key_result(replace(current, **changes), "#")
-        effective = {k: v for k, v in changes.items() if getattr(current, k) != v}
-        if not effective:
-            raise InvalidField("#", "the revision changes nothing")
-        previous = {k: getattr(current, k) for k in effective}
+        effective, previous = changed_fields(current, changes, KEY_RESULT_REVISABLE)
+        validate_key_result(replace(current, **effective), "#")
         self._key_result_revised(key_result_id=key_result_id, changes=effective, previous=previous, reason=reason,
                                  correction=correction, meta=meta.as_dict())
 
@@ -335,15 +335,10 @@ class Objective(Aggregate):
     def revise_initiative(self, initiative_id: str, changes: dict[str, Any], reason: str | None, correction: bool,
                           meta: EventMeta) -> None:
         current = self.initiative(initiative_id)
-        unknown = set(changes) - set(INITIATIVE_REVISABLE)
-        if unknown:
-            raise InvalidField(f"#/{sorted(unknown)[0]}", "cannot be revised")
-        validate_initiative(replace(current, **changes), "#")
-        effective = {k: v for k, v in changes.items() if getattr(current, k) != v}
-        if not effective:
-            raise InvalidField("#", "the revision changes nothing")
+        effective, previous = changed_fields(current, changes, INITIATIVE_REVISABLE)
+        validate_initiative(replace(current, **effective), "#")
         self._initiative_revised(key_result_id=current.key_result_id, initiative_id=initiative_id, changes=effective,
-                                 previous={k: getattr(current, k) for k in effective}, reason=reason,
+                                 previous=previous, reason=reason,
                                  correction=correction, meta=meta.as_dict())
 
     @event("InitiativeRevised")

@@ -7,8 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from okr_shared.web import CurrentCaller, require_offset
+from okr_shared.problems import call as run
+
 from okr_goals.application.commands import AdvanceCycle, PlanCycle, RolloverCycle
-from okr_goals.entrypoints.deps import App, CurrentCaller, aware, run
+from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import cycle_view
 from okr_goals.entrypoints.schemas import CycleIn, CycleStateIn, RolloverIn
 
@@ -61,4 +64,4 @@ async def alignment_tree(
     org_unit_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
     """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from events."""
-    return await run(app.alignment_tree, caller, cycle_id, aware(as_of, "as_of"), org_unit_id)
+    return await run(app.alignment_tree, caller, cycle_id, require_offset(as_of, "as_of"), org_unit_id)

@@ -10,8 +10,11 @@ from fastapi import APIRouter, Query, Request
 
 from okr_shared.problems import Problem, field_error
 
+from okr_shared.web import CurrentCaller
+from okr_shared.problems import call as run
+
 from okr_goals.adapters.directory_files import UnreadableFile, from_csv, from_json
-from okr_goals.entrypoints.deps import App, CurrentCaller, run
+from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import org_unit_view, person_view
 from okr_goals.entrypoints.schemas import DirectoryIn
 

@@ -7,6 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
+from okr_shared.web import CurrentCaller, require_offset
+from okr_shared.problems import call as run
+
 from okr_goals.application.commands import (
     AddInitiative,
     AddKeyResult,
@@ -18,7 +21,7 @@ from okr_goals.application.commands import (
     ReviseKeyResult,
     ReviseObjective,
 )
-from okr_goals.entrypoints.deps import App, CurrentCaller, aware, reject_nulls, run
+from okr_goals.entrypoints.deps import App, reject_nulls
 from okr_goals.entrypoints.routes.views import history_entry, respond
 from okr_goals.entrypoints.schemas import (
     CHANGE_FIELDS,
@@ -73,7 +76,7 @@ async def get_objective(
     as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset")] = None,
 ) -> ObjectiveOut:
     """The objective now, at an earlier version, or as it stood at a time (`as_of`)."""
-    objective = await run(app.get_objective, caller, objective_id, version, aware(as_of, "as_of"))
+    objective = await run(app.get_objective, caller, objective_id, version, require_offset(as_of, "as_of"))
     return respond(response, objective)
 
 
