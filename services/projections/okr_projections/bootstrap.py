@@ -9,9 +9,11 @@ from pymongo import AsyncMongoClient
 
 from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic, ensure_topics
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic, ensure_topics
 
+from okr_projections.adapters.check_ins_store import CheckInStore
 from okr_projections.adapters.cycles_store import CycleStore
+from okr_projections.adapters.due_store import DueStore
 from okr_projections.adapters.objectives_store import ObjectiveStore
 from okr_projections.adapters.org_units_store import OrgUnitStore
 from okr_projections.adapters.people_store import PeopleStore
@@ -33,14 +35,17 @@ class ProjectionsContainer:
 
     async def ensure_indexes(self) -> None:
         """Creates the indexes of every read model (idempotent)."""
-        for store in (self.projector.objectives, self.projector.org_units, self.projector.people,
-                      self.projector.cycles):
-            await store.ensure_indexes()
+        projector = self.projector
+        for store in (projector.objectives, projector.org_units, projector.people, projector.cycles,
+                      projector.check_ins, projector.due):
+            if store is not None:
+                await store.ensure_indexes()
 
     async def start_consuming(self) -> None:
-        """Creates the consumed and dead-letter topics if missing, then starts the subscriber."""
+        """Creates the consumed and dead-letter topics if missing, then starts the subscribers."""
         kafka = self.settings.kafka
-        await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(dead_letter_topic(self.settings.consumer_group))])
+        await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC),
+                                    kafka.topic(dead_letter_topic(self.settings.consumer_group))])
         await self.broker.start()
 
 
@@ -50,7 +55,8 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000)
     stores = (ObjectiveStore(mongo, settings.database), OrgUnitStore(mongo, settings.database),
               PeopleStore(mongo, settings.database), CycleStore(mongo, settings.database))
-    projector = Projector(*stores)
+    due = DueStore(mongo, settings.database)
+    projector = Projector(*stores, check_ins=CheckInStore(mongo, settings.database), due=due)
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(settings, mongo, stores[0], broker, TokenVerifier(settings.auth), projector,
-                                ReadQueries(*stores))
+                                ReadQueries(*stores, due=due))

@@ -4,6 +4,9 @@ Rollups read and write by key only: every child writes its contribution (rollup 
 weight) into its parent's document in `objective_links`, keyed by tenant and parent, which
 may exist before the parent does. FerretDB 1.24 scans for any filter but `_id`, so "which
 children point to it" is answered without a query.
+
+Check-ins move key results without a goal event: their writes bump `check_in_rev`, which
+guards the goal folds (and `progress` guards the rollup), so neither overwrites the other.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from pymongo import ASCENDING, AsyncMongoClient
 
 from okr_projections.adapters.versioned import Folded, fold_into, in_filter
 from okr_projections.domain.documents import Document, UnprojectableEvent, tenant_key
-from okr_projections.domain.objectives import apply_event
+from okr_projections.domain.objectives import apply_event, with_check_ins
 from okr_projections.domain.rollup import contribution, objective_rollup, parent_ids, refresh_order
 from okr_projections.domain.visibility import Reader
 
 COLLECTION = "objective_progress"
 LINKS = "objective_links"
-DERIVED = ("rollup_progress",)
+CHECK_IN_REV = "check_in_rev"
+DERIVED = ("rollup_progress", CHECK_IN_REV)
 _ORDER = [("created_at", ASCENDING), ("_id", ASCENDING)]
 _ROLLUP_FIELDS = {"tenant_id": 1, "version": 1, "progress": 1, "rollup_progress": 1, "alignments": 1}
 
@@ -60,7 +64,29 @@ class ObjectiveStore:
         """Folds the event into its objective (not applied if the document already includes it)."""
         return await fold_into(self._collection, data["objective_id"], meta["tenant_id"], meta["version"],
                                lambda current: apply_event(current, event_type, data, meta), DERIVED,
-                               creates=event_type == "ObjectiveCreated")
+                               creates=event_type == "ObjectiveCreated", guarded=(CHECK_IN_REV,))
+
+    async def apply_check_ins(self, tenant_id: str, objective_id: str,
+                              states: dict[str, dict[str, Any]]) -> Document | None:
+        """Sets the check-in state of key results (id to state); the document after, None before it exists."""
+        for _ in range(self._max_rollup_attempts):
+            doc = await self.get(tenant_id, objective_id)
+            if doc is None:
+                return None
+            try:
+                moved = with_check_ins(doc, states)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise UnprojectableEvent(f"cannot set check-ins on {objective_id}: {exc!r}") from exc
+            if moved["key_results"] == doc["key_results"]:
+                return doc
+            rev = doc.get(CHECK_IN_REV)
+            result = await self._collection.update_one(
+                {"_id": objective_id, "version": doc["version"], CHECK_IN_REV: rev},
+                {"$set": {"key_results": moved["key_results"], "progress": moved["progress"]},
+                 "$inc": {CHECK_IN_REV: 1}})
+            if result.matched_count == 1:
+                return {**moved, CHECK_IN_REV: (rev or 0) + 1}
+        raise RuntimeError(f"check-ins of {objective_id} did not settle: concurrent writers")
 
     async def refresh_rollups(self, tenant_id: str, doc: Document, named_parents: Iterable[str] = ()) -> list[str]:
         """Recomputes the rollup of `doc` (as just folded), then of its ancestors and of the parents the event named."""
@@ -100,7 +126,8 @@ class ObjectiveStore:
             children = await self._contributions(tenant_id, objective_id)
             value = objective_rollup(doc.get("progress"), children.values())
             if value != doc.get("rollup_progress"):
-                guard = {"_id": objective_id, "version": doc["version"], "rollup_progress": doc.get("rollup_progress")}
+                guard = {"_id": objective_id, "version": doc["version"], "progress": doc.get("progress"),
+                         "rollup_progress": doc.get("rollup_progress")}
                 result = await self._collection.update_one(guard, {"$set": {"rollup_progress": value}})
                 stale = result.matched_count == 0 or await self._contributions(tenant_id, objective_id) != children
                 if stale:

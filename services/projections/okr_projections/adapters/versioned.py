@@ -43,8 +43,9 @@ def _folded(fold: Fold, current: Document | None, doc_id: str, version: int) -> 
 
 
 async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, version: int, fold: Fold,
-                    derived: Collection[str] = (), creates: bool = False, max_attempts: int = 5) -> Folded:
-    """Writes `fold(current)` but its `derived` fields, unless the document already includes `version`."""
+                    derived: Collection[str] = (), creates: bool = False, max_attempts: int = 5,
+                    guarded: Collection[str] = ()) -> Folded:
+    """Writes `fold(current)` but its `derived` fields unless it includes `version`; `guarded` fields must be as read."""
     if creates:
         doc = _folded(fold, None, doc_id, version)
         try:
@@ -66,7 +67,8 @@ async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, ve
                 continue
             return Folded(True, doc)
         owned = {k: v for k, v in doc.items() if k != "_id" and k not in derived}
-        result = await collection.update_one({"_id": doc_id, "version": current["version"]}, {"$set": owned})
+        guard = {"_id": doc_id, "version": current["version"], **{k: current.get(k) for k in guarded}}
+        result = await collection.update_one(guard, {"$set": owned})
         if result.matched_count == 1:
             return Folded(True, doc)
     raise RuntimeError(f"could not apply version {version} to {doc_id}: concurrent writers")

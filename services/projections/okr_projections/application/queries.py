@@ -7,24 +7,26 @@ from typing import Any
 from okr_shared.identity import Principal
 
 from okr_projections.adapters.cycles_store import CycleStore
+from okr_projections.adapters.due_store import DueStore
 from okr_projections.adapters.objectives_store import ObjectiveStore
 from okr_projections.adapters.org_units_store import OrgUnitStore
 from okr_projections.adapters.people_store import PeopleStore
 from okr_projections.domain.documents import Document
 from okr_projections.domain.objectives import involvement
 from okr_projections.domain.tree import alignment_tree
-from okr_projections.domain.visibility import ADMIN_ROLE, Reader, can_read, reader_from
+from okr_projections.domain.visibility import ADMIN_ROLE, Reader, can_read, can_read_work_of, reader_from
 
 
 class ReadQueries:
     """What the HTTP API asks, answered within the principal's tenant and what the principal may see."""
 
     def __init__(self, objectives: ObjectiveStore, org_units: OrgUnitStore, people: PeopleStore,
-                 cycles: CycleStore) -> None:
+                 cycles: CycleStore, due: DueStore | None = None) -> None:
         self.objectives = objectives
         self.org_units = org_units
         self.people = people
         self.cycles = cycles
+        self.due = due
 
     async def reader(self, principal: Principal) -> Reader:
         """The principal as a reader: its org units and reports from the directory read models."""
@@ -69,6 +71,13 @@ class ReadQueries:
         docs = await self.objectives.involving(principal.tenant_id, person_id, filters, limit, offset,
                                                await self.reader(principal))
         return [(doc, involvement(doc, person_id)) for doc in docs]
+
+    async def check_ins_due(self, principal: Principal, person_id: str, limit: int,
+                            offset: int) -> list[Document] | None:
+        """The person's open check-ins due, oldest first (none without the due read model); None if not theirs to see."""
+        if not can_read_work_of(person_id, await self.reader(principal)):
+            return None
+        return [] if self.due is None else await self.due.open_for(principal.tenant_id, person_id, limit, offset)
 
     async def cycle_tree(self, principal: Principal, cycle_id: str, org_unit_id: str | None) -> list[dict[str, Any]]:
         """The alignment tree of the visible objectives of the cycle (within the unit's subtree if given)."""

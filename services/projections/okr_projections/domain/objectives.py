@@ -1,8 +1,9 @@
 """The objective read model: pure folds of the objective events of `okr.goals.v1` into one document.
 
-A key result carries `current` (its initial value until check-ins exist, `checked_in` false)
-and `progress`; its initiatives are nested under it. The objective carries `progress`, the
-KR-weighted mean (None without key results), and `rollup_progress`, which `rollup` derives.
+A key result carries `current` (its initial value until check-ins exist, `checked_in` false),
+`progress` and the check-in fields of `check_in_state`; its initiatives are nested under it.
+The objective carries `progress`, the KR-weighted mean (None without key results), and
+`rollup_progress`, which `rollup` derives.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from okr_shared.progress import initial_value, key_result_progress, rollup_progress, weighted_progress
 
+from okr_projections.domain.check_in_state import NOT_CHECKED_IN, STATE_FIELDS, state_of
 from okr_projections.domain.documents import (
     Document, Meta, OutOfOrderEvent, existing, new_document, pick, stamp,
 )
@@ -24,15 +26,16 @@ OBJECTIVE_EVENTS = frozenset({
 OBJECTIVE_REVISABLE = ("title", "description", "owner_type", "owner_id", "org_unit_id", "tags", "visibility")
 KEY_RESULT_REVISABLE = ("title", "owner_id", "weight", "unit", "start", "target", "currency", "baseline", "lower", "upper")
 INITIATIVE_REVISABLE = ("title", "owner_id", "due_on", "deliverable", "status")
-_KEY_RESULT_DERIVED = ("current", "checked_in", "progress", "initiatives")
+_KEY_RESULT_DERIVED = (*STATE_FIELDS, "progress", "initiatives")
 
 
-def key_result(fields: dict[str, Any], current: Any = None, checked_in: bool = False,
+def key_result(fields: dict[str, Any], check_in: dict[str, Any] | None = None,
                initiatives: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A key result of the document; `current` stays at the initial value until checked in."""
+    """A key result of the document at its check-in state; `current` stays at the initial value until checked in."""
     kr = {k: v for k, v in fields.items() if k not in _KEY_RESULT_DERIVED}
-    value = current if checked_in else initial_value(kr)
-    return {**kr, "current": value, "checked_in": checked_in, "progress": key_result_progress(kr, value),
+    state = {**NOT_CHECKED_IN, **(check_in or {})}
+    value = state["current"] if state["checked_in"] else initial_value(kr)
+    return {**kr, **state, "current": value, "progress": key_result_progress(kr, value),
             "initiatives": list(initiatives or [])}
 
 
@@ -70,8 +73,7 @@ def _find(items: list[dict[str, Any]], key: str, value: str, what: str) -> dict[
 def _revise_key_result(doc: Document, data: dict[str, Any]) -> None:
     krs = doc["key_results"]
     old = _find(krs, "key_result_id", data["key_result_id"], "key result")
-    revised = key_result({**old, **pick(data["changes"], KEY_RESULT_REVISABLE)}, old["current"],
-                         old["checked_in"], old["initiatives"])
+    revised = key_result({**old, **pick(data["changes"], KEY_RESULT_REVISABLE)}, state_of(old), old["initiatives"])
     doc["key_results"] = [revised if kr is old else kr for kr in krs]
 
 
@@ -148,6 +150,24 @@ def apply_event(doc: Document | None, event_type: str, data: dict[str, Any], met
     _update(doc, event_type, data, meta)
     doc["progress"] = objective_progress(doc["key_results"])
     return stamp(doc, meta)
+
+
+def arriving_key_results(event_type: str, data: dict[str, Any]) -> list[str]:
+    """The key results an objective event brings into the document (their stored check-ins apply to them)."""
+    if event_type == "ObjectiveCreated":
+        return [kr["key_result_id"] for kr in data["key_results"]]
+    if event_type == "KeyResultAdded":
+        return [data["key_result"]["key_result_id"]]
+    return []
+
+
+def with_check_ins(doc: Document, states: dict[str, dict[str, Any]]) -> Document:
+    """A new document whose key results named in `states` (key result id to check-in state) stand there."""
+    doc = copy.deepcopy(doc)
+    doc["key_results"] = [key_result(kr, states[kr["key_result_id"]], kr["initiatives"])
+                          if kr["key_result_id"] in states else kr for kr in doc["key_results"]]
+    doc["progress"] = objective_progress(doc["key_results"])
+    return doc
 
 
 def involvement(doc: Document, person_id: str) -> list[str]:

@@ -5,6 +5,8 @@
   the people above the owner in the manager chain.
 - private: the owner, the people above the owner in the manager chain, and admins. An
   objective owned by an org unit has no owner chain, so no reader beyond admins.
+
+A person's own work list (the check-ins due from them) follows the private rule.
 """
 
 from __future__ import annotations
@@ -47,3 +49,8 @@ def can_read(objective: Document, reader: Reader) -> bool:
     if person_owned and (objective["owner_id"] == reader.person_id or objective["owner_id"] in reader.reports):
         return True
     return visibility == "org_unit" and objective.get("org_unit_id") in reader.org_units
+
+
+def can_read_work_of(person_id: str, reader: Reader) -> bool:
+    """True when the reader may see what is asked of the person: themselves, admins, people above them."""
+    return reader.is_admin or person_id == reader.person_id or person_id in reader.reports

@@ -1,8 +1,9 @@
-"""Kafka subscriber of the projections service: goal events into the read models.
+"""Kafka subscribers of the projections service: goal and check-in events into the read models.
 
 Offsets are committed only after the documents are written (a failure seeks back and the
 event is delivered again); an event that cannot be decoded, or that no read model can take,
-goes to the dead-letter topic with the reason, and the consumer moves on.
+goes to the dead-letter topic with the reason, and the consumer moves on. Check-in events no
+read model needs (cadences, conversations, feedback) are skipped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
 
 from okr_projections.application.projector import Projector
@@ -27,7 +28,7 @@ def build_broker(
     kafka: KafkaSettings, projector: Projector, registry: ContractRegistry, group_id: str,
     retry_backoff_seconds: float = 1.0,
 ) -> KafkaBroker:
-    """A broker whose subscriber keeps the read models of the projector."""
+    """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the projector's models."""
     broker = KafkaBroker(
         kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
     )
@@ -40,7 +41,11 @@ def build_broker(
         except UnprojectableEvent as exc:
             raise Unprocessable(str(exc)) from exc
 
+    dead_letters = kafka.topic(dead_letter_topic(group_id))
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
         broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=project,
-        retry_backoff_seconds=retry_backoff_seconds, dead_letters=kafka.topic(dead_letter_topic(group_id)))
+        retry_backoff_seconds=retry_backoff_seconds, dead_letters=dead_letters)
+    broker.on_check_in_event = subscribe(  # type: ignore[attr-defined]
+        broker, kafka.topic(CHECKINS_TOPIC), group_id=group_id, context="checkins", registry=registry,
+        handle=project, retry_backoff_seconds=retry_backoff_seconds, dead_letters=dead_letters)
     return broker

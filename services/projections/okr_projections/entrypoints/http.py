@@ -98,6 +98,18 @@ async def person_objectives(
     return _page([{**public_view(doc), "involvement": why} for doc, why in found], limit, offset)
 
 
+@directory.get("/people/{person_id}/check-ins-due")
+async def person_check_ins_due(
+    person_id: Id, request: Request, principal: CurrentPrincipal, limit: Limit = 100, offset: Offset = 0,
+) -> dict[str, Any]:
+    """Check-ins still due from the person (`due` or `overdue`), oldest period first; for them, their managers, admins."""
+    items = await _queries(request).check_ins_due(principal, person_id, limit, offset)
+    if items is None:
+        raise Problem(403, "Forbidden", f"Only {person_id}, the people above them and admins see their check-ins due.",
+                      kind="forbidden")
+    return {"person_id": person_id, **_page([public_view(d) for d in items], limit, offset)}
+
+
 @cycles.get("/cycles/{cycle_id}")
 async def cycle(cycle_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
     """One cycle: dates, cadence, state and its transitions."""
@@ -131,7 +143,8 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
             await container.mongo.close()
 
     app = create_app(
-        "OKR projections service", "0.2.0", "Objective, directory and cycle read models kept from the platform's events.",
+        "OKR projections service", "0.3.0",
+        "Objective (with check-ins), check-ins due, directory and cycle read models kept from the platform's events.",
         verifier=container.verifier, routers=[objectives, directory, cycles], http=container.settings.http,
         lifespan=lifespan,
     )
