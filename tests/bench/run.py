@@ -2,8 +2,10 @@
 
 Measures, in one run so ratios are meaningful: raw event-store appends per second, objectives
 created per second over HTTP, events relayed to Kafka per second, projection lag (command
-accepted -> read model updated) p50/p95/p99, and the load time of a 10,000-event objective
-with and without snapshots. Writes tests/bench/results/latest.md with the machine described.
+accepted -> read model updated) p50/p95/p99 for objectives and for check-ins, the load time of a
+10,000-event objective now and as of an earlier time, with and without snapshots, and the
+rebuild of a cycle's alignment tree from events. Writes tests/bench/results/latest.md with the
+machine described.
 """
 
 from __future__ import annotations
@@ -121,6 +123,43 @@ def _median_ms(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def bench_check_in_lag(goals_url: str, checkins_url: str, token: str, mongo_url: str, db: str,
+                       samples: int) -> list[float]:
+    """Milliseconds from an accepted check-in to the key result's new value in the projections' read model."""
+    headers = {"Authorization": f"Bearer {token}"}
+    goals = httpx.Client(base_url=goals_url, headers=headers, timeout=30)
+    checkins = httpx.Client(base_url=checkins_url, headers=headers, timeout=30)
+    objective = goals.post("/v1/objectives", json={**BODY, "title": "Check-in lag"}).json()
+    assert goals.post(f"/v1/cycles/{CYCLE}/state", json={"state": "active", "reason": "bench"}).status_code == 200
+    oid, kr = objective["objective_id"], objective["key_results"][0]["key_result_id"]
+    collection = MongoClient(mongo_url)[db]["objective_progress"]
+
+    def check_in(value: float) -> float:
+        body = {"key_result_id": kr, "value": value, "confidence": 7, "effective_at": "2026-03-01T12:00:00Z"}
+        deadline = time.perf_counter() + 120
+        while (r := checkins.post("/v1/check-ins", json=body)).status_code != 201:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"check-in refused: {r.text}")
+            time.sleep(0.2)
+        return time.perf_counter()
+
+    def projected(value: float) -> bool:
+        doc = collection.find_one({"_id": oid}, {"key_results": 1}) or {}
+        return any(k.get("current") == value for k in doc.get("key_results", []))
+
+    lags = []
+    for i in range(samples + 1):
+        accepted = check_in(float(i + 1))
+        while not projected(float(i + 1)):
+            time.sleep(0.002)
+            if time.perf_counter() - accepted > 120:
+                raise RuntimeError("projection did not catch up")
+        if i:
+            lags.append((time.perf_counter() - accepted) * 1000)
+        time.sleep(0.02)
+    return lags
+
+
 def bench_load_10k(tmp: Path, events: int = 10_000) -> dict[str, float]:
     """Loads of a 10,000-event objective: now and as of its middle, with and without snapshots."""
     env = {"GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite", "GOALS_SQLITE_DBNAME": str(tmp / "10k.sqlite")}
@@ -218,11 +257,15 @@ def main() -> None:
 
     lag_env = postgres_env(infra, new_database(infra))
     seeded(lag_env)
+    checkins_env = {k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, new_database(infra)).items()}
     db, group = f"okr_bench_{uuid.uuid4().hex[:8]}", f"okr-bench-{uuid.uuid4().hex[:8]}"
-    g_port, p_port = free_port(), free_port()
+    g_port, c_port, p_port = free_port(), free_port(), free_port()
     common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
     services = [
         Process("bench-goals-relay", ["okr_goals.entrypoints.cli", "serve", "--port", str(g_port)], {**common, **lag_env}),
+        Process("bench-checkins", ["okr_checkins.entrypoints.cli", "serve", "--port", str(c_port)],
+                {**common, **checkins_env, "OKR_CHECKINS_GROUP": f"okr-bench-checkins-{uuid.uuid4().hex[:8]}",
+                 "OKR_CHECKINS_REMINDERS_ENABLED": "false"}),
         Process("bench-projections", ["okr_projections.entrypoints.cli", "serve", "--port", str(p_port)],
                 {**common, "OKR_MONGO_URL": infra.mongo_url, "OKR_PROJECTIONS_DB": db, "OKR_PROJECTIONS_GROUP": group}),
     ]
@@ -230,15 +273,21 @@ def main() -> None:
         s.start()
     try:
         wait_healthy(f"http://127.0.0.1:{g_port}/health", services[0])
-        wait_healthy(f"http://127.0.0.1:{p_port}/health", services[1])
+        wait_healthy(f"http://127.0.0.1:{c_port}/health", services[1])
+        wait_healthy(f"http://127.0.0.1:{p_port}/health", services[2])
         # The first create also waits for the consumer to join its group.
         bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, 1, catch_up_seconds=600)
         lags = bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, n_lag)
+        check_in_lags = bench_check_in_lag(f"http://127.0.0.1:{g_port}", f"http://127.0.0.1:{c_port}", token,
+                                           infra.mongo_url, db, n_lag)
     finally:
         for s in services:
             s.stop()
     rows.append((f"Projection lag, accepted -> read model ({n_lag} sequential creates)",
                  f"p50 {percentile(lags, 50):.1f} ms, p95 {percentile(lags, 95):.1f} ms, p99 {percentile(lags, 99):.1f} ms"))
+    rows.append((f"Check-in lag, accepted -> key-result value in the read model ({n_lag} sequential check-ins)",
+                 f"p50 {percentile(check_in_lags, 50):.1f} ms, p95 {percentile(check_in_lags, 95):.1f} ms, "
+                 f"p99 {percentile(check_in_lags, 99):.1f} ms"))
 
     with tempfile.TemporaryDirectory() as tmp:
         loads = bench_load_10k(Path(tmp))

@@ -27,7 +27,7 @@ from okr_goals.application.commands import (
 )
 from okr_shared.event_meta import Caller
 
-from okr_goals.application.store import GoalsStore, cycle_roster
+from okr_goals.application.store import GoalsStore, backoff, cycle_roster
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.errors import (
     CycleLocked,
@@ -99,7 +99,7 @@ class ObjectiveCommands(GoalsStore):
         key_results = [self.key_result_of(caller, kr, f"#/key_results/{i}", command.owner_id)
                        for i, kr in enumerate(command.key_results)]
         direct, proposed = self._split_parents(caller, command)
-        for attempt in range(5):
+        for attempt in range(8):
             objective = Objective.create(
                 objective_id=objective_id, title=command.title, description=command.description,
                 level=command.level, owner_type=command.owner_type, owner_id=command.owner_id,
@@ -109,7 +109,7 @@ class ObjectiveCommands(GoalsStore):
             )
             for parent_id, weight in proposed:
                 objective.propose_alignment(str(self.new_id()), parent_id, weight, None, caller.meta)
-            roster = self.roster(caller.tenant_id, cycle_roster(command.cycle_id))
+            roster = self.roster(caller.tenant_id, cycle_roster(command.cycle_id, objective_id))
             roster.enrol([str(objective_id)])
             try:
                 self.save(objective, roster)
@@ -118,8 +118,9 @@ class ObjectiveCommands(GoalsStore):
                 existing = self.find(Objective, objective_id, caller.tenant_id)
                 if existing is not None:
                     return self._replay(existing, fingerprint)
-                if attempt == 4:
+                if attempt == 7:
                     raise
+                backoff(attempt)
         raise AssertionError("unreachable")
 
     def _split_parents(self, caller: Caller, command: CreateObjective) -> tuple[list, list]:

@@ -45,14 +45,16 @@ class RolloverCommands(AlignmentCommands):
             source.mark_rolled_over(str(copies[str(source.id)].id), command.to_cycle_id, caller.meta)
         if not copies:
             return report
-        roster = self.roster(caller.tenant_id, cycle_roster(command.to_cycle_id))
-        roster.enrol([str(c.id) for c in copies.values()])
-        self.save_checked([*sources, *copies.values(), roster])
+        rosters = {}
+        for copy in copies.values():
+            name = cycle_roster(command.to_cycle_id, copy.id)
+            rosters.setdefault(name, self.roster(caller.tenant_id, name)).enrol([str(copy.id)])
+        self.save_checked([*sources, *copies.values(), *rosters.values()])
         report.copies = {source: str(copy.id) for source, copy in copies.items()}
         return report
 
     def _sources(self, caller: Caller, command: RolloverCycle, report: RolloverReport) -> list[Objective]:
-        members = self.roster_members(caller.tenant_id, cycle_roster(command.from_cycle_id))
+        members = self.cycle_members(caller.tenant_id, command.from_cycle_id)
         wanted = members if command.objective_ids is None else list(command.objective_ids)
         sources = []
         for i, objective_id in enumerate(wanted):

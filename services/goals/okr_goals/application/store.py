@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import threading
+import time
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,8 +29,14 @@ PEOPLE_ROSTER = "people"
 CYCLES_ROSTER = "cycles"
 
 
-def cycle_roster(cycle_id: str) -> str:
-    return f"cycle-objectives:{cycle_id}"
+CYCLE_ROSTER_SHARDS = 16
+
+
+def cycle_roster(cycle_id: str, objective_id: str | UUID) -> str:
+    """The roster shard an objective of the cycle is listed in: spreading a cycle's objectives
+    over several rosters keeps concurrent creations in one cycle from colliding."""
+    shard = zlib.crc32(str(objective_id).encode()) % CYCLE_ROSTER_SHARDS
+    return f"cycle-objectives:{cycle_id}:{shard}"
 
 
 class KeyResultAsDict(Transcoding):
@@ -54,6 +63,11 @@ class InitiativeAsDict(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> Initiative:
         return Initiative.from_dict(data)
+
+
+def backoff(attempt: int) -> None:
+    """A short, jittered pause before retrying a write that lost a race."""
+    time.sleep(random.uniform(0, 0.005 * 2 ** attempt))
 
 
 def as_uuid(value: str | UUID) -> UUID:
@@ -113,6 +127,11 @@ class GoalsStore(Application[UUID]):
         existing = self.find(Roster, uid, tenant_id)
         return existing if existing is not None else Roster.open(uid, tenant_id, name)
 
+    def cycle_members(self, tenant_id: str, cycle_id: str, at: datetime | None = None) -> list[str]:
+        """Every objective listed in the cycle (as of `at`), from all its roster shards."""
+        return [member for shard in range(CYCLE_ROSTER_SHARDS)
+                for member in self.roster_members(tenant_id, f"cycle-objectives:{cycle_id}:{shard}", at)]
+
     def roster_members(self, tenant_id: str, name: str, at: datetime | None = None) -> list[str]:
         uid = keys.roster_uuid(tenant_id, name)
         roster = self.find(Roster, uid, tenant_id) if at is None else self.as_of(Roster, uid, tenant_id, at)
@@ -136,6 +155,7 @@ class GoalsStore(Application[UUID]):
             except IntegrityError:
                 if attempt == attempts - 1:
                     raise
+                backoff(attempt)
         raise AssertionError("unreachable")
 
     def version_at(self, aggregate_id: UUID, at: datetime) -> int | None:

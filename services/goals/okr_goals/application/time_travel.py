@@ -8,7 +8,7 @@ from typing import Any
 from okr_goals.application import access
 from okr_shared.event_meta import Caller
 from okr_goals.application.rollover import RolloverCommands
-from okr_goals.application.store import ORG_UNITS_ROSTER, cycle_roster
+from okr_goals.application.store import ORG_UNITS_ROSTER
 from okr_goals.domain import keys
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit
@@ -42,7 +42,7 @@ class TimeTravelQueries(RolloverCommands):
         if cycle is None:
             raise CycleNotFound(cycle_id)
         objectives = []
-        for objective_id in self.roster_members(caller.tenant_id, cycle_roster(cycle_id), at):
+        for objective_id in self.cycle_members(caller.tenant_id, cycle_id, at):
             objective = self.as_of(Objective, objective_id, caller.tenant_id, at)
             if objective is not None and access.may_read(self, caller, objective):
                 objectives.append(objective)
