@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 
@@ -140,6 +141,8 @@ def main(goals_url: str, checkins_url: str | None = None) -> int:
             objectives[key] = _check(_post(client, "/v1/objectives", body, **{"Idempotency-Key": key}), key)
             ids[key] = objectives[key]["objective_id"]
         if client.get(f"/v1/cycles/{CYCLE}").json()["state"] == "planning":
+            kickoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            time.sleep(1)
             _check(_post(client, f"/v1/cycles/{CYCLE}/state", {"state": "active", "reason": "Q4 kick-off"}), "state")
             ana = client.get(f"/v1/objectives/{ids['demo-person-ana']}").json()
             revision = {"expected_version": ana["version"], "reason": "two sessions a week from November",
@@ -147,10 +150,20 @@ def main(goals_url: str, checkins_url: str | None = None) -> int:
             kr_id = ana["key_results"][0]["key_result_id"]
             r = client.patch(f"/v1/objectives/{ids['demo-person-ana']}/key-results/{kr_id}", json=revision)
             _check(r, "a revision")
+        else:
+            kickoff = _before_kickoff(client, ids["demo-person-ana"])
     if checkins_url:
         load_check_ins(checkins_url, token, objectives)
     print(token)
+    print(kickoff)
     return 0
+
+
+def _before_kickoff(client: httpx.Client, objective_id: str) -> str:
+    """On a later run: the moment before the cycle started, read back from an objective's history."""
+    history = client.get(f"/v1/objectives/{objective_id}/history").json()
+    created = datetime.fromisoformat(history[0]["recorded_at"]).astimezone(UTC)
+    return created.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 if __name__ == "__main__":

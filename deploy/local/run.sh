@@ -28,7 +28,9 @@ trap shutdown INT TERM EXIT
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null "http://127.0.0.1:$GOALS_PORT/health"
 wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health"
 wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health"
-token="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT")" || die "demo organisation did not load"
+demo="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT")" \
+  || die "demo organisation did not load"
+token="$(sed -n 1p <<<"$demo")" kickoff="$(sed -n 2p <<<"$demo")"
 
 cat <<TXT
 
@@ -41,7 +43,8 @@ cat <<TXT
   Demo tenant 'shopco' (an e-commerce company), token for its CEO:
     export TOKEN=$token
     curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/cycles/2026-Q4/tree'
-    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/2026-Q4/tree?as_of=2026-11-01T00:00:00Z'
+    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/2026-Q4/tree?as_of=$kickoff'
+      (the tree rebuilt from events as it stood before the Q4 kick-off)
   Other tokens: .venv/bin/python -m okr_shared.dev_tokens TENANT ACTOR
 
   Ctrl-C stops everything.
