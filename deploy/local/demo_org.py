@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -141,8 +141,9 @@ def main(goals_url: str, checkins_url: str | None = None) -> int:
             objectives[key] = _check(_post(client, "/v1/objectives", body, **{"Idempotency-Key": key}), key)
             ids[key] = objectives[key]["objective_id"]
         if client.get(f"/v1/cycles/{CYCLE}").json()["state"] == "planning":
-            kickoff = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            time.sleep(1)
+            moment = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+            kickoff = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            time.sleep((moment - datetime.now(UTC)).total_seconds() + 0.2)
             _check(_post(client, f"/v1/cycles/{CYCLE}/state", {"state": "active", "reason": "Q4 kick-off"}), "state")
             ana = client.get(f"/v1/objectives/{ids['demo-person-ana']}").json()
             revision = {"expected_version": ana["version"], "reason": "two sessions a week from November",
@@ -163,7 +164,7 @@ def _before_kickoff(client: httpx.Client, objective_id: str) -> str:
     """On a later run: the moment before the cycle started, read back from an objective's history."""
     history = client.get(f"/v1/objectives/{objective_id}/history").json()
     created = datetime.fromisoformat(history[0]["recorded_at"]).astimezone(UTC)
-    return created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (created + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 if __name__ == "__main__":
