@@ -11,6 +11,7 @@ from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic, ensure_topics
 
+from okr_projections.adapters.versioned import WritePolicy, conditional_writes_work
 from okr_projections.adapters.check_ins_store import CheckInStore
 from okr_projections.adapters.cycles_store import CycleStore
 from okr_projections.adapters.due_store import DueStore
@@ -32,9 +33,11 @@ class ProjectionsContainer:
     verifier: TokenVerifier
     projector: Projector
     queries: ReadQueries
+    policy: WritePolicy
 
     async def ensure_indexes(self) -> None:
-        """Creates the indexes of every read model (idempotent)."""
+        """Creates the indexes of every read model (idempotent) and fits the write guards to the store."""
+        self.policy.conditional = await conditional_writes_work(self.mongo)
         projector = self.projector
         for store in (projector.objectives, projector.org_units, projector.people, projector.cycles,
                       projector.check_ins, projector.due):
@@ -53,10 +56,12 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     """Builds the projections service's dependencies (one Mongo client, one broker)."""
     settings = settings or ProjectionsSettings()
     mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000)
-    stores = (ObjectiveStore(mongo, settings.database), OrgUnitStore(mongo, settings.database),
-              PeopleStore(mongo, settings.database), CycleStore(mongo, settings.database))
-    due = DueStore(mongo, settings.database)
-    projector = Projector(*stores, check_ins=CheckInStore(mongo, settings.database), due=due)
+    policy = WritePolicy()
+    db = settings.database
+    stores = (ObjectiveStore(mongo, db, policy=policy), OrgUnitStore(mongo, db, policy=policy),
+              PeopleStore(mongo, db, policy=policy), CycleStore(mongo, db, policy=policy))
+    due = DueStore(mongo, db)
+    projector = Projector(*stores, check_ins=CheckInStore(mongo, db, policy=policy), due=due)
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(settings, mongo, stores[0], broker, TokenVerifier(settings.auth), projector,
-                                ReadQueries(*stores, due=due))
+                                ReadQueries(*stores, due=due), policy)

@@ -12,7 +12,7 @@ from typing import Any
 from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from okr_projections.adapters.versioned import Folded, fold_into
+from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into
 from okr_projections.domain.check_in_log import apply_check_in_event, empty_log, key_result_key
 from okr_projections.domain.check_in_state import check_in_state
 from okr_projections.domain.documents import Document
@@ -25,7 +25,8 @@ DERIVED = ("reminder_periods",)
 class CheckInStore:
     """Reads and writes of the check-ins of key results."""
 
-    def __init__(self, client: AsyncMongoClient, database: str) -> None:
+    def __init__(self, client: AsyncMongoClient, database: str, policy: WritePolicy | None = None) -> None:
+        self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
 
     async def ensure_indexes(self) -> None:
@@ -35,7 +36,8 @@ class CheckInStore:
         """Folds a check-in or correction into its key result (not applied if the document already includes it)."""
         tenant_id = meta["tenant_id"]
         return await fold_into(self._collection, key_result_key(tenant_id, data["key_result_id"]), tenant_id,
-                               meta["version"], lambda current: apply_check_in_event(current, data, meta), DERIVED)
+                               meta["version"], lambda current: apply_check_in_event(current, data, meta), DERIVED,
+                               policy=self.policy)
 
     async def get(self, tenant_id: str, key_result_id: str) -> Document | None:
         return await self._collection.find_one({"_id": key_result_key(tenant_id, key_result_id)})

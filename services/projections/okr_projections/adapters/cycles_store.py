@@ -6,7 +6,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from okr_projections.adapters.versioned import Folded, fold_into
+from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into
 from okr_projections.domain.cycles import apply_cycle_event
 from okr_projections.domain.documents import Document, tenant_key
 
@@ -16,7 +16,8 @@ COLLECTION = "cycles"
 class CycleStore:
     """Reads and writes of cycles."""
 
-    def __init__(self, client: AsyncMongoClient, database: str) -> None:
+    def __init__(self, client: AsyncMongoClient, database: str, policy: WritePolicy | None = None) -> None:
+        self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
 
     async def ensure_indexes(self) -> None:
@@ -27,7 +28,7 @@ class CycleStore:
         tenant_id = meta["tenant_id"]
         return await fold_into(self._collection, tenant_key(tenant_id, data["cycle_id"]), tenant_id,
                                meta["version"], lambda current: apply_cycle_event(current, event_type, data, meta),
-                               creates=event_type == "CyclePlanned")
+                               creates=event_type == "CyclePlanned", policy=self.policy)
 
     async def get(self, tenant_id: str, cycle_id: str) -> Document | None:
         return await self._collection.find_one({"_id": tenant_key(tenant_id, cycle_id)})

@@ -16,7 +16,7 @@ from typing import Any
 
 from pymongo import ASCENDING, AsyncMongoClient
 
-from okr_projections.adapters.versioned import Folded, fold_into, in_filter
+from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into, in_filter
 from okr_projections.domain.documents import Document, UnprojectableEvent, tenant_key
 from okr_projections.domain.objectives import apply_event, with_check_ins
 from okr_projections.domain.rollup import contribution, objective_rollup, parent_ids, refresh_order
@@ -50,7 +50,9 @@ def _child_field(objective_id: str) -> str:
 class ObjectiveStore:
     """Reads and writes of objective documents; rollups are a separate `$set` of derived fields."""
 
-    def __init__(self, client: AsyncMongoClient, database: str, max_rollup_attempts: int = 10) -> None:
+    def __init__(self, client: AsyncMongoClient, database: str, max_rollup_attempts: int = 10,
+                 policy: WritePolicy | None = None) -> None:
+        self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
         self._links = client[database][LINKS]
         self._max_rollup_attempts = max_rollup_attempts
@@ -64,7 +66,8 @@ class ObjectiveStore:
         """Folds the event into its objective (not applied if the document already includes it)."""
         return await fold_into(self._collection, data["objective_id"], meta["tenant_id"], meta["version"],
                                lambda current: apply_event(current, event_type, data, meta), DERIVED,
-                               creates=event_type == "ObjectiveCreated", guarded=(CHECK_IN_REV,))
+                               creates=event_type == "ObjectiveCreated", guarded=(CHECK_IN_REV,),
+                               policy=self.policy)
 
     async def apply_check_ins(self, tenant_id: str, objective_id: str,
                               states: dict[str, dict[str, Any]]) -> Document | None:
@@ -81,9 +84,9 @@ class ObjectiveStore:
                 return doc
             rev = doc.get(CHECK_IN_REV)
             result = await self._collection.update_one(
-                {"_id": objective_id, "version": doc["version"], CHECK_IN_REV: rev},
-                {"$set": {"key_results": moved["key_results"], "progress": moved["progress"]},
-                 "$inc": {CHECK_IN_REV: 1}})
+                self.policy.filter(objective_id, version=doc["version"], **{CHECK_IN_REV: rev}),
+                {"$set": {"key_results": moved["key_results"], "progress": moved["progress"],
+                          CHECK_IN_REV: (rev or 0) + 1}})
             if result.matched_count == 1:
                 return {**moved, CHECK_IN_REV: (rev or 0) + 1}
         raise RuntimeError(f"check-ins of {objective_id} did not settle: concurrent writers")
@@ -126,8 +129,8 @@ class ObjectiveStore:
             children = await self._contributions(tenant_id, objective_id)
             value = objective_rollup(doc.get("progress"), children.values())
             if value != doc.get("rollup_progress"):
-                guard = {"_id": objective_id, "version": doc["version"], "progress": doc.get("progress"),
-                         "rollup_progress": doc.get("rollup_progress")}
+                guard = self.policy.filter(objective_id, version=doc["version"], progress=doc.get("progress"),
+                                           rollup_progress=doc.get("rollup_progress"))
                 result = await self._collection.update_one(guard, {"$set": {"rollup_progress": value}})
                 stale = result.matched_count == 0 or await self._contributions(tenant_id, objective_id) != children
                 if stale:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pymongo import ASCENDING, AsyncMongoClient
 
-from okr_projections.adapters.versioned import Folded, fold_into
+from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into
 from okr_projections.domain.directory import ancestors_from, apply_org_unit_event
 from okr_projections.domain.documents import Document, tenant_key
 
@@ -17,7 +17,9 @@ DERIVED = ("ancestors",)
 class OrgUnitStore:
     """Reads and writes of org units; `ancestors` is a separate `$set` recomputed from the parent."""
 
-    def __init__(self, client: AsyncMongoClient, database: str, max_attempts: int = 10) -> None:
+    def __init__(self, client: AsyncMongoClient, database: str, max_attempts: int = 10,
+                 policy: WritePolicy | None = None) -> None:
+        self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
         self._max_attempts = max_attempts
 
@@ -30,7 +32,7 @@ class OrgUnitStore:
         tenant_id = meta["tenant_id"]
         return await fold_into(self._collection, tenant_key(tenant_id, data["org_unit_id"]), tenant_id,
                                meta["version"], lambda current: apply_org_unit_event(current, event_type, data, meta),
-                               DERIVED, creates=event_type == "OrgUnitCreated")
+                               DERIVED, creates=event_type == "OrgUnitCreated", policy=self.policy)
 
     async def refresh_subtree(self, tenant_id: str, org_unit_id: str) -> list[str]:
         """Recomputes `ancestors` of the unit and of every unit below it, parents first."""
@@ -64,7 +66,7 @@ class OrgUnitStore:
             above = await self._parent_ancestors(tenant_id, doc["parent_id"])
             value = ancestors_from(org_unit_id, doc["parent_id"], above)
             if value != doc["ancestors"]:
-                guard = {"_id": key, "version": doc["version"], "ancestors": doc["ancestors"]}
+                guard = self.policy.filter(key, version=doc["version"], ancestors=doc["ancestors"])
                 result = await self._collection.update_one(guard, {"$set": {"ancestors": value}})
                 if result.matched_count == 0:
                     continue

@@ -6,7 +6,7 @@ from typing import Any
 
 from pymongo import ASCENDING, AsyncMongoClient
 
-from okr_projections.adapters.versioned import Folded, fold_into
+from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into
 from okr_projections.domain.directory import apply_person_event
 from okr_projections.domain.documents import Document, tenant_key
 
@@ -16,7 +16,8 @@ COLLECTION = "people"
 class PeopleStore:
     """Reads and writes of people."""
 
-    def __init__(self, client: AsyncMongoClient, database: str) -> None:
+    def __init__(self, client: AsyncMongoClient, database: str, policy: WritePolicy | None = None) -> None:
+        self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
 
     async def ensure_indexes(self) -> None:
@@ -28,7 +29,7 @@ class PeopleStore:
         tenant_id = meta["tenant_id"]
         return await fold_into(self._collection, tenant_key(tenant_id, data["person_id"]), tenant_id,
                                meta["version"], lambda current: apply_person_event(current, event_type, data, meta),
-                               creates=event_type == "PersonJoined")
+                               creates=event_type == "PersonJoined", policy=self.policy)
 
     async def get(self, tenant_id: str, person_id: str) -> Document | None:
         return await self._collection.find_one({"_id": tenant_key(tenant_id, person_id)})

@@ -15,12 +15,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from okr_projections.domain.documents import Document, UnprojectableEvent
 
 Fold = Callable[[Document | None], Document]
+
+
+@dataclass
+class WritePolicy:
+    """How writes are guarded. On MongoDB every write is a compare-and-set: the fields read must
+    still hold. FerretDB 1.24 (SQLite) runs any filter beyond `_id` as a scan of the collection and
+    does not update one document atomically anyway, so there the filter is `_id` alone and the
+    projections process handles one event at a time (one consumer per group is the deployment)."""
+
+    conditional: bool = True
+
+    def filter(self, doc_id: str, **conditions: Any) -> dict[str, Any]:
+        return {"_id": doc_id, **conditions} if self.conditional else {"_id": doc_id}
+
+
+async def conditional_writes_work(client: AsyncMongoClient) -> bool:
+    """Whether the store updates one document atomically and filters on `_id` plus other fields by index."""
+    return "ferretdbVersion" not in await client.admin.command("buildInfo")
 
 
 @dataclass(frozen=True)
@@ -44,7 +63,7 @@ def _folded(fold: Fold, current: Document | None, doc_id: str, version: int) -> 
 
 async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, version: int, fold: Fold,
                     derived: Collection[str] = (), creates: bool = False, max_attempts: int = 5,
-                    guarded: Collection[str] = ()) -> Folded:
+                    guarded: Collection[str] = (), policy: WritePolicy | None = None) -> Folded:
     """Writes `fold(current)` but its `derived` fields unless it includes `version`; `guarded` fields must be as read."""
     if creates:
         doc = _folded(fold, None, doc_id, version)
@@ -67,7 +86,8 @@ async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, ve
                 continue
             return Folded(True, doc)
         owned = {k: v for k, v in doc.items() if k != "_id" and k not in derived}
-        guard = {"_id": doc_id, "version": current["version"], **{k: current.get(k) for k in guarded}}
+        guard = (policy or WritePolicy()).filter(doc_id, version=current["version"],
+                                                 **{k: current.get(k) for k in guarded})
         result = await collection.update_one(guard, {"$set": owned})
         if result.matched_count == 1:
             return Folded(True, doc)

@@ -8,6 +8,7 @@ read model needs (cadences, conversations, feedback) are skipped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -33,13 +34,17 @@ def build_broker(
         kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
     )
 
+    one_at_a_time = asyncio.Lock()
+
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
+        """Projects one event; the two subscribers take turns, so this process never races itself."""
         meta = {"tenant_id": event.tenantid, "actor_id": event.actorid, "version": event.sequence,
                 "event_id": event.id, "time": event.time}
-        try:
-            await projector.project(event.schema_name, data, meta)
-        except UnprojectableEvent as exc:
-            raise Unprocessable(str(exc)) from exc
+        async with one_at_a_time:
+            try:
+                await projector.project(event.schema_name, data, meta)
+            except UnprojectableEvent as exc:
+                raise Unprocessable(str(exc)) from exc
 
     dead_letters = kafka.topic(dead_letter_topic(group_id))
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
