@@ -8,10 +8,12 @@ from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher
-from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
 
 from okr_goals.adapters.event_contracts import to_cloud_event
+from okr_goals.adapters.tenant_locks import PostgresTenantLocks
 from okr_goals.application.service import GoalsApplication
+from okr_goals.application.store import ProcessTenantLocks, TenantLocks
 from okr_goals.settings import GoalsSettings
 
 
@@ -37,12 +39,19 @@ class GoalsContainer:
         )
 
 
+def tenant_locks(env: dict[str, str]) -> TenantLocks:
+    """Advisory locks shared by every replica on PostgreSQL; in-process locks beside an SQLite store."""
+    conninfo = postgres_conninfo(env, "GOALS")
+    return PostgresTenantLocks(conninfo) if conninfo else ProcessTenantLocks()
+
+
 def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     """Builds the goal service's dependencies from settings."""
     settings = settings or GoalsSettings()
     return GoalsContainer(
         settings=settings,
-        application=open_application(lambda: GoalsApplication(env=settings.event_store)),
+        application=open_application(lambda: GoalsApplication(env=settings.event_store,
+                                                              tenant_locks=tenant_locks(settings.event_store))),
         verifier=TokenVerifier(settings.auth),
         registry=default_registry(),
     )

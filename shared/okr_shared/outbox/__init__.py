@@ -1,6 +1,13 @@
 """The transactional outbox: an event store's notification log relayed to Kafka by one leader."""
 
-from okr_shared.outbox.leader_lock import FileLock, LeaderLock, PostgresAdvisoryLock, leader_lock
+from okr_shared.outbox.leader_lock import (
+    FileLock,
+    LeaderLock,
+    PostgresAdvisoryLock,
+    leader_lock,
+    postgres_conninfo,
+)
 from okr_shared.outbox.relay import OutboxRelay, PublishedForm
 
-__all__ = ["FileLock", "LeaderLock", "OutboxRelay", "PostgresAdvisoryLock", "PublishedForm", "leader_lock"]
+__all__ = ["FileLock", "LeaderLock", "OutboxRelay", "PostgresAdvisoryLock", "PublishedForm", "leader_lock",
+           "postgres_conninfo"]

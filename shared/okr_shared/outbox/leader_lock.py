@@ -89,19 +89,24 @@ class FileLock:
             self._fd = None
 
 
-def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:
-    """An advisory lock on PostgreSQL, a file lock beside an SQLite store (eventsourcing settings in `env`)."""
+def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
+    """The PostgreSQL connection string of an eventsourcing store (settings in `env`), None if not PostgreSQL."""
 
     def get(key: str, default: str = "") -> str:
         return env.get(f"{prefix}_{key}") or env.get(key) or default
 
-    if get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        conninfo = (
-            f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
-        )
+    if get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return None
+    return (f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}")
+
+
+def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:
+    """An advisory lock on PostgreSQL, a file lock beside an SQLite store (eventsourcing settings in `env`)."""
+    conninfo = postgres_conninfo(env, prefix)
+    if conninfo is not None:
         return PostgresAdvisoryLock(conninfo, f"okr:{name}")
-    dbname = get("SQLITE_DBNAME", prefix.lower())
+    dbname = env.get(f"{prefix}_SQLITE_DBNAME") or env.get("SQLITE_DBNAME") or prefix.lower()
     if dbname.startswith(":memory:") or "mode=memory" in dbname:
         raise ValueError("an in-memory event store cannot be shared with a relay process")
     return FileLock(f"{dbname}.{name}.lock")

@@ -8,7 +8,8 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -74,26 +75,42 @@ def as_uuid(value: str | UUID) -> UUID:
     return value if isinstance(value, UUID) else UUID(str(value))
 
 
+class TenantLocks(Protocol):
+    """Serialises changes of one tenant that must see each other (alignment links)."""
+
+    def hold(self, tenant_id: str) -> AbstractContextManager[None]: ...
+
+
+class ProcessTenantLocks:
+    """Tenant locks within this process: enough for one replica (and for an SQLite store)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def hold(self, tenant_id: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(tenant_id, threading.Lock())
+
+
 class GoalsStore(Application[UUID]):
     """Aggregate access shared by the goal commands and queries."""
 
     name = "goals"
     snapshotting_intervals = {Objective: 200, Roster: 200, Cycle: 50, OrgUnit: 50, Person: 50}
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, tenant_locks: TenantLocks | None = None) -> None:
         super().__init__(env)
-        self._tenant_locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.tenant_locks = tenant_locks or ProcessTenantLocks()
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(KeyResultAsDict())
         transcoder.register(InitiativeAsDict())
 
-    def tenant_lock(self, tenant_id: str) -> threading.Lock:
-        """Serialises alignment changes of one tenant within this process."""
-        with self._locks_guard:
-            return self._tenant_locks.setdefault(tenant_id, threading.Lock())
+    def tenant_lock(self, tenant_id: str) -> AbstractContextManager[None]:
+        """Serialises alignment changes of one tenant (across replicas when the locks are shared)."""
+        return self.tenant_locks.hold(tenant_id)
 
     def find(self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, version: int | None = None) -> A | None:
         """The aggregate if it exists in the tenant and is of `kind`, else None."""
