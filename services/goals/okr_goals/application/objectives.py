@@ -96,7 +96,7 @@ class ObjectiveCommands(GoalsStore):
         if cycle.is_locked:
             raise CycleLocked("#/cycle_id", f"cycle {cycle.cycle_id} is closed")
         org_unit_id = self.resolve_owner(caller, command.level, command.owner_type, command.owner_id, "#")
-        key_results = [self.key_result_of(caller, kr, f"#/key_results/{i}", command.owner_id)
+        key_results = [self.key_result_of(caller, kr, f"#/key_results/{i}")
                        for i, kr in enumerate(command.key_results)]
         direct, proposed = self._split_parents(caller, command)
         for attempt in range(8):
@@ -175,7 +175,7 @@ class ObjectiveCommands(GoalsStore):
         if person is None or not person.active:
             raise UnknownReference(pointer, f"unknown or departed person {person_id}")
 
-    def key_result_of(self, caller: Caller, kr: NewKeyResult, pointer: str, objective_owner: str) -> KeyResult:
+    def key_result_of(self, caller: Caller, kr: NewKeyResult, pointer: str) -> KeyResult:
         if kr.owner_id is not None:
             self.person_ref(caller, kr.owner_id, f"{pointer}/owner_id")
         return KeyResult(key_result_id=str(self.new_id()), title=kr.title, kind=kr.kind, owner_id=kr.owner_id,
@@ -218,7 +218,7 @@ class ObjectiveCommands(GoalsStore):
     def add_key_result(self, command: AddKeyResult, caller: Caller) -> Objective:
         change = command.change
         objective = self.load_for_change(change, caller)
-        key_result = self.key_result_of(caller, command.key_result, "#", objective.owner_id)
+        key_result = self.key_result_of(caller, command.key_result, "#")
         objective.add_key_result(key_result, change.reason, change.correction, caller.meta)
         self.save_checked([objective], change.expected_version)
         return objective
