@@ -2,27 +2,17 @@
 
 import copy
 import json
-import re
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 from okr_shared.confidence import band
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.contracts.registry import SCHEMA_DIR
 
-README = SCHEMA_DIR.parent / "README.md"
+from tests.support.catalogue import assert_schema_is_valid_and_documented, catalogue
+
 CHECKINS = SCHEMA_DIR / "checkins"
 C1, C2, O1, KR1, CV1, M1, F1 = (f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 8))
-
-
-def catalogue() -> dict[str, int]:
-    """Event name -> current version, from the tables of the checkins section of the README only."""
-    text = README.read_text()
-    start = re.search(r"^## `okr\.checkins\.v1`.*$", text, re.MULTILINE)
-    assert start, "the README has no okr.checkins.v1 section"
-    section = re.split(r"^## ", text[start.end():], maxsplit=1, flags=re.MULTILINE)[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^\| `([A-Za-z]+)` v(\d+)", section, re.MULTILINE)}
 
 
 CHECK_IN = {
@@ -54,11 +44,11 @@ EXAMPLES = {
 
 
 def validate(name, data):
-    default_registry().validate("checkins", name, catalogue()[name], data)
+    default_registry().validate("checkins", name, catalogue("okr.checkins.v1")[name], data)
 
 
 def test_every_catalogued_event_has_its_schema_as_the_latest_version():
-    events = catalogue()
+    events = catalogue("okr.checkins.v1")
     assert set(events) == {"CheckInRecorded", "CheckInCorrected", "CheckInDue", "CheckInOverdue",
                            "CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
     for name, version in events.items():
@@ -69,14 +59,7 @@ def test_every_catalogued_event_has_its_schema_as_the_latest_version():
 
 @pytest.mark.parametrize("path", sorted(CHECKINS.glob("*.json")), ids=lambda p: p.name)
 def test_every_schema_is_valid_2020_12_and_documented(path: Path):
-    schema = json.loads(path.read_text())
-    Draft202012Validator.check_schema(schema)
-    name, version = path.name.split(".")[:2]
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == f"urn:okr:schema:checkins:{name}:{version[1:]}"
-    assert schema["title"] == name and schema["description"].strip()
-    assert schema["additionalProperties"] is False
-    assert sorted(schema["required"]) == sorted(schema["properties"])
+    assert_schema_is_valid_and_documented(path, "checkins")
 
 
 def test_a_correction_carries_every_field_of_a_check_in():
@@ -88,7 +71,7 @@ def test_a_correction_carries_every_field_of_a_check_in():
 
 
 def test_there_is_an_example_for_every_event():
-    assert set(EXAMPLES) == set(catalogue())
+    assert set(EXAMPLES) == set(catalogue("okr.checkins.v1"))
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))

@@ -1,7 +1,5 @@
 """Every check-in event is published in its documented contract on `okr.checkins.v1`."""
 
-import re
-from pathlib import Path
 
 from okr_checkins.adapters.event_contracts import to_cloud_event
 from okr_checkins.application.commands import (
@@ -14,10 +12,10 @@ from okr_checkins.application.commands import (
 )
 from okr_shared.contracts import default_registry
 
+from tests.support.catalogue import catalogue
 from tests.support.org import ADMIN, caller
 from tests.unit.test_checkins_application import World
 
-CATALOGUE = Path(__file__).parents[2] / "shared/okr_shared/contracts/README.md"
 
 
 def test_every_documented_check_in_event_is_published_valid_and_without_stored_state():
@@ -34,8 +32,7 @@ def test_every_documented_check_in_event_is_published_valid_and_without_stored_s
     events = [to_cloud_event(app.mapper.to_domain_event(n), default_registry())
               for n in app.recorder.select_notifications(0, 1000)]
     published = [e for e in events if e is not None]
-    section = CATALOGUE.read_text().split("## `okr.checkins.v1`")[1]
-    documented = set(re.findall(r"^\| `(\w+)` v\d", section, re.MULTILINE))
+    documented = set(catalogue("okr.checkins.v1"))
     assert {e.type.removeprefix("okr.checkins.") for e in published} == documented
     corrected = next(e for e in published if e.type == "okr.checkins.CheckInCorrected")
     assert corrected.data["corrects_check_in_id"] == first["check_in_id"] and corrected.subject == world.numeric

@@ -1,29 +1,18 @@
 """Every event of the catalogue has a versioned JSON Schema; old versions upcast to the latest."""
 
 import copy
-import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.contracts.registry import SCHEMA_DIR
 
-README = SCHEMA_DIR.parent / "README.md"
+from tests.support.catalogue import assert_schema_is_valid_and_documented, catalogue
+
 GOALS = SCHEMA_DIR / "goals"
 O1, O2, KR1, KR2, KR3, I1, P1 = (f"00000000-0000-4000-8000-00000000000{n}" for n in range(1, 8))
-
-
-def catalogue() -> dict[str, int]:
-    """Event name -> current version, from the tables of the goals section of the README only."""
-    text = README.read_text()
-    start = re.search(r"^## `okr\.goals\.v1`.*$", text, re.MULTILINE)
-    assert start, "the README has no okr.goals.v1 section"
-    section = re.split(r"^## ", text[start.end():], maxsplit=1, flags=re.MULTILINE)[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^\| `([A-Za-z]+)` v(\d+)", section, re.MULTILINE)}
 
 
 def key_result(**fields):
@@ -94,7 +83,7 @@ EXAMPLES = {
 
 
 def test_every_catalogued_event_has_its_schema_as_the_latest_version():
-    events = catalogue()
+    events = catalogue("okr.goals.v1")
     assert len(events) == 25
     for name, version in events.items():
         assert (GOALS / f"{name}.v{version}.json").is_file(), name
@@ -104,23 +93,16 @@ def test_every_catalogued_event_has_its_schema_as_the_latest_version():
 
 @pytest.mark.parametrize("path", sorted(GOALS.glob("*.json")), ids=lambda p: p.name)
 def test_every_schema_is_valid_2020_12_and_documented(path: Path):
-    schema = json.loads(path.read_text())
-    Draft202012Validator.check_schema(schema)
-    name, version = path.name.split(".")[:2]
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == f"urn:okr:schema:goals:{name}:{version[1:]}"
-    assert schema["title"] == name and schema["description"].strip()
-    assert schema["additionalProperties"] is False
-    assert sorted(schema["required"]) == sorted(schema["properties"])
+    assert_schema_is_valid_and_documented(path, "goals")
 
 
 def test_there_is_an_example_for_every_event():
-    assert set(EXAMPLES) == set(catalogue())
+    assert set(EXAMPLES) == set(catalogue("okr.goals.v1"))
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_example_payload_is_valid(name):
-    default_registry().validate("goals", name, catalogue()[name], EXAMPLES[name])
+    default_registry().validate("goals", name, catalogue("okr.goals.v1")[name], EXAMPLES[name])
 
 
 def _with(name, change):
@@ -158,7 +140,7 @@ BAD = [
 @pytest.mark.parametrize("name, change, field", BAD, ids=[f"{n}-{f}" for n, _, f in BAD])
 def test_bad_payload_is_a_contract_violation_naming_the_field(name, change, field):
     with pytest.raises(ContractViolation) as err:
-        default_registry().validate("goals", name, catalogue()[name], _with(name, change))
+        default_registry().validate("goals", name, catalogue("okr.goals.v1")[name], _with(name, change))
     assert field in err.value.reason
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from okr_projections.domain.check_in_state import (
-    NOT_CHECKED_IN, as_time, check_in_state, effective_within, live, state_of, timeline,
+    NOT_CHECKED_IN, as_time, check_in_state, effective_within, state_of, timeline,
 )
+from okr_shared.check_ins import live
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

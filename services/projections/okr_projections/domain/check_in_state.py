@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from okr_shared.check_ins import CheckIn
+from okr_shared.check_ins import timeline as shared_timeline
 from okr_shared.confidence import band, trend
-
-CheckIn = dict[str, Any]
 STATE_FIELDS = ("checked_in", "current", "confidence", "confidence_band", "confidence_trend", "last_check_in_at")
 NOT_CHECKED_IN: dict[str, Any] = dict.fromkeys(STATE_FIELDS) | {"checked_in": False}
 
@@ -24,19 +24,9 @@ def as_time(value: datetime | str) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def live(check_ins: list[CheckIn]) -> list[CheckIn]:
-    """The check-ins that no known correction has replaced."""
-    replaced = {c["corrects"] for c in check_ins if c.get("corrects")}
-    return [c for c in check_ins if c["check_in_id"] not in replaced]
-
-
-def _timeline_key(check_in: CheckIn) -> tuple[datetime, datetime, int]:
-    return as_time(check_in["effective_at"]), as_time(check_in["recorded_at"]), check_in.get("sequence") or 0
-
-
 def timeline(check_ins: list[CheckIn]) -> list[CheckIn]:
-    """The live check-ins by effective time; on a tie, the one recorded later comes later."""
-    return sorted(live(check_ins), key=_timeline_key)
+    """The live check-ins in the order they stand (the platform-wide rule, at the store's precision)."""
+    return shared_timeline(check_ins, as_time)
 
 
 def check_in_state(check_ins: list[CheckIn]) -> dict[str, Any]:
