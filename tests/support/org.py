@@ -6,7 +6,7 @@ from datetime import date
 
 from okr_goals.application.commands import ImportDirectory, ImportRow, PlanCycle
 from okr_shared.event_meta import Caller
-from okr_goals.domain.meta import EventMeta
+from okr_shared.event_meta import EventMeta
 
 TENANT = "acme"
 CYCLE = "2026-Q1"

@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from okr_goals.domain.errors import CycleLocked, Forbidden, InvalidField
-from okr_goals.domain.meta import EventMeta
+from okr_shared.event_meta import EventMeta
 
 CADENCES = ("monthly", "quarterly", "yearly", "custom")
 STATES = ("planning", "active", "grading", "closed")

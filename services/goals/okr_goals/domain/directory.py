@@ -7,7 +7,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from okr_goals.domain.meta import EventMeta
+from okr_shared.event_meta import EventMeta
 
 UNIT_KINDS = ("company", "department", "team")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

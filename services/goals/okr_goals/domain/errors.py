@@ -5,7 +5,6 @@ from __future__ import annotations
 from okr_shared.errors import (
     AlreadyExists,
     Conflict,
-    DomainError,
     Forbidden,
     IdempotencyConflict,
     InvalidField,
@@ -15,7 +14,6 @@ from okr_shared.errors import (
     VersionConflict,
 )
 
-GoalsError = DomainError
 ImportRejected = Rejected
 
 
@@ -69,8 +67,7 @@ class ProposalNotFound(NotFound):
 
 
 __all__ = [
-    "AlignmentCycle", "AlreadyExists", "Conflict", "CycleLocked", "CycleNotFound", "Forbidden", "GoalsError",
-    "IdempotencyConflict", "ImportRejected", "InitiativeNotFound", "InvalidField", "KeyResultNotFound", "NotFound",
+    "AlignmentCycle", "AlreadyExists", "Conflict", "CycleLocked", "CycleNotFound", "Forbidden", "IdempotencyConflict", "ImportRejected", "InitiativeNotFound", "InvalidField", "KeyResultNotFound", "NotFound",
     "ObjectiveNotFound", "OrgUnitNotFound", "PersonNotFound", "ProposalNotFound", "UnknownReference",
     "VersionConflict",
 ]

@@ -21,7 +21,7 @@ from okr_goals.domain.key_results import (
     validate_initiative,
     validate_key_result,
 )
-from okr_goals.domain.meta import EventMeta
+from okr_shared.event_meta import EventMeta
 
 LEVELS = ("company", "department", "team", "individual")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
