@@ -22,9 +22,9 @@ OBJECTIVES = {  # name: (visibility, owner_type, owner_id, org_unit_id)
 }
 EXPECTED = {
     "rep": {"pub", "unit-sales", "unit-eu", "priv-rep"},
-    "vp": {"pub", "unit-sales", "unit-eu", "priv-rep"},
+    "vp": {"pub", "unit-sales", "unit-eu", "priv-rep", "priv-unit"},
     "mkt": {"pub", "priv-mkt"},
-    "ceo": {"pub", "unit-sales", "unit-eu", "priv-rep", "priv-mkt"},
+    "ceo": {"pub", "unit-sales", "unit-eu", "priv-rep", "priv-unit", "priv-mkt"},
     "stranger": {"pub"},
 }
 

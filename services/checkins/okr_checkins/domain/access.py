@@ -1,24 +1,23 @@
-"""Rights over check-ins and feedback, from the service's own knowledge of people and goals.
+"""The shared access rules (`okr_shared.access`) applied to the service's knowledge of goals.
 
-- A key result takes check-ins from its owner (else the objective's owning person, or for a
-  unit-owned objective the people of that unit), its contributors (initiative owners), anyone
-  above those in the manager chain, and admins. Integrations with the `integration` role feed
-  values for any key result of their tenant.
-- Objectives are readable as in the goal service: public for all; `org_unit` for the unit and
-  below; `private` for the owner and their managers; always for admins.
+Facts come from the knowledge documents through `lookup`, each read only when a rule needs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from okr_checkins.domain.knowledge import Doc, contributors, key_result_owner
+from okr_shared import access as rules
+from okr_shared.event_meta import Caller
+
+from okr_checkins.domain.knowledge import Doc, contributors
 
 Lookup = Callable[[str, str], Doc | None]
 MAX_DEPTH = 64
 
 
 def manager_chain(lookup: Lookup, person_id: str) -> list[str]:
+    """Everyone above the person, nearest manager first."""
     chain: list[str] = []
     person = lookup("person", person_id)
     current = person.get("manager_id") if person else None
@@ -30,6 +29,7 @@ def manager_chain(lookup: Lookup, person_id: str) -> list[str]:
 
 
 def unit_ancestry(lookup: Lookup, org_unit_id: str | None) -> list[str]:
+    """The unit followed by every unit above it."""
     chain: list[str] = []
     current = org_unit_id
     while current and current not in chain and len(chain) < MAX_DEPTH:
@@ -39,31 +39,43 @@ def unit_ancestry(lookup: Lookup, org_unit_id: str | None) -> list[str]:
     return chain
 
 
-def _unit_of(lookup: Lookup, person_id: str) -> str | None:
-    person = lookup("person", person_id)
-    return person.get("org_unit_id") if person and person.get("active") else None
+def actor_of(lookup: Lookup, caller: Caller) -> rules.Actor:
+    """The caller with its unit line (none once departed)."""
+
+    def line() -> list[str]:
+        person = lookup("person", caller.actor_id)
+        if not person or not person.get("active"):
+            return []
+        return unit_ancestry(lookup, person.get("org_unit_id"))
+
+    return rules.Actor(caller.tenant_id, caller.actor_id, caller.roles, rules.Deferred(line))
 
 
-def may_check_in(lookup: Lookup, actor: str, roles: frozenset[str], objective: Doc, key_result_id: str) -> bool:
-    if roles & {"admin", "integration"}:
-        return True
-    answerable = {p for p in (key_result_owner(objective, key_result_id),) if p}
-    answerable |= contributors(objective, key_result_id)
-    if actor in answerable or any(actor in manager_chain(lookup, p) for p in answerable):
-        return True
-    if objective["owner_type"] == "org_unit" and not objective["key_results"][key_result_id].get("owner_id"):
-        return _unit_of(lookup, actor) in unit_ancestry(lookup, objective["owner_id"])
-    return False
+def goal_facts(lookup: Lookup, tenant_id: str, objective: Doc) -> rules.GoalFacts:
+    """The facts about a known objective of the tenant."""
+    owner_type, owner_id = objective["owner_type"], objective["owner_id"]
+    managers = rules.Deferred(
+        lambda: manager_chain(lookup, owner_id) if owner_type == rules.PERSON else []
+    )
+    line = rules.Deferred(lambda: unit_ancestry(lookup, objective.get("org_unit_id")))
+    return rules.GoalFacts(tenant_id, owner_type, owner_id, objective["visibility"], line, managers)
 
 
-def may_read(lookup: Lookup, actor: str, roles: frozenset[str], objective: Doc) -> bool:
-    if objective["visibility"] == "public" or "admin" in roles:
-        return True
-    if objective["owner_type"] == "person":
-        if actor == objective["owner_id"] or actor in manager_chain(lookup, objective["owner_id"]):
-            return True
-    elif _unit_of(lookup, actor) in unit_ancestry(lookup, objective["owner_id"]):
-        return True
-    if objective["visibility"] == "org_unit":
-        return objective.get("org_unit_id") in unit_ancestry(lookup, _unit_of(lookup, actor))
-    return False
+def may_read(lookup: Lookup, caller: Caller, objective: Doc) -> bool:
+    return rules.may_read(actor_of(lookup, caller), goal_facts(lookup, caller.tenant_id, objective))
+
+
+def may_check_in(lookup: Lookup, caller: Caller, objective: Doc, key_result_id: str) -> bool:
+    goal = goal_facts(lookup, caller.tenant_id, objective)
+    owner_id = objective["key_results"][key_result_id].get("owner_id")
+    people = rules.answerable_for(goal, owner_id, contributors(objective, key_result_id))
+    managers = rules.Deferred(lambda: [m for p in sorted(people) for m in manager_chain(lookup, p)])
+    key_result = rules.KeyResultFacts(owner_id, people, managers)
+    return rules.may_check_in(actor_of(lookup, caller), goal, key_result)
+
+
+def may_see_key_result(lookup: Lookup, caller: Caller, objective: Doc, key_result_id: str) -> bool:
+    """Whoever may read the objective or check in on the key result sees the key result."""
+    return may_read(lookup, caller, objective) or may_check_in(
+        lookup, caller, objective, key_result_id
+    )

@@ -1,14 +1,11 @@
-"""Who may change and who may read which goals, from the organisation directory.
+"""The shared access rules (`okr_shared.access`) applied to the goal service's aggregates.
 
-- Admins may do anything in their tenant.
-- A person-owned goal may be changed by its owner and anyone above them in the manager chain.
-- An org-unit-owned goal may be changed by people who sit in that unit or in a unit above it.
-- Readers see public objectives; `org_unit` ones if they sit in the objective's unit or below
-  it, or may change it; `private` ones only if they may change it.
+Facts come from the directory aggregates, each looked up only when a rule needs it.
 """
 
 from __future__ import annotations
 
+from okr_shared import access as rules
 from okr_shared.event_meta import Caller
 from okr_goals.application.store import GoalsStore
 from okr_goals.domain.objective import Objective
@@ -32,36 +29,76 @@ def manager_chain(store: GoalsStore, tenant_id: str, person_id: str) -> list[str
     chain: list[str] = []
     person = store.find_person(tenant_id, person_id)
     current = person.manager_id if person is not None else None
-    while current is not None and current not in chain and current != person_id and len(chain) < MAX_DEPTH:
+    while (
+        current is not None
+        and current not in chain
+        and current != person_id
+        and len(chain) < MAX_DEPTH
+    ):
         chain.append(current)
         manager = store.find_person(tenant_id, current)
         current = manager.manager_id if manager is not None else None
     return chain
 
 
+def actor_of(store: GoalsStore, caller: Caller) -> rules.Actor:
+    """The caller with its unit line (none once departed) from the directory."""
+
+    def line() -> list[str]:
+        me = store.find_person(caller.tenant_id, caller.actor_id)
+        if me is None or not me.active:
+            return []
+        return unit_ancestry(store, caller.tenant_id, me.org_unit_id)
+
+    return rules.Actor(caller.tenant_id, caller.actor_id, caller.roles, rules.Deferred(line))
+
+
+def owner_facts(
+    store: GoalsStore,
+    tenant_id: str,
+    owner_type: str,
+    owner_id: str,
+    org_unit_id: str | None,
+    visibility: str = rules.PRIVATE,
+) -> rules.GoalFacts:
+    """The facts about a goal with that owner, unit and visibility."""
+    managers = rules.Deferred(
+        lambda: manager_chain(store, tenant_id, owner_id) if owner_type == rules.PERSON else []
+    )
+    line = rules.Deferred(lambda: unit_ancestry(store, tenant_id, org_unit_id))
+    return rules.GoalFacts(tenant_id, owner_type, owner_id, visibility, line, managers)
+
+
+def goal_facts(store: GoalsStore, objective: Objective) -> rules.GoalFacts:
+    return owner_facts(
+        store,
+        objective.tenant_id,
+        objective.owner_type,
+        objective.owner_id,
+        objective.org_unit_id,
+        objective.visibility,
+    )
+
+
 def may_act_for(store: GoalsStore, caller: Caller, owner_type: str, owner_id: str) -> bool:
     """Whether the caller may set or change goals owned by that person or unit."""
-    if caller.is_admin:
-        return True
-    if owner_type == "person":
-        return caller.actor_id == owner_id or caller.actor_id in manager_chain(store, caller.tenant_id, owner_id)
-    me = store.find_person(caller.tenant_id, caller.actor_id)
-    if me is None or not me.active or me.org_unit_id is None:
-        return False
-    return me.org_unit_id in unit_ancestry(store, caller.tenant_id, owner_id)
+    unit_id = owner_id if owner_type == rules.ORG_UNIT else None
+    return rules.may_change(
+        actor_of(store, caller), owner_facts(store, caller.tenant_id, owner_type, owner_id, unit_id)
+    )
 
 
 def may_change(store: GoalsStore, caller: Caller, objective: Objective) -> bool:
-    return may_act_for(store, caller, objective.owner_type, objective.owner_id)
+    return rules.may_change(actor_of(store, caller), goal_facts(store, objective))
 
 
 def may_read(store: GoalsStore, caller: Caller, objective: Objective) -> bool:
-    if objective.visibility == "public" or caller.is_admin:
-        return True
-    if may_change(store, caller, objective):
-        return True
-    if objective.visibility == "org_unit" and objective.org_unit_id is not None:
-        me = store.find_person(caller.tenant_id, caller.actor_id)
-        if me is not None and me.active and me.org_unit_id is not None:
-            return objective.org_unit_id in unit_ancestry(store, caller.tenant_id, me.org_unit_id)
-    return False
+    return rules.may_read(actor_of(store, caller), goal_facts(store, objective))
+
+
+def may_revise_initiative(
+    store: GoalsStore, caller: Caller, objective: Objective, initiative_owner_id: str, field: str
+) -> bool:
+    return rules.may_revise_initiative(
+        actor_of(store, caller), goal_facts(store, objective), initiative_owner_id, field
+    )

@@ -252,6 +252,10 @@ class ObjectiveCommands(GoalsStore):
         is_owner = initiative.owner_id == caller.actor_id
         objective = self.load_for_change(change, caller, as_owner=not is_owner)
         changes = dict(command.changes)
+        for field in sorted(changes):
+            owner_id = initiative.owner_id
+            if not access.may_revise_initiative(self, caller, objective, owner_id, field):
+                raise Forbidden(f"#/{field}", "the initiative's owner may only move its status")
         if changes.get("owner_id") is not None:
             self.person_ref(caller, changes["owner_id"], "#/owner_id")
         if changes.get("due_on") is not None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from okr_shared import access
 from pymongo import ASCENDING, AsyncMongoClient
 
 from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into, in_filter
 from okr_projections.domain.documents import Document, UnprojectableEvent, tenant_key
 from okr_projections.domain.objectives import apply_event, with_check_ins
 from okr_projections.domain.rollup import contribution, objective_rollup, parent_ids, refresh_order
-from okr_projections.domain.visibility import Reader
+from okr_projections.domain.visibility import Reader, can_read
 
 COLLECTION = "objective_progress"
 LINKS = "objective_links"
@@ -31,14 +32,22 @@ _ROLLUP_FIELDS = {"tenant_id": 1, "version": 1, "progress": 1, "rollup_progress"
 
 
 def visible_to(reader: Reader) -> dict[str, Any]:
-    """The query form of `visibility.can_read` for the reader (empty for admins)."""
-    if reader.is_admin:
+    """The query form of `visibility.can_read` for the reader (empty when every one is visible)."""
+    actor = reader.actor()
+    if actor.roles & {access.ADMIN, access.AUDITOR}:
         return {}
-    return {"$or": [
-        {"visibility": "public"},
-        {"owner_type": "person", "owner_id": {"$in": sorted(reader.reports | {reader.person_id})}},
-        {"visibility": "org_unit", "org_unit_id": {"$in": sorted(reader.org_units)}},
-    ]}
+    shown: list[dict[str, Any]] = [{"visibility": access.PUBLIC}]
+    if access.LEADER in actor.roles:
+        shown.append({"visibility": access.ORG_UNIT})
+    if access.holds_position(actor.roles):
+        owners = sorted(reader.reports | {reader.person_id})
+        shown.append({"owner_type": access.PERSON, "owner_id": {"$in": owners}})
+        if actor.unit_line:
+            at_or_below = sorted({actor.unit_line[0], *reader.units_below})
+            shown.append({"owner_type": access.ORG_UNIT, "org_unit_id": {"$in": at_or_below}})
+            related = sorted({*actor.unit_line, *reader.units_below})
+            shown.append({"visibility": access.ORG_UNIT, "org_unit_id": {"$in": related}})
+    return {"$or": shown}
 
 
 def _child_field(objective_id: str) -> str:
@@ -183,4 +192,5 @@ class ObjectiveStore:
             parts = [*parts, visible_to(reader)]
         query = {"$and": [{"tenant_id": tenant_id}, *(p for p in parts if p)]}
         cursor = self._collection.find(query).sort(_ORDER).skip(offset).limit(limit)
-        return await cursor.to_list(None)
+        docs = await cursor.to_list(None)
+        return docs if reader is None else [d for d in docs if can_read(d, reader)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr_shared import access
 from okr_shared.identity import Principal
 
 from okr_projections.adapters.cycles_store import CycleStore
@@ -14,7 +15,7 @@ from okr_projections.adapters.people_store import PeopleStore
 from okr_projections.domain.documents import Document
 from okr_projections.domain.objectives import involvement
 from okr_projections.domain.tree import alignment_tree
-from okr_projections.domain.visibility import ADMIN_ROLE, Reader, can_read, can_read_work_of, reader_from
+from okr_projections.domain.visibility import Reader, can_read, can_read_work_of, reader_from
 
 
 class ReadQueries:
@@ -29,15 +30,16 @@ class ReadQueries:
         self.due = due
 
     async def reader(self, principal: Principal) -> Reader:
-        """The principal as a reader: its org units and reports from the directory read models."""
-        if ADMIN_ROLE in principal.roles:
-            return Reader(principal.actor_id, is_admin=True)
-        tenant_id = principal.tenant_id
+        """The principal as a reader: units above and below it and reports, from the read models."""
+        tenant_id, roles = principal.tenant_id, frozenset(principal.roles)
+        if roles & {access.ADMIN, access.AUDITOR} or not access.holds_position(roles):
+            return reader_from(tenant_id, principal.actor_id, roles, None, None, ())
         person = await self.people.get(tenant_id, principal.actor_id)
-        unit_id = person.get("org_unit_id") if person else None
+        unit_id = person.get("org_unit_id") if person and person.get("active", True) else None
         unit = await self.org_units.get(tenant_id, unit_id) if unit_id else None
+        below = await self.org_units.subtree(tenant_id, unit_id) if unit_id else []
         reports = await self.people.reports_of(tenant_id, principal.actor_id)
-        return reader_from(principal.actor_id, principal.roles, person, unit, reports)
+        return reader_from(tenant_id, principal.actor_id, roles, person, unit, reports, below)
 
     async def objective(self, principal: Principal, objective_id: str) -> Document | None:
         """One objective, or None when it does not exist or the principal may not see it."""

@@ -1,12 +1,9 @@
-"""Who may read an objective: pure rules over the objective and what the directory says about the reader.
+"""Who may read an objective and whose work: the shared rules (`okr_shared.access`) on read models.
 
-- public: everyone in the tenant.
-- org_unit: the owner, admins, people whose org unit is the objective's unit or below it, and
-  the people above the owner in the manager chain.
-- private: the owner, the people above the owner in the manager chain, and admins. An
-  objective owned by an org unit has no owner chain, so no reader beyond admins.
-
-A person's own work list (the check-ins due from them) follows the private rule.
+The read models hold no manager chain of an owner and no unit line of an objective, but they
+do hold the reader's reports (everyone below the reader) and the units above and below the
+reader's unit. From those the facts are derived as far as they concern the reader: whether the
+reader is above the owner, and whether the reader's unit is the objective's unit or above it.
 """
 
 from __future__ import annotations
@@ -14,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from okr_projections.domain.documents import Document
+from okr_shared import access as rules
 
-ADMIN_ROLE = "admin"
+from okr_projections.domain.documents import Document
 
 
 @dataclass(frozen=True)
@@ -29,28 +26,79 @@ class Reader:
     """The reader's org unit and every unit above it."""
     reports: frozenset[str] = frozenset()
     """Everyone below the reader in the manager chain (the reader is above them)."""
+    roles: frozenset[str] = frozenset()
+    tenant_id: str = ""
+    org_unit_id: str | None = None
+    """The reader's own org unit (none after leaving)."""
+    units_below: frozenset[str] = frozenset()
+    """Every unit below the reader's unit."""
+
+    def actor(self) -> rules.Actor:
+        """The reader as the shared rules see it."""
+        roles = self.roles | ({rules.ADMIN} if self.is_admin else set())
+        line: tuple[str, ...] = ()
+        if self.org_unit_id:
+            line = (self.org_unit_id, *sorted(self.org_units - {self.org_unit_id}))
+        return rules.Actor(self.tenant_id, self.person_id, frozenset(roles), line)
 
 
-def reader_from(person_id: str, roles: Iterable[str], person: Document | None, unit: Document | None,
-                reports: Iterable[str]) -> Reader:
+def reader_from(
+    tenant_id: str,
+    person_id: str,
+    roles: Iterable[str],
+    person: Document | None,
+    unit: Document | None,
+    reports: Iterable[str],
+    below: Iterable[str] = (),
+) -> Reader:
     """The reader from the people and org-unit read models; a person who left belongs to no unit."""
-    org_units: frozenset[str] = frozenset()
-    if person is not None and person.get("active", True) and person.get("org_unit_id"):
-        org_units = frozenset([person["org_unit_id"], *(unit.get("ancestors", []) if unit else [])])
-    return Reader(person_id, ADMIN_ROLE in roles, org_units, frozenset(reports) - {person_id})
+    held = frozenset(roles)
+    below_me = frozenset(reports) - {person_id}
+    if person is None or not person.get("active", True) or not person.get("org_unit_id"):
+        return Reader(
+            person_id, rules.ADMIN in held, reports=below_me, roles=held, tenant_id=tenant_id
+        )
+    unit_id = person["org_unit_id"]
+    org_units = frozenset([unit_id, *(unit.get("ancestors", []) if unit else [])])
+    return Reader(
+        person_id,
+        rules.ADMIN in held,
+        org_units,
+        below_me,
+        held,
+        tenant_id,
+        unit_id,
+        frozenset(below) - {unit_id},
+    )
+
+
+def goal_facts(objective: Document, reader: Reader) -> rules.GoalFacts:
+    """The objective's facts as far as they concern the reader."""
+    owner_type, owner_id = objective.get("owner_type", ""), objective.get("owner_id", "")
+    unit = objective.get("org_unit_id")
+    line: tuple[str, ...] = ()
+    if unit:
+        above = reader.org_unit_id is not None and unit in reader.units_below
+        line = (unit, reader.org_unit_id) if above else (unit,)
+    managers = (
+        (reader.person_id,) if owner_type == rules.PERSON and owner_id in reader.reports else ()
+    )
+    return rules.GoalFacts(
+        objective.get("tenant_id", ""),
+        owner_type,
+        owner_id,
+        objective.get("visibility", rules.PRIVATE),
+        line,
+        managers,
+    )
 
 
 def can_read(objective: Document, reader: Reader) -> bool:
     """True when the reader may see the objective."""
-    visibility = objective.get("visibility")
-    if visibility == "public" or reader.is_admin:
-        return True
-    person_owned = objective.get("owner_type") == "person"
-    if person_owned and (objective["owner_id"] == reader.person_id or objective["owner_id"] in reader.reports):
-        return True
-    return visibility == "org_unit" and objective.get("org_unit_id") in reader.org_units
+    return rules.may_read(reader.actor(), goal_facts(objective, reader))
 
 
 def can_read_work_of(person_id: str, reader: Reader) -> bool:
-    """True when the reader may see what is asked of the person: themselves, admins, people above them."""
-    return reader.is_admin or person_id == reader.person_id or person_id in reader.reports
+    """True when the reader may see what is asked of the person."""
+    managers = (reader.person_id,) if person_id in reader.reports else ()
+    return rules.may_see_work_of(reader.actor(), reader.tenant_id, person_id, managers)
