@@ -5,6 +5,7 @@ from okr_goals.adapters.directory_files import UnreadableFile, from_csv
 from okr_goals.application.commands import ImportDirectory
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.errors import Forbidden, ImportRejected
+from okr_shared.contracts import default_registry
 
 from tests.support.org import ADMIN, ORG_UNITS, PEOPLE, caller, rows
 
@@ -86,3 +87,32 @@ def test_csv_with_unknown_columns_is_unreadable():
     with pytest.raises(UnreadableFile) as err:
         from_csv("person_id,salary\n1,100\n", "people")
     assert err.value.pointer == "#/header"
+
+
+LONG_ROWS = [
+    ("org_units", {"name": "n" * 201}, "name", 200),
+    ("people", {"name": "n" * 201}, "name", 200),
+    ("people", {"locale": "de-" + "-".join(["abcdefgh"] * 4)[:35]}, "locale", 35),
+    ("people", {"email": "a" * 243 + "@example.com"}, "email", 254),
+]
+
+
+@pytest.mark.parametrize("section, change, field, limit", LONG_ROWS,
+                         ids=[f"{s}-{f}" for s, _, f, _ in LONG_ROWS])
+def test_fields_longer_than_the_published_contract_are_row_problems(app, section, change, field,
+                                                                    limit):
+    units = [dict(u) for u in ORG_UNITS]
+    people = [dict(p) for p in PEOPLE]
+    (units if section == "org_units" else people)[0].update(change)
+    assert len(change[field]) > limit
+    with pytest.raises(ImportRejected) as err:
+        full_import(app, people, units)
+    assert err.value.errors == [{"pointer": f"#/{section}/0/{field}", "line": 2,
+                                 "detail": f"at most {limit} characters"}]
+    assert stored(app) == 0
+
+
+def test_the_import_limits_are_the_published_contracts():
+    assert default_registry().max_lengths("goals", "OrgUnitCreated")["name"] == 200
+    assert {k: v for k, v in default_registry().max_lengths("goals", "PersonJoined").items()
+            if k in ("name", "email", "locale")} == {"name": 200, "email": 254, "locale": 35}

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher
+from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
 from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
 
-from okr_goals.adapters.event_contracts import to_cloud_event
+from okr_goals.adapters.event_contracts import published_form
 from okr_goals.adapters.tenant_locks import PostgresTenantLocks
 from okr_goals.application.service import GoalsApplication
 from okr_goals.application.store import ProcessTenantLocks, TenantLocks
@@ -31,8 +31,10 @@ class GoalsContainer:
             tracking=self.application.factory.tracking_recorder(),
             publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
             lock=leader_lock(self.settings.event_store, "GOALS", name),
-            published_form=lambda event, first: to_cloud_event(event, self.registry, first),
+            published_form=published_form(self.registry),
             topic=self.settings.kafka.topic(GOALS_TOPIC),
+            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
+            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
@@ -48,10 +50,12 @@ def tenant_locks(env: dict[str, str]) -> TenantLocks:
 def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     """Builds the goal service's dependencies from settings."""
     settings = settings or GoalsSettings()
+    registry = default_registry()
     return GoalsContainer(
         settings=settings,
-        application=open_application(lambda: GoalsApplication(env=settings.event_store,
-                                                              tenant_locks=tenant_locks(settings.event_store))),
+        application=open_application(lambda: GoalsApplication(
+            env=settings.event_store, tenant_locks=tenant_locks(settings.event_store),
+            published_form=published_form(registry))),
         verifier=TokenVerifier(settings.auth),
-        registry=default_registry(),
+        registry=registry,
     )

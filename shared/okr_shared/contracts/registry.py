@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from okr_shared.cloudevents import CloudEvent, schema_urn
 
@@ -21,11 +21,18 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class ContractViolation(Exception):
-    """Event data that does not match its declared schema; `reason` names the field."""
+    """Event data that does not match its declared schema; `reason` names the field.
 
-    def __init__(self, reason: str) -> None:
+    `field` is the offending field's path in the event data (empty when unknown) and `detail`
+    a short description of the rule it breaks, without the offending value.
+    """
+
+    def __init__(self, reason: str, field: tuple[str | int, ...] = (),
+                 detail: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.field = field
+        self.detail = detail or reason
 
 
 class ContractRegistry:
@@ -60,10 +67,19 @@ class ContractRegistry:
         validator = self._validators.get((context, name, version))
         if validator is None:
             raise ContractViolation(f"no schema for {context}.{name} v{version}")
-        error = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.path))), None)
+        errors = sorted(validator.iter_errors(data),
+                        key=lambda e: [(isinstance(p, str), p) for p in e.path])
+        error = next(iter(errors), None)
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-            raise ContractViolation(f"{name} v{version} field '{where}': {error.message}")
+            raise ContractViolation(f"{name} v{version} field '{where}': {error.message}",
+                                    _field(error), _detail(error))
+
+    def max_lengths(self, context: str, name: str) -> dict[str, int]:
+        """The `maxLength` of each top-level field of the latest version of an event's data."""
+        schema = self._validators[(context, name, self.latest_version(context, name))].schema
+        return {field: spec["maxLength"] for field, spec in schema.get("properties", {}).items()
+                if isinstance(spec, dict) and "maxLength" in spec}
 
     def read(self, context: str, event: CloudEvent) -> dict[str, Any]:
         """Validates event data under its declared version and upcasts it to the latest one."""
@@ -79,6 +95,32 @@ class ContractRegistry:
             version += 1
             self.validate(context, name, version, data)
         return data
+
+
+def _field(error: ValidationError) -> tuple[str | int, ...]:
+    """The path of the offending field; for a missing field, the path of that field."""
+    path = tuple(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [p for p in error.validator_value if p not in error.instance]
+        return (*path, missing[0]) if missing else path
+    return path
+
+
+def _detail(error: ValidationError) -> str:
+    """What the rule asks for, in words, without repeating the (possibly huge) value."""
+    rule, value = error.validator, error.validator_value
+    details = {
+        "maxLength": f"at most {value} characters",
+        "minLength": "must not be empty" if value == 1 else f"at least {value} characters",
+        "maxItems": f"at most {value} items",
+        "minItems": f"at least {value} items",
+        "pattern": "does not have the expected format",
+        "enum": f"must be one of {', '.join(map(str, value))}" if isinstance(value, list) else "",
+        "required": "is required",
+        "maximum": f"at most {value}",
+        "minimum": f"at least {value}",
+    }
+    return details.get(str(rule)) or error.message[:200]
 
 
 @cache

@@ -2,32 +2,70 @@
 
 The position is recorded only after Kafka acknowledged the batch, so a crash in between
 publishes the batch again (at-least-once; consumers dedup by aggregate version).
+
+An event that can never be published (it cannot be turned into its published form, or Kafka
+refuses its record for good) is quarantined: a dead-letter record names it and the reason, and
+the relay goes on with the events after it. Nothing else advances the position: while Kafka or
+the store is unreachable the relay retries the same batch, pausing longer after each failure.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+from aiokafka.errors import (
+    CorruptRecordException,
+    InvalidTimestampError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
+from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
-from eventsourcing.application import Application
-
 from okr_shared.cloudevents import CloudEvent
-from okr_shared.messaging import CloudEventPublisher
+from okr_shared.contracts import ContractViolation
+from okr_shared.contracts.guard import PublishedForm
+from okr_shared.messaging import CloudEventPublisher, dead_letter_topic
 from okr_shared.outbox.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
 
-PublishedForm = Callable[[Any, Callable[[Any], Any]], CloudEvent | None]
-"""Maps a stored domain event to its published CloudEvent (None for internal events); the second
-argument looks up the aggregate's first version, for events that do not carry their business key."""
+REFUSED_FOR_GOOD = (CorruptRecordException, InvalidTimestampError, MessageSizeTooLargeError,
+                    RecordListTooLargeError, RecordTooLargeError)
+"""Kafka errors about one record that no retry can mend."""
+
+__all__ = ["REFUSED_FOR_GOOD", "OutboxRelay", "PublishedForm"]
+
+
+class _LookupFailed(Exception):
+    """Reading an aggregate's first version failed: the store, not the event, is at fault."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@dataclass
+class _Item:
+    """One notification of a batch: its published form, or why it has none."""
+
+    notification: Any
+    event: CloudEvent | None = None
+    failure: str | None = None
 
 
 class OutboxRelay:
-    """Polls the notification log and publishes new events in order, while holding the leader lock."""
+    """Polls the notification log and publishes new events in order, while holding the leader lock.
+
+    `dead_letters` names the quarantine topic (`okr.deadletter.<name>.v1` by default); when given,
+    `ensure_topics` creates it before the first dead letter.
+    """
 
     def __init__(
         self,
@@ -40,6 +78,10 @@ class OutboxRelay:
         name: str = "goals-relay",
         batch_size: int = 500,
         poll_interval: float = 0.1,
+        dead_letters: str | None = None,
+        ensure_topics: Callable[[list[str]], Awaitable[None]] | None = None,
+        retry_seconds: float = 1.0,
+        max_retry_seconds: float = 30.0,
     ) -> None:
         self.app = app
         self.tracking = tracking
@@ -50,7 +92,12 @@ class OutboxRelay:
         self.name = name
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.dead_letters = dead_letters or dead_letter_topic(name)
+        self._ensure_topics = ensure_topics
+        self.retry_seconds = retry_seconds
+        self.max_retry_seconds = max_retry_seconds
         self.published = 0
+        self.dead_lettered = 0
         self._keys: dict[Any, Any] = {}
 
     def position(self) -> int:
@@ -65,15 +112,37 @@ class OutboxRelay:
         )
         if not notifications:
             return 0
-        events = await asyncio.to_thread(self._published_forms, notifications)
-        await self.publisher.publish(self.topic, events)
-        await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, notifications[-1].id))
-        self.published += len(events)
+        items = await asyncio.to_thread(self._published_forms, notifications)
+        recorded = position
+        run: list[_Item] = []
+        for item in items:
+            if item.failure is None:
+                run.append(item)
+                continue
+            await self._publish(run)
+            run = []
+            await self._quarantine(item, item.failure)
+            recorded = await self._record(item.notification.id)
+        await self._publish(run)
+        if notifications[-1].id != recorded:
+            await self._record(notifications[-1].id)
         return len(notifications)
 
-    def _published_forms(self, notifications: list) -> list:
-        forms = (self.published_form(self.app.mapper.to_domain_event(n), self._first_state) for n in notifications)
-        return [form for form in forms if form is not None]
+    def _published_forms(self, notifications: list) -> list[_Item]:
+        items = []
+        for notification in notifications:
+            try:
+                domain_event = self.app.mapper.to_domain_event(notification)
+                event = self.published_form(domain_event, self._first_state)
+                items.append(_Item(notification, event=event))
+            except _LookupFailed as exc:
+                raise exc.cause from None
+            except ContractViolation as exc:
+                items.append(_Item(notification, failure=f"contract violation: {exc.reason}"))
+            except Exception as exc:
+                failure = f"no published form: {type(exc).__name__}: {exc}"
+                items.append(_Item(notification, failure=failure))
+        return items
 
     def _first_state(self, domain_event: Any) -> Any:
         """The aggregate at version 1, which names its business key (cached: keys never change)."""
@@ -81,11 +150,67 @@ class OutboxRelay:
         if key not in self._keys:
             if len(self._keys) > 10_000:
                 self._keys.clear()
-            self._keys[key] = self.app.repository.get(key, version=1)
+            try:
+                self._keys[key] = self.app.repository.get(key, version=1)
+            except AggregateNotFoundError:
+                raise
+            except Exception as exc:
+                raise _LookupFailed(exc) from exc
         return self._keys[key]
+
+    async def _publish(self, run: list[_Item]) -> None:
+        """Publishes the run's events in order; a record Kafka refuses for good is quarantined."""
+        events = [item for item in run if item.event is not None]
+        if not events:
+            return
+        try:
+            await self.publisher.publish(self.topic, [item.event for item in events])
+            self.published += len(events)
+            return
+        except REFUSED_FOR_GOOD:
+            pass
+        for item in events:
+            try:
+                await self.publisher.publish(self.topic, [item.event])
+                self.published += 1
+            except REFUSED_FOR_GOOD as exc:
+                await self._quarantine(item, f"refused by Kafka: {type(exc).__name__}: {exc}")
+
+    async def _quarantine(self, item: _Item, reason: str) -> None:
+        """Publishes a dead-letter record naming the stored event and why it cannot be published."""
+        n = item.notification
+        reason = reason[:1000]
+        facts = {
+            "dlq_reason": reason,
+            "dlq_relay": self.name,
+            "dlq_source_topic": self.topic,
+            "dlq_notification_id": str(n.id),
+            "dlq_originator_id": str(n.originator_id),
+            "dlq_originator_version": str(n.originator_version),
+            "dlq_event_topic": str(n.topic),
+        }
+        value = json.dumps({key.removeprefix("dlq_"): v for key, v in facts.items()}).encode()
+        headers = [(key, v.encode()) for key, v in facts.items()]
+        if self._ensure_topics is not None:
+            await self._ensure_topics([self.dead_letters])
+            self._ensure_topics = None
+        key = str(n.originator_id).encode()
+        await self.publisher.send_raw(self.dead_letters, key, value, headers)
+        self.dead_lettered += 1
+        log.warning("outbox relay %s dead-lettered notification %s (%s v%s) to %s: %s", self.name,
+                    n.id, n.originator_id, n.originator_version, self.dead_letters, reason)
+
+    async def _record(self, notification_id: int) -> int:
+        await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, notification_id))
+        return notification_id
+
+    def retry_delay(self, failures: int) -> float:
+        """The pause after `failures` failures in a row: doubling from `retry_seconds`, bounded."""
+        return min(self.max_retry_seconds, self.retry_seconds * 2 ** max(0, min(failures - 1, 30)))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relays until `stop` is set; waits for the leader lock and retries after failures."""
+        failures = 0
         try:
             while not stop.is_set():
                 if not await asyncio.to_thread(self.lock.try_acquire):
@@ -94,9 +219,13 @@ class OutboxRelay:
                 try:
                     covered = await self.relay_once()
                 except Exception:
-                    log.exception("outbox relay failed; retrying")
-                    await _sleep_or_stop(stop, 1.0)
+                    failures += 1
+                    delay = self.retry_delay(failures)
+                    log.exception("outbox relay %s failed (%s in a row); retrying in %.1fs",
+                                  self.name, failures, delay)
+                    await _sleep_or_stop(stop, delay)
                     continue
+                failures = 0
                 if covered < self.batch_size:
                     await _sleep_or_stop(stop, self.poll_interval)
         finally:

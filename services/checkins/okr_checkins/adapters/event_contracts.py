@@ -8,6 +8,7 @@ from typing import Any
 
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.contracts import ContractRegistry, published
+from okr_shared.contracts.guard import PublishedForm
 
 from okr_checkins.domain.cadence import Cadence, ReminderLedger
 from okr_checkins.domain.conversations import Conversation, FeedbackThread
@@ -66,3 +67,8 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry) -> CloudEvent 
     subject, data = mapper(domain_event)
     return published(domain_event, registry, context=CONTEXT, name=name, subject=subject, data=data,
                      id_namespace=_EVENT_ID_NAMESPACE)
+
+
+def published_form(registry: ContractRegistry) -> PublishedForm:
+    """The mapping the relay publishes with and the application checks every pending event with."""
+    return lambda domain_event, _first: to_cloud_event(domain_event, registry)

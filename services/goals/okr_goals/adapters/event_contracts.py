@@ -8,6 +8,7 @@ from typing import Any
 
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.contracts import ContractRegistry, published
+from okr_shared.contracts.guard import PublishedForm
 
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit, Person
@@ -103,3 +104,8 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry,
     field, subject = _subject(kind, domain_event, aggregate)
     return published(domain_event, registry, context=CONTEXT, name=name, subject=subject,
                      data={field: subject, **mapper(domain_event)}, id_namespace=_EVENT_ID_NAMESPACE)
+
+
+def published_form(registry: ContractRegistry) -> PublishedForm:
+    """The mapping the relay publishes with and the store checks every pending event with."""
+    return lambda domain_event, first: to_cloud_event(domain_event, registry, first)

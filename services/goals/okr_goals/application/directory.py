@@ -7,17 +7,24 @@ changed org unit or manager a person's move, and `status: left` a departure.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from okr_goals.application.commands import ImportDirectory, ImportRow
+from okr_shared.contracts import default_registry
 from okr_shared.event_meta import Caller
 from okr_goals.application.store import ORG_UNITS_ROSTER, PEOPLE_ROSTER, GoalsStore
 from okr_goals.domain import keys
 from okr_goals.domain.directory import EMAIL, LOCALE, UNIT_KINDS, OrgUnit, Person
 from okr_goals.domain.errors import Forbidden, ImportRejected
 
-KEY_MAX = 100
 PERSON_STATUSES = ("active", "left")
+
+
+@cache
+def _limits(event: str) -> dict[str, int]:
+    """The most characters each field of a published directory event may have."""
+    return default_registry().max_lengths("goals", event)
 
 
 @dataclass
@@ -76,16 +83,20 @@ class DirectoryCommands(GoalsStore):
 
     def _check_units(self, rows: tuple[ImportRow, ...], tenant_id: str, problems: _Problems) -> dict[str, dict]:
         units: dict[str, dict] = {}
+        limits = _limits("OrgUnitCreated")
         for row in rows:
             unit_id, name, kind, parent = (_text(row, k) for k in ("org_unit_id", "name", "kind", "parent_id"))
-            if unit_id is None or len(unit_id) > KEY_MAX:
-                problems.add("org_units", row, "org_unit_id", f"is required (at most {KEY_MAX} characters)")
+            if unit_id is None or len(unit_id) > limits["org_unit_id"]:
+                problems.add("org_units", row, "org_unit_id",
+                             f"is required (at most {limits['org_unit_id']} characters)")
                 continue
             if unit_id in units:
                 problems.add("org_units", row, "org_unit_id", f"{unit_id} appears twice in the file")
                 continue
             if name is None:
                 problems.add("org_units", row, "name", "is required")
+            elif len(name) > limits["name"]:
+                problems.add("org_units", row, "name", f"at most {limits['name']} characters")
             if kind not in UNIT_KINDS:
                 problems.add("org_units", row, "kind", f"must be one of {', '.join(UNIT_KINDS)}")
             if (parent is None) != (kind == "company"):
@@ -117,12 +128,14 @@ class DirectoryCommands(GoalsStore):
     def _check_people(self, rows: tuple[ImportRow, ...], tenant_id: str, unit_ids: set[str],
                       problems: _Problems) -> dict[str, dict]:
         people: dict[str, dict] = {}
+        limits = _limits("PersonJoined")
         for row in rows:
             values = {k: _text(row, k) for k in ("person_id", "name", "email", "manager_id", "org_unit_id", "locale",
                                                   "status")}
             person_id = values["person_id"]
-            if person_id is None or len(person_id) > KEY_MAX:
-                problems.add("people", row, "person_id", f"is required (at most {KEY_MAX} characters)")
+            if person_id is None or len(person_id) > limits["person_id"]:
+                problems.add("people", row, "person_id",
+                             f"is required (at most {limits['person_id']} characters)")
                 continue
             if person_id in people:
                 problems.add("people", row, "person_id", f"{person_id} appears twice in the file")
@@ -134,6 +147,9 @@ class DirectoryCommands(GoalsStore):
             values["locale"] = values["locale"] or "en"
             if not LOCALE.match(values["locale"]):
                 problems.add("people", row, "locale", "must be a language tag such as en or de-CH")
+            for field in ("name", "email", "locale"):
+                if values[field] is not None and len(values[field]) > limits[field]:
+                    problems.add("people", row, field, f"at most {limits[field]} characters")
             values["status"] = values["status"] or "active"
             if values["status"] not in PERSON_STATUSES:
                 problems.add("people", row, "status", f"must be one of {', '.join(PERSON_STATUSES)}")
@@ -145,7 +161,8 @@ class DirectoryCommands(GoalsStore):
             manager = person["manager_id"]
             if manager == person_id:
                 problems.add("people", person["row"], "manager_id", "a person cannot manage themselves")
-            elif manager is not None and manager not in people and self.find_person(tenant_id, manager) is None:
+            elif manager is not None and self.find_person(tenant_id, manager) is None and (
+                    manager not in people or people[manager]["status"] == "left"):
                 problems.add("people", person["row"], "manager_id", f"unknown person {manager}")
         return people
 

@@ -15,7 +15,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import default_registry
+from okr_shared.contracts.guard import ContractCheckedSave, PublishedForm
 
+from okr_goals.adapters.event_contracts import published_form as goals_published_form
 from okr_goals.domain import keys
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit, Person
@@ -93,15 +97,22 @@ class ProcessTenantLocks:
             return self._locks.setdefault(tenant_id, threading.Lock())
 
 
-class GoalsStore(Application[UUID]):
-    """Aggregate access shared by the goal commands and queries."""
+class GoalsStore(ContractCheckedSave, Application[UUID]):
+    """Aggregate access shared by the goal commands and queries; every save is checked against
+    the published contracts first (`published_form`, the relay's mapping unless injected)."""
 
     name = "goals"
     snapshotting_intervals = {Objective: 200, Roster: 200, Cycle: 50, OrgUnit: 50, Person: 50}
 
-    def __init__(self, env: dict[str, str] | None = None, tenant_locks: TenantLocks | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, tenant_locks: TenantLocks | None = None,
+                 published_form: PublishedForm | None = None) -> None:
         super().__init__(env)
         self.tenant_locks = tenant_locks or ProcessTenantLocks()
+        self._published_form = published_form or goals_published_form(default_registry())
+
+    def published_form(self, domain_event: Any, first: Callable[[Any], Any]) -> CloudEvent | None:
+        """The published form of an event about to be stored (raises ContractViolation)."""
+        return self._published_form(domain_event, first)
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
