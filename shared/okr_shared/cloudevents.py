@@ -17,6 +17,7 @@ CONTENT_TYPE = "application/json"
 _REQUIRED = ("id", "source", "type", "specversion")
 _EXTENSIONS = ("tenantid", "actorid", "correlationid", "causationid", "sequence")
 _SCHEMA_URN = re.compile(r"^urn:okr:schema:(?P<context>[a-z]+):(?P<name>[A-Za-z]+):(?P<version>\d+)$")
+_TYPE = re.compile(r"^okr\.(?P<context>[a-z]+)\.(?P<name>[A-Za-z]+)$")
 
 
 class UndecodableEvent(Exception):
@@ -47,6 +48,10 @@ class CloudEvent:
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     @property
+    def schema_context(self) -> str:
+        return _parse_schema(self.dataschema)[0]
+
+    @property
     def schema_name(self) -> str:
         return _parse_schema(self.dataschema)[1]
 
@@ -65,6 +70,16 @@ def _parse_schema(urn: str) -> tuple[str, str, int]:
     if not match:
         raise UndecodableEvent(f"ce_dataschema '{urn}' is not a platform schema URN")
     return match["context"], match["name"], int(match["version"])
+
+
+def _check_type(type_: str, context: str, name: str) -> None:
+    """Raises unless `ce_type` is `okr.<context>.<Name>` of the same event as the dataschema."""
+    match = _TYPE.match(type_)
+    if not match:
+        raise UndecodableEvent(f"ce_type {type_!r} is not okr.<context>.<EventName>")
+    if (match["context"], match["name"]) != (context, name):
+        raise UndecodableEvent(f"ce_type {type_!r} does not match ce_dataschema "
+                               f"(okr.{context}.{name})")
 
 
 def to_kafka(event: CloudEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
@@ -113,7 +128,7 @@ def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
         sequence = int(ce["sequence"])
     except ValueError as exc:
         raise UndecodableEvent(f"bad ce_time or ce_sequence: {exc}") from exc
-    _parse_schema(ce["dataschema"])
+    _check_type(ce["type"], *_parse_schema(ce["dataschema"])[:2])
     return CloudEvent(
         id=ce["id"],
         source=ce["source"],

@@ -1,21 +1,26 @@
 """Subscribing to the platform's CloudEvents with FastStream: decode, check the contract, handle.
 
-Offsets are committed only after the handler succeeded (a failure seeks back and the event is
-delivered again after a pause). An event that cannot be decoded, breaks its contract, or that
-the handler declares `Unprocessable`, goes to the group's dead-letter topic with the reason
-and its source position, and the consumer moves on.
+The body reaches the subscriber raw (FastStream never parses it) and is decoded here, so a
+record whatever its content type either is handled or goes to the group's dead-letter topic.
+An event that cannot be decoded, breaks its contract, or that the handler declares
+`Unprocessable`, is dead-lettered at once with the reason and its source position. A handler
+failure is retried a bounded number of times with doubling pauses, then dead-lettered with the
+last error: no record holds its partition longer than the retries take. Offsets are committed
+after the record was handled or dead-lettered; handlers must tolerate redelivery.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation
@@ -34,6 +39,30 @@ class Unprocessable(Exception):
         self.reason = reason
 
 
+class AppliedPositions:
+    """Per topic and partition, the offset after the last record handled or dead-lettered."""
+
+    def __init__(self) -> None:
+        self._next: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+
+    def advance(self, topic: str, partition: int, offset: int) -> None:
+        """Records that the record at `offset` is done with."""
+        with self._lock:
+            key = (topic, partition)
+            self._next[key] = max(self._next.get(key, 0), offset + 1)
+
+    def of(self, topic: str) -> dict[int, int]:
+        """The next offset to apply, by partition, for the partitions seen on `topic`."""
+        with self._lock:
+            return {p: n for (t, p), n in self._next.items() if t == topic}
+
+
+async def raw_body(message: StreamMessage[Any]) -> bytes:
+    """A decoder that leaves the body as it came: the subscriber decodes it itself."""
+    return message.body
+
+
 async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str,
                       topic: str | None = None) -> None:
     """Publishes the message unchanged to the group's dead-letter topic, with why and where it came from."""
@@ -50,26 +79,64 @@ async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str,
     await broker.publish(message.body, topic=topic or dead_letter_topic(group_id), key=raw.key, headers=headers)
 
 
-def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, registry: ContractRegistry,
-              handle: Handler, retry_backoff_seconds: float = 1.0, dead_letters: str | None = None) -> Any:
-    """Adds a subscriber calling `handle(event, data)` with data upcast to the latest contract version;
-    `dead_letters` names the dead-letter topic (the group's default one when None)."""
+def decode(context: str, headers: dict[str, str], body: bytes, registry: ContractRegistry,
+           ) -> tuple[CloudEvent, dict[str, Any]]:
+    """The event and its data upcast to the latest contract; raises UndecodableEvent or
+    ContractViolation."""
+    event = from_kafka(headers, body)
+    if event.schema_context != context:
+        raise UndecodableEvent(f"ce_dataschema '{event.dataschema}' is not of context '{context}'")
+    return event, registry.read(context, event)
 
-    @broker.subscriber(topic, group_id=group_id, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
+
+def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, registry: ContractRegistry,
+              handle: Handler, retry_backoff_seconds: float = 0.2, retry_attempts: int = 4,
+              dead_letters: str | None = None, positions: AppliedPositions | None = None) -> Any:
+    """Adds a subscriber calling `handle(event, data)`, data upcast to the latest contract version.
+
+    A failing handler is tried `retry_attempts` times in all, pausing `retry_backoff_seconds`
+    and then twice as long each time; `dead_letters` names the dead-letter topic (the group's
+    default one when None); `positions` learns each record done with."""
+
+    @broker.subscriber(topic, group_id=group_id, auto_offset_reset="earliest",
+                       ack_policy=AckPolicy.NACK_ON_ERROR, decoder=raw_body)
     async def on_event(message: KafkaMessage) -> None:
+        raw = message.raw_message
+        await _process(message)
+        if positions is not None:
+            positions.advance(raw.topic, raw.partition, raw.offset)
+
+    async def _process(message: KafkaMessage) -> None:
         headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
         try:
-            event = from_kafka(headers, message.body)
-            data = registry.read(context, event)
+            event, data = decode(context, headers, message.body, registry)
         except (UndecodableEvent, ContractViolation) as exc:
-            await dead_letter(broker, message, group_id, exc.reason, dead_letters)
+            await _dead_letter(message, exc.reason)
             return
+        pause = retry_backoff_seconds
+        for attempt in range(1, retry_attempts + 1):
+            try:
+                await handle(event, data)
+                return
+            except Unprocessable as exc:
+                await _dead_letter(message, exc.reason)
+                return
+            except Exception as exc:
+                if attempt == retry_attempts:
+                    log.exception("could not handle %s after %s attempts", event.id, attempt)
+                    reason = f"handler failed {attempt} times; last error: {exc!r}"
+                    await _dead_letter(message, reason)
+                    return
+                log.warning("could not handle %s (attempt %s): %r; retrying in %ss",
+                            event.id, attempt, exc, pause)
+                await asyncio.sleep(pause)
+                pause *= 2
+
+    async def _dead_letter(message: KafkaMessage, reason: str) -> None:
         try:
-            await handle(event, data)
-        except Unprocessable as exc:
-            await dead_letter(broker, message, group_id, exc.reason, dead_letters)
+            await dead_letter(broker, message, group_id, reason, dead_letters)
         except Exception:
-            log.exception("could not handle %s; it will be delivered again", event.id)
+            log.exception("could not dead-letter a record; it will be delivered again")
             await asyncio.sleep(retry_backoff_seconds)
             raise
 

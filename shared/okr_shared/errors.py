@@ -14,6 +14,11 @@ class DomainError(Exception):
     title = "Bad request"
     kind = "bad-request"
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries (none unless a subclass says so)."""
+        return {}
+
 
 class InvalidField(DomainError):
     """A command field breaks a rule; `field` is a JSON pointer into the command."""
@@ -103,3 +108,22 @@ class Rejected(DomainError):
     def __init__(self, errors: list[dict[str, object]]) -> None:
         super().__init__(f"{len(errors)} problem(s); nothing was stored")
         self.errors = errors
+
+
+class NotKnownYet(DomainError):
+    """A refusal that would rest on knowledge learned from events, while that knowledge may be
+    behind: the caller is asked to retry instead of being told something possibly false.
+    `field` names what the refusal was about (a JSON pointer, `#` when none)."""
+
+    status = 503
+    title = "Not known yet"
+    kind = "not-known-yet"
+
+    def __init__(self, detail: str, field: str = "#", retry_after_seconds: int = 1) -> None:
+        super().__init__(detail)
+        self.field = field
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

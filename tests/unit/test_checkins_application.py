@@ -14,11 +14,20 @@ from okr_checkins.application.commands import (
     StartConversation,
 )
 from okr_checkins.application.service import CheckinsApplication
+from okr_checkins.domain.errors import KeyResultClosed
 from okr_goals.application.commands import AdvanceCycle, Change, ChangeObjectiveStatus, CreateObjective, NewKeyResult
 from okr_goals.application.service import GoalsApplication
-from okr_shared.errors import Conflict, Forbidden, InvalidField, NotFound, UnknownReference
+from okr_shared.errors import (
+    Conflict,
+    Forbidden,
+    InvalidField,
+    NotFound,
+    NotKnownYet,
+    UnknownReference,
+)
 
 from tests.support.checkins import learn_from
+from tests.support.freshness import FakeFreshness
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
@@ -180,3 +189,54 @@ def test_feedback_follows_the_visibility_of_the_goal(world):
         world.app.give_feedback(GiveFeedback(str(world.private.id), "concern", "Hmm"), caller("dev"))
     world.app.give_feedback(GiveFeedback(str(world.private.id), "suggestion", "Try X"), caller("vps"))
     assert len(world.app.feedback(caller("rep"), str(world.private.id))) == 1
+
+
+def test_a_key_result_named_in_the_path_that_is_unknown_is_not_found(world):
+    with pytest.raises(NotFound) as err:
+        world.app.history(caller("dev"), "no-such-kr")
+    assert err.value.what == "key result"
+    with pytest.raises(NotFound):
+        world.app.value(caller("dev", admin=True, tenant="globex"), world.numeric)
+
+
+def test_an_unknown_key_result_is_not_known_yet_while_the_knowledge_may_be_behind(world):
+    world.app.freshness = FakeFreshness(current=False)
+    with pytest.raises(NotKnownYet) as err:
+        world.app.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
+    assert err.value.status == 503 and err.value.field == "#/key_result_id"
+    assert err.value.headers == {"Retry-After": "1"}
+    with pytest.raises(NotKnownYet):
+        world.app.history(caller("dev"), "no-such-kr")
+    assert world.stored() == 0
+
+
+def test_a_closed_cycle_or_objective_is_not_known_yet_while_behind_and_refused_once_current(world):
+    o = world.objective
+    closing = ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed")
+    world.goals.change_status(closing, ADMIN)
+    world.learn()
+    world.app.freshness = freshness = FakeFreshness(current=False)
+    with pytest.raises(NotKnownYet) as err:
+        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+    assert "the objective is closed" in str(err.value)
+    freshness.current = True
+    with pytest.raises(KeyResultClosed):
+        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+    assert world.stored() == 0
+
+
+def test_refusals_that_do_not_rest_on_goal_knowledge_do_not_wait_for_it(world):
+    world.app.freshness = freshness = FakeFreshness(current=False)
+    with pytest.raises(InvalidField) as err:
+        world.app.record_check_in(RecordCheckIn(world.numeric, report(confidence=11)),
+                                  caller("dev"))
+    assert not isinstance(err.value, NotKnownYet) and err.value.field == "#/confidence"
+    world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+    assert freshness.asked == 0 and world.stored() > 0
+
+
+def test_a_check_in_refused_as_forbidden_is_not_known_yet_while_behind(world):
+    world.app.freshness = FakeFreshness(current=False)
+    with pytest.raises(NotKnownYet) as err:
+        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("rep"))
+    assert "you may not check in" in str(err.value)

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
+from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
@@ -14,6 +15,7 @@ from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublishe
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
 
 from okr_checkins.adapters.event_contracts import to_cloud_event
+from okr_checkins.adapters.knowledge_freshness import KafkaKnowledgeFreshness
 from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
 from okr_checkins.application.clock import Clock
 from okr_checkins.application.service import CheckinsApplication
@@ -31,6 +33,7 @@ class CheckinsContainer:
     broker: KafkaBroker
     verifier: TokenVerifier
     registry: ContractRegistry
+    freshness: KafkaKnowledgeFreshness
 
     def new_relay(self, name: str = "checkins-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.checkins.v1`."""
@@ -41,6 +44,8 @@ class CheckinsContainer:
             lock=leader_lock(self.settings.event_store, "CHECKINS", name),
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
             topic=self.settings.kafka.topic(CHECKINS_TOPIC),
+            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
+            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
@@ -50,10 +55,12 @@ class CheckinsContainer:
         return leader_lock(self.settings.event_store, "CHECKINS", "checkins-reminders")
 
     async def start_consuming(self) -> None:
-        """Creates the topics if missing, then learns goals from `okr.goals.v1`."""
+        """Creates the topics if missing, then learns goals from `okr.goals.v1`; refusals from then
+        on first check that this knowledge has caught up with the topic."""
         kafka, group = self.settings.kafka, self.settings.consumer_group
         topics = [kafka.topic(t) for t in (GOALS_TOPIC, CHECKINS_TOPIC, dead_letter_topic(group))]
         await ensure_topics(kafka, topics)
+        self.freshness.watch()
         await self.broker.start()
 
     async def remind_forever(self, stop: asyncio.Event) -> None:
@@ -98,7 +105,12 @@ def bootstrap(settings: CheckinsSettings | None = None, clock: Clock | None = No
     settings = settings or CheckinsSettings()
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
-    application = open_application(
-        lambda: CheckinsApplication(env=settings.event_store, knowledge=knowledge, clock=clock))
-    broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group)
-    return CheckinsContainer(settings, application, knowledge, broker, TokenVerifier(settings.auth), registry)
+    positions = AppliedPositions()
+    freshness = KafkaKnowledgeFreshness(settings.kafka.client_kwargs(),
+                                        settings.kafka.topic(GOALS_TOPIC), settings.consumer_group,
+                                        positions)
+    application = open_application(lambda: CheckinsApplication(
+        env=settings.event_store, knowledge=knowledge, clock=clock, freshness=freshness))
+    broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group, positions)
+    return CheckinsContainer(settings, application, knowledge, broker, TokenVerifier(settings.auth),
+                             registry, freshness)

@@ -3,17 +3,20 @@ conversations and feedback, all event-sourced on the service's own store."""
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 from okr_shared.confidence import band
-from okr_shared.errors import DomainError, Forbidden, UnknownReference, VersionConflict
+from okr_shared.errors import DomainError, Forbidden, NotKnownYet, UnknownReference, VersionConflict
 from okr_shared.event_meta import Caller
 from okr_shared.progress import key_result_progress
 
@@ -28,15 +31,58 @@ from okr_checkins.application.commands import (
     SetCadence,
     StartConversation,
 )
+from okr_checkins.application.contract_check import PublishedContractCheck
+from okr_checkins.application.freshness import AlwaysCurrent, KnowledgeFreshness
 from okr_checkins.domain import access, keys, rules
 from okr_checkins.domain.bitemporal import CheckIn, known, value_at, within
 from okr_checkins.domain.cadence import DEFAULT_CADENCE, Cadence, ReminderLedger, period_at, previous_period
 from okr_checkins.domain.conversations import Conversation, FeedbackThread
-from okr_checkins.domain.errors import ConversationNotFound, ObjectiveNotFound
+from okr_checkins.domain.errors import (
+    ConversationNotFound,
+    KeyResultClosed,
+    KeyResultNotFound,
+    ObjectiveNotFound,
+)
 from okr_checkins.domain.key_result_log import KeyResultLog
 from okr_checkins.domain.knowledge import Doc, key_result_owner
 
 A = TypeVar("A", bound=Aggregate)
+M = TypeVar("M", bound=Callable[..., Any])
+
+_REFUSALS_FINAL: ContextVar[bool] = ContextVar("refusals_final", default=False)
+
+
+class _Unconfirmed(NotKnownYet):
+    """A refusal read from goal knowledge not yet known to be current (503 if it ever escapes)."""
+
+    def __init__(self, refusal: DomainError) -> None:
+        super().__init__(f"This service may not have learned the latest goal changes yet, so it "
+                         f"cannot tell for sure ({refusal}); retry shortly.",
+                         getattr(refusal, "field", "#"))
+        self.refusal = refusal
+
+
+def confirms_refusals(method: M) -> M:
+    """Runs a command or query; a refusal resting on goal knowledge stands only if, once that
+    knowledge is known to be current, a second run on a fresh read refuses too. While the
+    knowledge may be behind Kafka, the answer is NotKnownYet (503) instead."""
+
+    @functools.wraps(method)
+    def run(self: CheckinsApplication, *args: Any, **kwargs: Any) -> Any:
+        if _REFUSALS_FINAL.get():
+            return method(self, *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except _Unconfirmed as exc:
+            if not self.freshness.is_current():
+                raise NotKnownYet(str(exc), exc.field) from exc.refusal
+        token = _REFUSALS_FINAL.set(True)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _REFUSALS_FINAL.reset(token)
+
+    return run  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -50,17 +96,18 @@ class FeedResult:
     problem: dict[str, Any] | None = None
 
 
-class CheckinsApplication(Application[UUID]):
+class CheckinsApplication(PublishedContractCheck, Application[UUID]):
     """Check-ins of key results, known and effective times kept apart, nothing overwritten."""
 
     name = "checkins"
     snapshotting_intervals = {KeyResultLog: 100, ReminderLedger: 100, Conversation: 100, FeedbackThread: 100}
 
     def __init__(self, env: dict[str, str] | None = None, *, knowledge: KnowledgeStore,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, freshness: KnowledgeFreshness | None = None) -> None:
         super().__init__(env)
         self.knowledge = knowledge
         self.clock = clock or SystemClock()
+        self.freshness = freshness or AlwaysCurrent()
 
     # ---- lookups
 
@@ -74,13 +121,24 @@ class CheckinsApplication(Application[UUID]):
             return None
         return aggregate if isinstance(aggregate, kind) and aggregate.tenant_id == tenant_id else None
 
-    def key_result(self, caller: Caller, key_result_id: str, pointer: str = "#/key_result_id") -> tuple[Doc, Doc]:
-        """The objective and key result as this service knows them; unknown or hidden ones do not exist."""
+    def _refuse(self, refusal: DomainError) -> NoReturn:
+        """Raises a refusal resting on goal knowledge: final on a read made once that knowledge
+        was known current, else to be confirmed (see `confirms_refusals`)."""
+        if _REFUSALS_FINAL.get():
+            raise refusal
+        raise _Unconfirmed(refusal)
+
+    def key_result(self, caller: Caller, key_result_id: str,
+                   pointer: str | None = None) -> tuple[Doc, Doc]:
+        """The objective and key result as this service knows them; unknown or hidden ones do not
+        exist: a body field at `pointer` is an unknown reference, a path id (None) is not found."""
         index = self.knowledge.load(caller.tenant_id, "key_result", key_result_id)[1]
         objective = self.knowledge.load(caller.tenant_id, "objective", index["objective_id"])[1] if index else None
-        if objective is None or key_result_id not in objective["key_results"] or not access.may_read(
-                self.lookup(caller.tenant_id), caller.actor_id, caller.roles, objective):
-            raise UnknownReference(pointer, f"unknown key result {key_result_id}")
+        if objective is None or key_result_id not in objective["key_results"] or not (
+                access.may_see_key_result(self.lookup(caller.tenant_id), caller, objective,
+                                          key_result_id)):
+            self._refuse(UnknownReference(pointer, f"unknown key result {key_result_id}") if pointer
+                         else KeyResultNotFound(key_result_id))
         return objective, objective["key_results"][key_result_id]
 
     def _meta(self, caller: Caller) -> dict[str, Any]:
@@ -92,15 +150,18 @@ class CheckinsApplication(Application[UUID]):
         """Validates a report against the key result, its cycle and the caller's rights."""
         objective, kr = self.key_result(caller, key_result_id, f"{pointer}/key_result_id")
         cycle = self.knowledge.load(caller.tenant_id, "cycle", objective["cycle_id"])[1]
-        rules.check_open(objective, cycle, f"{pointer}/key_result_id")
+        try:
+            rules.check_open(objective, cycle, f"{pointer}/key_result_id")
+        except KeyResultClosed as exc:
+            self._refuse(exc)
         now = self.clock.now()
         value = rules.check_value(kr["kind"], report.value, f"{pointer}/value")
         confidence = rules.check_confidence(report.confidence, f"{pointer}/confidence")
         rules.check_note(report.note, list(report.blockers), pointer)
         effective = rules.check_effective_at(report.effective_at or now, cycle, now, f"{pointer}/effective_at")
-        if not access.may_check_in(self.lookup(caller.tenant_id), caller.actor_id, caller.roles, objective,
-                                   key_result_id):
-            raise Forbidden(f"{pointer}/key_result_id", "you may not check in on this key result")
+        if not access.may_check_in(self.lookup(caller.tenant_id), caller, objective, key_result_id):
+            self._refuse(Forbidden(f"{pointer}/key_result_id",
+                                   "you may not check in on this key result"))
         note = {part: report.note.get(part, "") for part in rules.NOTE_PARTS}
         return objective, {"key_result_id": key_result_id, "objective_id": objective["objective_id"], "value": value, "confidence": confidence, "confidence_band": band(confidence),
                            "note": note, "blockers": list(report.blockers), "effective_at": effective.isoformat(),
@@ -117,6 +178,7 @@ class CheckinsApplication(Application[UUID]):
         except IntegrityError as exc:
             raise VersionConflict(0, None) from exc
 
+    @confirms_refusals
     def record_check_in(self, command: RecordCheckIn, caller: Caller, source: str = "manual",
                         source_key: str | None = None, check_in_id: str | None = None) -> CheckIn:
         objective, fields = self._checked(caller, command.key_result_id, command.report)
@@ -127,6 +189,7 @@ class CheckinsApplication(Application[UUID]):
         self._save(log)
         return check_in
 
+    @confirms_refusals
     def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
         """A new check-in that replaces an earlier one from now on; the earlier one stays in history."""
         objective, fields = self._checked(caller, command.key_result_id, command.report)
@@ -170,6 +233,7 @@ class CheckinsApplication(Application[UUID]):
                          caller.tenant_id)
         return log.by_source_key(item.source_key) if log else None
 
+    @confirms_refusals
     def history(self, caller: Caller, key_result_id: str, known_at: datetime | None = None) -> list[CheckIn]:
         """The check-ins known at `known_at` (all when None), each marked with what replaced it."""
         self.key_result(caller, key_result_id)
@@ -178,6 +242,7 @@ class CheckinsApplication(Application[UUID]):
         replaced_by = {c["corrects"]: c["check_in_id"] for c in seen if c.get("corrects")}
         return [{**c, "replaced_by": replaced_by.get(c["check_in_id"])} for c in seen]
 
+    @confirms_refusals
     def value(self, caller: Caller, key_result_id: str, effective_at: datetime | None = None,
               known_at: datetime | None = None) -> dict[str, Any]:
         """The key result's value at `effective_at` as the platform knew it at `known_at`, with its progress."""
@@ -191,11 +256,13 @@ class CheckinsApplication(Application[UUID]):
 
     # ---- cadence and reminders
 
+    @confirms_refusals
     def set_cadence(self, command: SetCadence, caller: Caller) -> Cadence:
         if not caller.is_admin:
             raise Forbidden("#/cadence", "only admins set cadences")
         if command.org_unit_id and self.knowledge.load(caller.tenant_id, "org_unit", command.org_unit_id)[1] is None:
-            raise UnknownReference("#/org_unit_id", f"unknown org unit {command.org_unit_id}")
+            self._refuse(UnknownReference("#/org_unit_id",
+                                          f"unknown org unit {command.org_unit_id}"))
         uid = keys.cadence_uuid(caller.tenant_id, command.org_unit_id or "tenant")
         cadence = self._find(Cadence, uid, caller.tenant_id)
         if cadence is None:
@@ -262,14 +329,16 @@ class CheckinsApplication(Application[UUID]):
 
     # ---- conversations and feedback
 
+    @confirms_refusals
     def start_conversation(self, command: StartConversation, caller: Caller) -> Conversation:
         lookup = self.lookup(caller.tenant_id)
         person = lookup("person", command.person_id)
         if person is None or not person.get("active"):
-            raise UnknownReference("#/person_id", f"unknown person {command.person_id}")
+            self._refuse(UnknownReference("#/person_id", f"unknown person {command.person_id}"))
         manager_id = command.manager_id or person.get("manager_id")
         if not manager_id or manager_id not in access.manager_chain(lookup, command.person_id):
-            raise UnknownReference("#/manager_id", f"{manager_id} is not a manager of {command.person_id}")
+            self._refuse(UnknownReference("#/manager_id",
+                                          f"{manager_id} is not a manager of {command.person_id}"))
         if caller.actor_id not in (command.person_id, manager_id) and not caller.is_admin:
             raise Forbidden("#/person_id", "one-to-one conversations are started by one of the two")
         conversation = Conversation.start(uuid.uuid4(), caller.tenant_id, command.person_id, manager_id,
@@ -295,15 +364,17 @@ class CheckinsApplication(Application[UUID]):
 
     def _objective(self, caller: Caller, objective_id: str) -> Doc:
         objective = self.knowledge.load(caller.tenant_id, "objective", objective_id)[1]
-        if objective is None or not access.may_read(self.lookup(caller.tenant_id), caller.actor_id, caller.roles,
+        if objective is None or not access.may_read(self.lookup(caller.tenant_id), caller,
                                                     objective):
-            raise ObjectiveNotFound(objective_id)
+            self._refuse(ObjectiveNotFound(objective_id))
         return objective
 
+    @confirms_refusals
     def give_feedback(self, command: GiveFeedback, caller: Caller) -> dict[str, Any]:
         objective = self._objective(caller, command.objective_id)
         if command.key_result_id is not None and command.key_result_id not in objective["key_results"]:
-            raise UnknownReference("#/key_result_id", f"the objective has no key result {command.key_result_id}")
+            self._refuse(UnknownReference(
+                "#/key_result_id", f"the objective has no key result {command.key_result_id}"))
         uid = keys.feedback_uuid(caller.tenant_id, command.objective_id)
         thread = self._find(FeedbackThread, uid, caller.tenant_id) or FeedbackThread.open(
             uid, caller.tenant_id, command.objective_id)
@@ -313,6 +384,7 @@ class CheckinsApplication(Application[UUID]):
         self._save(thread)
         return thread.items[-1]
 
+    @confirms_refusals
     def feedback(self, caller: Caller, objective_id: str) -> list[dict[str, Any]]:
         self._objective(caller, objective_id)
         thread = self._find(FeedbackThread, keys.feedback_uuid(caller.tenant_id, objective_id), caller.tenant_id)

@@ -1,9 +1,10 @@
 """Kafka subscribers of the projections service: goal and check-in events into the read models.
 
-Offsets are committed only after the documents are written (a failure seeks back and the
-event is delivered again); an event that cannot be decoded, or that no read model can take,
-goes to the dead-letter topic with the reason, and the consumer moves on. Check-in events no
-read model needs (cadences, conversations, feedback) are skipped.
+Offsets are committed only after the documents are written; a failed write is retried a few
+times with doubling pauses. An event that cannot be decoded (whatever its content type), that
+no read model can take, or whose writes keep failing, goes to the dead-letter topic with the
+reason, and the consumer moves on. Check-in events no read model needs (cadences,
+conversations, feedback) are skipped. Writes are version-guarded, so redelivery is harmless.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from okr_projections.domain.documents import UnprojectableEvent
 
 def build_broker(
     kafka: KafkaSettings, projector: Projector, registry: ContractRegistry, group_id: str,
-    retry_backoff_seconds: float = 1.0,
+    retry_backoff_seconds: float = 0.2, retry_attempts: int = 4,
 ) -> KafkaBroker:
     """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the projector's models."""
     broker = KafkaBroker(
         kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
+        security=kafka.broker_security(),
     )
 
     one_at_a_time = asyncio.Lock()
@@ -49,8 +51,10 @@ def build_broker(
     dead_letters = kafka.topic(dead_letter_topic(group_id))
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
         broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=project,
-        retry_backoff_seconds=retry_backoff_seconds, dead_letters=dead_letters)
+        retry_backoff_seconds=retry_backoff_seconds, retry_attempts=retry_attempts,
+        dead_letters=dead_letters)
     broker.on_check_in_event = subscribe(  # type: ignore[attr-defined]
         broker, kafka.topic(CHECKINS_TOPIC), group_id=group_id, context="checkins", registry=registry,
-        handle=project, retry_backoff_seconds=retry_backoff_seconds, dead_letters=dead_letters)
+        handle=project, retry_backoff_seconds=retry_backoff_seconds, retry_attempts=retry_attempts,
+        dead_letters=dead_letters)
     return broker
