@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
+from okr_shared.text import shown
 from okr_shared.errors import (
     DomainError,
     IdempotencyConflict,
@@ -66,11 +67,13 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
 
 
 def _pointer(loc: tuple[Any, ...]) -> str:
-    parts = list(loc)
+    """`#/a/0/b` for a body field; `query:name`, `path:name` or `header:name` for a parameter."""
+    parts = [shown(str(p)) for p in loc]
     if parts and parts[0] == "body":
-        parts = parts[1:]
-        return "#/" + "/".join(str(p) for p in parts)
-    return "/".join(str(p) for p in parts)
+        return "#/" + "/".join(parts[1:])
+    if len(parts) >= 2 and parts[0] in ("query", "path", "header", "cookie"):
+        return f"{parts[0]}:" + "/".join(parts[1:])
+    return "/".join(parts)
 
 
 def _validation_problem(exc: RequestValidationError) -> Problem:
@@ -135,7 +138,7 @@ def problem_from(exc: DomainError) -> Problem:
     else:
         errors = []
     detail = f"No {exc.what} {exc.key} in this tenant." if isinstance(exc, NotFound) else str(exc)
-    return Problem(exc.status, exc.title, detail, kind=exc.kind, errors=errors)
+    return Problem(exc.status, exc.title, detail, kind=exc.kind, errors=errors, headers=exc.headers)
 
 
 async def call(fn: Callable[..., Any], *args: Any) -> Any:

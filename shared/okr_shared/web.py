@@ -8,18 +8,27 @@ from datetime import datetime
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
+from okr_shared.api_models import document_problems, is_open
 from okr_shared.event_meta import Caller, EventMeta
+from okr_shared.health import HealthChecks
 from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
-from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
+from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
 from okr_shared.settings import HttpSettings
 from okr_shared.telemetry import current_traceparent
+from okr_shared.text import TooDeep, shown, text_fault, text_faults
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PRINCIPAL_KEY = "okr.principal"
+
 
 class _BodyTooLarge(Exception):
     pass
@@ -77,28 +86,184 @@ class BodySizeLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
+def _open_paths(app: Any) -> frozenset[str]:
+    urls = (getattr(app, name, None) for name in
+            ("openapi_url", "docs_url", "redoc_url", "swagger_ui_oauth2_redirect_url"))
+    return frozenset(url for url in urls if url)
+
+
+class AuthenticationMiddleware:
+    """Answers 401 before the request is routed or its body read, unless the path is open."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not is_open(scope["path"], _open_paths(scope.get("app"))):
+            try:
+                scope[PRINCIPAL_KEY] = authenticate(Request(scope))
+            except Problem as problem:
+                await problem_response(problem, shown(scope["path"]))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _json_body(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"").decode("latin-1")
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type in ("", "application/json") or media_type.endswith("+json")
+
+
+def body_problem(body: bytes) -> Problem | None:
+    """The problem with a JSON body that no route may take (too deep, a string that may not be
+    stored), or None; a body that is not JSON is left to the route to report."""
+    try:
+        document = json.loads(body)
+        faults = text_faults(document)
+    except (RecursionError, TooDeep) as exc:
+        detail = str(exc) if isinstance(exc, TooDeep) else "the document nests too deeply"
+        return Problem(400, "Malformed request body", f"The request body is refused: {detail}.",
+                       kind="malformed-json", errors=[{"pointer": "#", "detail": detail}])
+    except ValueError:
+        return None
+    if not faults:
+        return None
+    fields = ", ".join(f["pointer"] for f in faults)
+    return Problem(422, "Invalid request", f"The request has invalid fields: {fields}.",
+                   kind="validation", errors=faults)
+
+
+class JsonBodyGuardMiddleware:
+    """Refuses JSON bodies nested too deeply or holding strings that may not be stored."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD") or not _json_body(scope):
+            await self.app(scope, receive, send)
+            return
+        messages = []
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        problem = body_problem(body) if body.strip() else None
+        if problem is not None:
+            await problem_response(problem, shown(scope["path"]))(scope, receive, send)
+            return
+
+        async def replay() -> dict[str, Any]:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def check_parameters(request: Request) -> None:
+    """Refuses path and query parameters holding characters no identifier or text may hold."""
+    errors = []
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and (text_fault(value) or any(c in value for c in "\t\n\r")):
+            errors.append({"pointer": f"path:{shown(name)}",
+                           "detail": text_fault(value) or "must not contain control characters"})
+    for name, value in request.query_params.multi_items():
+        fault = text_fault(name) or text_fault(value)
+        if fault:
+            errors.append({"pointer": f"query:{shown(name)}", "detail": fault})
+    if errors:
+        fields = ", ".join(e["pointer"] for e in errors)
+        raise Problem(422, "Invalid request", f"The request has invalid parameters: {fields}.",
+                      kind="validation", errors=errors)
+
+
 def create_app(
     title: str, version: str, description: str, *, verifier: TokenVerifier, routers: list[APIRouter],
     http: HttpSettings | None = None, **kwargs: Any,
 ) -> FastAPI:
-    """A FastAPI app with problem details, a body-size limit and FastAPI's native OpenTelemetry spans."""
-    app = FastAPI(title=title, version=version, description=description, **kwargs)
+    """A FastAPI app with problem details, authentication before anything else, a body-size limit,
+    request hygiene, problems documented on every route and FastAPI's native OpenTelemetry spans."""
+    dependencies = [*kwargs.pop("dependencies", []), Depends(check_parameters)]
+    app = FastAPI(title=title, version=version, description=description, dependencies=dependencies,
+                  **kwargs)
     install_problem_handlers(app)
+    app.add_middleware(JsonBodyGuardMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes)
+    app.add_middleware(AuthenticationMiddleware)
     app.state.token_verifier = verifier
     for router in routers:
         app.include_router(router)
+    _document_problems(app)
 
-    @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, str]:
-        """Liveness and readiness: the process serves requests."""
-        return {"status": "ok"}
-
+    _add_health_routes(app)
     return app
 
 
-def current_principal(request: Request) -> Principal:
+class LiveOut(BaseModel):
+    status: str
+
+
+class CheckOut(BaseModel):
+    ok: bool
+    detail: str | None = None
+    seconds: float
+
+
+class ReadyOut(BaseModel):
+    """Whether every readiness check passed in time, and each check's answer."""
+
+    status: str
+    failed: list[str]
+    checks: dict[str, CheckOut]
+
+
+def _add_health_routes(app: FastAPI) -> None:
+    """`/health/live` and `/health` (liveness); `/health/ready` runs `app.state.health`."""
+    app.state.health = HealthChecks()
+
+    @app.get("/health", tags=["ops"], response_model=LiveOut)
+    @app.get("/health/live", tags=["ops"], response_model=LiveOut)
+    async def live() -> LiveOut:
+        """Liveness: the process serves requests."""
+        return LiveOut(status="ok")
+
+    @app.get("/health/ready", tags=["ops"], response_model=ReadyOut,
+             responses={503: {"model": ReadyOut, "description": "A check failed or timed out"}})
+    async def ready(request: Request) -> JSONResponse:
+        """Readiness: every check passed in time; 503 names the ones that did not."""
+        results = await request.app.state.health.run()
+        failed = [r.name for r in results if not r.ok]
+        body = ReadyOut(status="unavailable" if failed else "ok", failed=failed,
+                        checks={r.name: CheckOut(ok=r.ok, detail=r.detail, seconds=round(r.seconds, 3))
+                                for r in results})
+        return JSONResponse(body.model_dump(), status_code=503 if failed else 200)
+
+
+def _document_problems(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(generate(), _open_paths(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT with sub, tenant, iss, aud, iat and exp")
+
+
+def current_principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+) -> Principal:
     """The authenticated principal of the request (verifier from `app.state.token_verifier`), else 401."""
+    known = request.scope.get(PRINCIPAL_KEY)
+    return known if isinstance(known, Principal) else authenticate(request)
+
+
+def authenticate(request: Request) -> Principal:
+    """Verifies the request's bearer token with `app.state.token_verifier`; 401 problems otherwise."""
     verifier: TokenVerifier = request.app.state.token_verifier
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

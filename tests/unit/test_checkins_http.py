@@ -7,6 +7,7 @@ from okr_checkins.entrypoints.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
 
 from tests.support.checkins import learn_from
+from tests.support.freshness import FakeFreshness
 from tests.unit.test_checkins_application import World
 
 
@@ -120,3 +121,39 @@ def test_feed_answers_per_item_and_a_retry_records_nothing_twice(service, as_per
     assert first.json()["items"][1]["problem"]["pointer"] == "#/items/1/key_result_id"
     assert [i["status"] for i in second.json()["items"]] == ["duplicate", "rejected"]
     assert stored(app) == after_first
+
+
+@pytest.mark.parametrize("path", ["/v1/key-results/ghost/check-ins", "/v1/key-results/ghost/value"])
+def test_an_unknown_key_result_in_the_path_answers_404_not_found(service, as_person, path):
+    client, _, _ = service
+    r = client.get(path, headers=as_person("dev"))
+    assert r.status_code == 404, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["type"].endswith("/problems/not-found") and "errors" not in r.json()
+
+
+def test_another_tenants_key_result_in_the_path_answers_404(service, issuer):
+    client, _, world = service
+    foreign = {"Authorization": f"Bearer {issuer.issue('globex', 'ceo', roles=('admin',))}"}
+    assert client.get(f"/v1/key-results/{world.numeric}/value", headers=foreign).status_code == 404
+
+
+def test_a_refusal_while_knowledge_may_be_behind_answers_503_with_retry_after(service, as_person):
+    client, app, world = service
+    app.freshness = FakeFreshness(current=False)
+    dev = as_person("dev")
+    for r in (client.post("/v1/check-ins", json=body(world, key_result_id="ghost"), headers=dev),
+              client.get("/v1/key-results/ghost/value", headers=dev)):
+        assert r.status_code == 503, r.text
+        assert r.headers["retry-after"] == "1"
+        assert r.json()["type"] == "https://okr-platform.dev/problems/not-known-yet"
+        assert "may not have learned the latest goal changes" in r.json()["detail"]
+    assert stored(app) == 0
+
+
+def test_the_503_is_documented_on_the_routes_that_can_answer_it(service):
+    client, _, _ = service
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "Retry-After" in paths["/v1/check-ins"]["post"]["responses"]["503"]["headers"]
+    assert "503" in paths["/v1/key-results/{key_result_id}/value"]["get"]["responses"]
+    assert "503" not in paths["/v1/conversations/{conversation_id}"]["get"]["responses"]

@@ -72,7 +72,7 @@ def test_list_filters_become_equality_filters_with_tag_matching_tags(api):
 def test_bad_paging_or_filters_are_422_problems_naming_the_parameter(api, params):
     client, _ = api
     r = client.get("/v1/objectives", params=params)
-    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == f"query/{next(iter(params))}"
+    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == f"query:{next(iter(params))}"
 
 
 def test_person_objectives_say_why_the_person_is_involved(api):

@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from okr_shared.text import shown, text_fault
+
 from okr_goals.application.commands import ImportDirectory, ImportRow
 
 ORG_UNIT_COLUMNS = ("org_unit_id", "name", "kind", "parent_id")
@@ -47,6 +49,10 @@ def from_csv(text: str, entity: str) -> ImportDirectory:
         for i, record in enumerate(reader):
             if None in record:
                 raise UnreadableFile(f"#/{entity}/{i}", f"line {reader.line_num} has more fields than the header")
+            for name, value in record.items():
+                fault = text_fault(value or "")
+                if fault:
+                    raise UnreadableFile(f"#/{entity}/{i}/{shown(name)}", f"line {reader.line_num}: {fault}")
             rows.append(ImportRow(i, reader.line_num, {k: v for k, v in record.items() if v != ""}))
     except csv.Error as exc:
         raise UnreadableFile("#", f"not valid CSV: {exc}") from exc

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from okr_shared.health import event_store_probe, kafka_check, stop_seconds, stop_within
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.web import create_app
 
@@ -25,17 +26,20 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         task = None
+        app.state.health.add_blocking("event-store", event_store_probe(container.application))
         if relay_wanted:
             await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
             relay = container.new_relay()
             await relay.publisher.start()
             task = asyncio.create_task(relay.run(stop), name="outbox-relay")
+            app.state.health.add("kafka", kafka_check(container.settings.kafka))
+            app.state.health.add_task("outbox-relay", task)
         try:
             yield
         finally:
             stop.set()
             if task is not None:
-                await task
+                await stop_within("outbox relay", task, stop_seconds())
                 await relay.publisher.stop()
 
     app = create_app(

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from okr_shared.api_models import MAX_VERSION
+
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Weight = Annotated[Number, Field(ge=0, le=1)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -28,7 +30,7 @@ class _Body(BaseModel):
 class ChangeIn(_Body):
     """What every change carries: the version it applies to, why, and whether it corrects a closed cycle."""
 
-    expected_version: Annotated[int, Field(ge=1)]
+    expected_version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
     reason: Reason | None = None
     correction: bool = False
 
@@ -152,6 +154,59 @@ class DirectoryIn(BaseModel):
     people: Annotated[list[dict[str, Any]], Field(max_length=200_000)] = []
 
 
+class KeyResultOut(BaseModel):
+    """A key result; which of the optional fields apply depends on `kind`."""
+
+    key_result_id: str
+    title: str
+    kind: Kind
+    owner_id: str | None
+    weight: float
+    unit: str = ""
+    start: float | None = None
+    target: float | None = None
+    currency: str | None = None
+    baseline: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+
+
+class InitiativeOut(BaseModel):
+    initiative_id: str
+    key_result_id: str
+    title: str
+    owner_id: str
+    due_on: str | None = None
+    deliverable: str = ""
+    status: InitiativeStatus = "todo"
+
+
+class AlignmentOut(BaseModel):
+    parent_objective_id: str
+    weight: float
+
+
+class ProposalOut(BaseModel):
+    """A bottom-up alignment waiting for the parent's owner."""
+
+    proposal_id: str
+    parent_objective_id: str
+    weight: float
+    note: str | None = None
+    proposed_by: str | None = None
+
+
+class RolledOverFromOut(BaseModel):
+    objective_id: str
+    cycle_id: str
+    key_results: Annotated[dict[str, str], Field(description="Copied key-result id to the original's")] = {}
+
+
+class RolledOverToOut(BaseModel):
+    objective_id: str
+    cycle_id: str
+
+
 class ObjectiveOut(BaseModel):
     objective_id: str
     tenant_id: str
@@ -165,12 +220,12 @@ class ObjectiveOut(BaseModel):
     tags: list[str]
     visibility: str
     status: str
-    key_results: list[dict[str, Any]]
-    initiatives: list[dict[str, Any]]
-    alignments: list[dict[str, Any]]
-    pending_proposals: list[dict[str, Any]]
-    rolled_over_from: dict[str, Any] | None
-    rolled_over_to: dict[str, Any] | None
+    key_results: list[KeyResultOut]
+    initiatives: list[InitiativeOut]
+    alignments: list[AlignmentOut]
+    pending_proposals: list[ProposalOut]
+    rolled_over_from: RolledOverFromOut | None
+    rolled_over_to: RolledOverToOut | None
     warnings: list[str]
     version: int
     created_on: datetime
@@ -186,3 +241,91 @@ class HistoryEntryOut(BaseModel):
     reason: str | None
     correction: bool
     changes: dict[str, Any]
+
+
+class CycleOut(BaseModel):
+    cycle_id: str
+    name: str
+    cadence: str
+    starts_on: date
+    ends_on: date
+    state: Literal["planning", "active", "grading", "closed"]
+    version: int
+
+
+class CyclesOut(BaseModel):
+    items: list[CycleOut]
+
+
+class RolloverOut(BaseModel):
+    from_cycle_id: str
+    to_cycle_id: str
+    copies: Annotated[dict[str, str], Field(description="Objective id to the id of its copy")]
+    skipped: Annotated[dict[str, str], Field(description="Objective id to why it was not copied")]
+
+
+class TreeNodeOut(BaseModel):
+    """An objective in the alignment tree, with the objectives supporting it below."""
+
+    objective_id: str
+    title: str
+    level: str
+    owner_type: str
+    owner_id: str
+    org_unit_id: str | None
+    status: str
+    visibility: str
+    version: int
+    modified_on: datetime
+    key_results: list[KeyResultOut]
+    alignments: list[AlignmentOut]
+    weight: float | None
+    children: list[TreeNodeOut]
+
+
+class TreeOut(BaseModel):
+    cycle_id: str
+    cycle_state: str
+    as_of: datetime
+    org_unit_id: str | None
+    objective_count: int
+    roots: list[TreeNodeOut]
+
+
+class ImportReportOut(BaseModel):
+    """What an import did, by kind of change."""
+
+    created: int
+    updated: int
+    unchanged: int
+    left: int
+    events: int
+
+
+class OrgUnitOut(BaseModel):
+    org_unit_id: str
+    name: str
+    kind: str
+    parent_id: str | None
+    version: int
+
+
+class OrgUnitsOut(BaseModel):
+    items: list[OrgUnitOut]
+
+
+class PersonOut(BaseModel):
+    person_id: str
+    name: str
+    email: str | None
+    manager_id: str | None
+    org_unit_id: str | None
+    locale: str | None
+    active: bool
+    version: int
+
+
+class PeopleOut(BaseModel):
+    items: list[PersonOut]
+    limit: int
+    offset: int

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from okr_shared.api_models import problems
 from okr_shared.web import CurrentCaller, require_offset
 from okr_shared.problems import call as run
 
 from okr_goals.application.commands import AdvanceCycle, PlanCycle, RolloverCycle
 from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import cycle_view
-from okr_goals.entrypoints.schemas import CycleIn, CycleStateIn, RolloverIn
+from okr_goals.entrypoints.schemas import (
+    CycleIn,
+    CycleOut,
+    CyclesOut,
+    CycleStateIn,
+    RolloverIn,
+    RolloverOut,
+    TreeOut,
+)
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 
 
-@router.post("", status_code=201)
-async def plan_cycle(body: CycleIn, response: Response, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.post("", status_code=201, responses={
+    200: {"model": CycleOut, "description": "The same cycle was planned before"}, **problems(403, 409)})
+async def plan_cycle(body: CycleIn, response: Response, caller: CurrentCaller, app: App) -> CycleOut:
     """Plans a cycle (admins); the same request again answers 200."""
     command = PlanCycle(body.cycle_id, body.name, body.cadence, body.starts_on, body.ends_on)
     cycle, created = await run(app.plan_cycle, command, caller)
@@ -29,39 +39,40 @@ async def plan_cycle(body: CycleIn, response: Response, caller: CurrentCaller, a
 
 
 @router.get("")
-async def list_cycles(caller: CurrentCaller, app: App) -> dict[str, Any]:
+async def list_cycles(caller: CurrentCaller, app: App) -> CyclesOut:
+    """The tenant's cycles."""
     cycles = await run(app.list_cycles, caller.tenant_id)
-    return {"items": [cycle_view(c) for c in cycles]}
+    return CyclesOut(items=[cycle_view(c) for c in cycles])
 
 
-@router.get("/{cycle_id}")
-async def get_cycle(cycle_id: str, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.get("/{cycle_id}", responses=problems(404))
+async def get_cycle(cycle_id: str, caller: CurrentCaller, app: App) -> CycleOut:
     return cycle_view(await run(app.cycle, caller.tenant_id, cycle_id))
 
 
-@router.post("/{cycle_id}/state")
-async def advance_cycle(cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.post("/{cycle_id}/state", responses=problems(403, 404, 409))
+async def advance_cycle(cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App) -> CycleOut:
     """Moves the cycle to its next state (admins): planning, active, grading, closed."""
     cycle = await run(app.advance_cycle, AdvanceCycle(cycle_id, body.state, body.reason), caller)
     return cycle_view(cycle)
 
 
-@router.post("/{cycle_id}/rollover")
-async def rollover(cycle_id: str, body: RolloverIn, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.post("/{cycle_id}/rollover", responses=problems(403, 404, 409))
+async def rollover(cycle_id: str, body: RolloverIn, caller: CurrentCaller, app: App) -> RolloverOut:
     """Copies unfinished objectives into the next cycle; the copies record where they came from."""
     command = RolloverCycle(cycle_id, body.to_cycle_id,
                             tuple(body.objective_ids) if body.objective_ids is not None else None,
                             tuple(body.exclude_key_result_ids))
     report = await run(app.rollover, command, caller)
-    return {"from_cycle_id": cycle_id, "to_cycle_id": body.to_cycle_id, "copies": report.copies,
-            "skipped": report.skipped}
+    return RolloverOut(from_cycle_id=cycle_id, to_cycle_id=body.to_cycle_id, copies=report.copies,
+                       skipped=report.skipped)
 
 
-@router.get("/{cycle_id}/tree")
+@router.get("/{cycle_id}/tree", responses=problems(404))
 async def alignment_tree(
     cycle_id: str, caller: CurrentCaller, app: App,
     as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset; now if absent")] = None,
     org_unit_id: Annotated[str | None, Query(max_length=100)] = None,
-) -> dict[str, Any]:
+) -> TreeOut:
     """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from events."""
     return await run(app.alignment_tree, caller, cycle_id, require_offset(as_of, "as_of"), org_unit_id)

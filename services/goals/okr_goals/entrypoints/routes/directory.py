@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from okr_shared.api_models import Offset, problems
 from okr_shared.problems import Problem, field_error
 
 from okr_shared.web import CurrentCaller
@@ -16,19 +17,26 @@ from okr_shared.problems import call as run
 from okr_goals.adapters.directory_files import UnreadableFile, from_csv, from_json
 from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import org_unit_view, person_view
-from okr_goals.entrypoints.schemas import DirectoryIn
+from okr_goals.entrypoints.schemas import (
+    DirectoryIn,
+    ImportReportOut,
+    OrgUnitOut,
+    OrgUnitsOut,
+    PeopleOut,
+    PersonOut,
+)
 
 router = APIRouter(prefix="/v1/directory", tags=["directory"])
 
 
-@router.post("/import", openapi_extra={"requestBody": {"content": {
+@router.post("/import", responses=problems(403, 415), openapi_extra={"requestBody": {"required": True, "content": {
     "application/json": {"schema": DirectoryIn.model_json_schema()},
     "text/csv": {"schema": {"type": "string"}},
 }}})
 async def import_directory(
     request: Request, caller: CurrentCaller, app: App,
     entity: Annotated[Literal["org_units", "people"] | None, Query(description="What a CSV file holds")] = None,
-) -> dict[str, Any]:
+) -> ImportReportOut:
     """Imports org units and people (admins). Every broken row is reported and nothing is stored;
     importing the same file again changes nothing."""
     body = await request.body()
@@ -52,16 +60,17 @@ async def import_directory(
         raise Problem(422, "Invalid request", str(exc), kind="validation",
                       errors=[field_error("#", "must be an object with org_units and people arrays")]) from exc
     report = await run(app.import_directory, command, caller)
-    return asdict(report)
+    return ImportReportOut(**asdict(report))
 
 
 @router.get("/org-units")
-async def list_org_units(caller: CurrentCaller, app: App) -> dict[str, Any]:
-    return {"items": [org_unit_view(u) for u in await run(app.list_org_units, caller.tenant_id)]}
+async def list_org_units(caller: CurrentCaller, app: App) -> OrgUnitsOut:
+    """The tenant's org units."""
+    return OrgUnitsOut(items=[org_unit_view(u) for u in await run(app.list_org_units, caller.tenant_id)])
 
 
-@router.get("/org-units/{org_unit_id}")
-async def get_org_unit(org_unit_id: str, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.get("/org-units/{org_unit_id}", responses=problems(404))
+async def get_org_unit(org_unit_id: str, caller: CurrentCaller, app: App) -> OrgUnitOut:
     unit = await run(app.get_org_unit, caller.tenant_id, org_unit_id)
     if unit is None:
         raise Problem(404, "Org unit not found", f"No org unit {org_unit_id} in this tenant.", kind="not-found")
@@ -70,16 +79,15 @@ async def get_org_unit(org_unit_id: str, caller: CurrentCaller, app: App) -> dic
 
 @router.get("/people")
 async def list_people(caller: CurrentCaller, app: App, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                      offset: Offset = 0) -> PeopleOut:
+    """A page of the tenant's people."""
     people = await run(app.list_people, caller.tenant_id, offset, limit)
-    return {"items": [person_view(p) for p in people], "limit": limit, "offset": offset}
+    return PeopleOut(items=[person_view(p) for p in people], limit=limit, offset=offset)
 
 
-@router.get("/people/{person_id}")
-async def get_person(person_id: str, caller: CurrentCaller, app: App) -> dict[str, Any]:
+@router.get("/people/{person_id}", responses=problems(404))
+async def get_person(person_id: str, caller: CurrentCaller, app: App) -> PersonOut:
     person = await run(app.get_person, caller.tenant_id, person_id)
     if person is None:
         raise Problem(404, "Person not found", f"No person {person_id} in this tenant.", kind="not-found")
     return person_view(person)
-
-

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
+from okr_shared.api_models import MAX_VERSION, problems
 from okr_shared.web import CurrentCaller, require_offset
 from okr_shared.problems import call as run
 
@@ -38,6 +39,7 @@ from okr_goals.entrypoints.schemas import (
 )
 
 router = APIRouter(prefix="/v1/objectives", tags=["objectives"])
+CHANGE_PROBLEMS = problems(403, 404, 409)
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
@@ -51,7 +53,9 @@ def changes_of(body: ChangeIn, nullable: tuple[str, ...] = ()) -> dict[str, Any]
     return changes
 
 
-@router.post("", status_code=201, response_model=ObjectiveOut)
+@router.post("", status_code=201, response_model=ObjectiveOut, responses={
+    200: {"model": ObjectiveOut, "description": "A retry with the same Idempotency-Key"},
+    **problems(403, 409)})
 async def create_objective(body: ObjectiveIn, response: Response, caller: CurrentCaller, app: App,
                            idempotency_key: IdempotencyKey = None) -> ObjectiveOut:
     """Sets an objective; parents the caller decides for are linked, the others proposed to their owners."""
@@ -69,10 +73,10 @@ async def create_objective(body: ObjectiveIn, response: Response, caller: Curren
     return respond(response, result.objective)
 
 
-@router.get("/{objective_id}", response_model=ObjectiveOut)
+@router.get("/{objective_id}", response_model=ObjectiveOut, responses=problems(404))
 async def get_objective(
     objective_id: str, response: Response, caller: CurrentCaller, app: App,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset")] = None,
 ) -> ObjectiveOut:
     """The objective now, at an earlier version, or as it stood at a time (`as_of`)."""
@@ -80,14 +84,14 @@ async def get_objective(
     return respond(response, objective)
 
 
-@router.get("/{objective_id}/history", response_model=list[HistoryEntryOut])
+@router.get("/{objective_id}/history", response_model=list[HistoryEntryOut], responses=problems(404))
 async def get_history(objective_id: str, caller: CurrentCaller, app: App) -> list[HistoryEntryOut]:
     """Every change of the objective: what, who, when and why."""
     events = await run(app.history, caller, objective_id)
     return [history_entry(e) for e in events]
 
 
-@router.patch("/{objective_id}", response_model=ObjectiveOut)
+@router.patch("/{objective_id}", response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def revise_objective(objective_id: str, body: ObjectiveRevisionIn, response: Response, caller: CurrentCaller,
                            app: App) -> ObjectiveOut:
     """Revises title, description, owner, tags or visibility; a reason is required once the cycle is active."""
@@ -95,7 +99,7 @@ async def revise_objective(objective_id: str, body: ObjectiveRevisionIn, respons
     return respond(response, await run(app.revise_objective, command, caller))
 
 
-@router.post("/{objective_id}/status", response_model=ObjectiveOut)
+@router.post("/{objective_id}/status", response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def change_status(objective_id: str, body: StatusIn, response: Response, caller: CurrentCaller,
                         app: App) -> ObjectiveOut:
     """Moves the objective between draft, active, closed and archived."""
@@ -103,7 +107,7 @@ async def change_status(objective_id: str, body: StatusIn, response: Response, c
     return respond(response, await run(app.change_status, command, caller))
 
 
-@router.post("/{objective_id}/key-results", status_code=201, response_model=ObjectiveOut)
+@router.post("/{objective_id}/key-results", status_code=201, response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def add_key_result(objective_id: str, body: AddKeyResultIn, response: Response, caller: CurrentCaller,
                          app: App) -> ObjectiveOut:
     """Adds a key result of any kind."""
@@ -112,7 +116,7 @@ async def add_key_result(objective_id: str, body: AddKeyResultIn, response: Resp
     return respond(response, await run(app.add_key_result, command, caller))
 
 
-@router.patch("/{objective_id}/key-results/{key_result_id}", response_model=ObjectiveOut)
+@router.patch("/{objective_id}/key-results/{key_result_id}", response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def revise_key_result(objective_id: str, key_result_id: str, body: KeyResultRevisionIn, response: Response,
                             caller: CurrentCaller, app: App) -> ObjectiveOut:
     """Revises a key result; an old target stays in the history."""
@@ -120,7 +124,8 @@ async def revise_key_result(objective_id: str, key_result_id: str, body: KeyResu
     return respond(response, await run(app.revise_key_result, command, caller))
 
 
-@router.post("/{objective_id}/key-results/{key_result_id}/initiatives", status_code=201, response_model=ObjectiveOut)
+@router.post("/{objective_id}/key-results/{key_result_id}/initiatives", status_code=201,
+             response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def add_initiative(objective_id: str, key_result_id: str, body: InitiativeIn, response: Response,
                          caller: CurrentCaller, app: App) -> ObjectiveOut:
     """Plans an initiative under a key result."""
@@ -130,7 +135,7 @@ async def add_initiative(objective_id: str, key_result_id: str, body: Initiative
     return respond(response, objective)
 
 
-@router.patch("/{objective_id}/initiatives/{initiative_id}", response_model=ObjectiveOut)
+@router.patch("/{objective_id}/initiatives/{initiative_id}", response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def revise_initiative(objective_id: str, initiative_id: str, body: InitiativeRevisionIn, response: Response,
                             caller: CurrentCaller, app: App) -> ObjectiveOut:
     """Revises an initiative (its owner may move its status)."""

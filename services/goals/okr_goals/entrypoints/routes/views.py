@@ -9,7 +9,7 @@ from fastapi import Response
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit, Person
 from okr_goals.domain.objective import Objective
-from okr_goals.entrypoints.schemas import HistoryEntryOut, ObjectiveOut
+from okr_goals.entrypoints.schemas import CycleOut, HistoryEntryOut, ObjectiveOut, OrgUnitOut, PersonOut
 
 _EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "meta",
                  "request_fingerprint", "reason", "correction"}
@@ -47,17 +47,18 @@ def history_entry(event: Any) -> HistoryEntryOut:
     )
 
 
-def cycle_view(cycle: Cycle) -> dict[str, Any]:
-    return {"cycle_id": cycle.cycle_id, "name": cycle.name, "cadence": cycle.cadence, "starts_on": cycle.starts_on,
-            "ends_on": cycle.ends_on, "state": cycle.state, "version": cycle.version}
+def cycle_view(cycle: Cycle) -> CycleOut:
+    return CycleOut(cycle_id=cycle.cycle_id, name=cycle.name, cadence=cycle.cadence,
+                    starts_on=cycle.starts_on, ends_on=cycle.ends_on, state=cycle.state,
+                    version=cycle.version)
 
 
-def org_unit_view(unit: OrgUnit) -> dict[str, Any]:
-    return {"org_unit_id": unit.org_unit_id, "name": unit.name, "kind": unit.kind, "parent_id": unit.parent_id,
-            "version": unit.version}
+def org_unit_view(unit: OrgUnit) -> OrgUnitOut:
+    return OrgUnitOut(org_unit_id=unit.org_unit_id, name=unit.name, kind=unit.kind,
+                      parent_id=unit.parent_id, version=unit.version)
 
 
-def person_view(person: Person) -> dict[str, Any]:
-    return {"person_id": person.person_id, "name": person.name, "email": person.email,
-            "manager_id": person.manager_id, "org_unit_id": person.org_unit_id, "locale": person.locale,
-            "active": person.active, "version": person.version}
+def person_view(person: Person) -> PersonOut:
+    return PersonOut(person_id=person.person_id, name=person.name, email=person.email,
+                     manager_id=person.manager_id, org_unit_id=person.org_unit_id,
+                     locale=person.locale, active=person.active, version=person.version)
