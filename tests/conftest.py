@@ -13,6 +13,8 @@ from okr_shared.settings import AuthSettings
 
 from tests.support.infra import Containers, Infra, local_processes
 
+os.environ.setdefault("OKR_ENV", "development")
+
 
 @pytest.fixture(scope="session")
 def issuer() -> DevTokenIssuer:

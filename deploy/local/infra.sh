@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# Starts or stops the whole local infrastructure: Kafka, PostgreSQL and FerretDB.
+# Starts or stops the whole local infrastructure: Kafka, PostgreSQL, FerretDB and Keycloak
+# (the OIDC provider; OKR_KEYCLOAK=false leaves it out).
 # Usage: infra.sh up|down|status|install
 source "$(dirname "$0")/common.sh"
 here="$(dirname "$0")"
 
+with_keycloak() { [ "${OKR_KEYCLOAK:-true}" = "true" ]; }
+
 case "${1:-up}" in
-  install) "$here/kafka.sh" install & k=$!; "$here/postgres.sh" install; "$here/ferretdb.sh" install; wait "$k" ;;
+  install)
+    "$here/kafka.sh" install & k=$!
+    kc=""; if with_keycloak; then "$here/keycloak.sh" install & kc=$!; fi
+    "$here/postgres.sh" install; "$here/ferretdb.sh" install; wait "$k"
+    if [ -n "$kc" ]; then wait "$kc"; fi ;;
   up)
     # Builds and downloads run side by side; the servers start once all are in place.
+    # Keycloak starts beside the others (it is the slowest to start).
     "$here/kafka.sh" install & k=$!
     "$here/ferretdb.sh" install & f=$!
+    kc=""; if with_keycloak; then "$here/keycloak.sh" start & kc=$!; fi
     "$here/postgres.sh" install
     wait "$k"; wait "$f"
-    "$here/postgres.sh" start; "$here/ferretdb.sh" start; "$here/kafka.sh" start ;;
-  down) "$here/kafka.sh" stop; "$here/ferretdb.sh" stop; "$here/postgres.sh" stop ;;
-  status) rc=0; for s in kafka postgres ferretdb; do "$here/$s.sh" status || rc=1; done; exit $rc ;;
+    "$here/postgres.sh" start; "$here/ferretdb.sh" start; "$here/kafka.sh" start
+    if [ -n "$kc" ]; then wait "$kc" || die "keycloak did not start"; fi ;;
+  down)
+    "$here/kafka.sh" stop; "$here/ferretdb.sh" stop; "$here/postgres.sh" stop
+    "$here/keycloak.sh" stop ;;
+  status)
+    rc=0; services=(kafka postgres ferretdb); if with_keycloak; then services+=(keycloak); fi
+    for s in "${services[@]}"; do "$here/$s.sh" status || rc=1; done; exit $rc ;;
   *) die "usage: $0 up|down|status|install" ;;
 esac

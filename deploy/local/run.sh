@@ -9,6 +9,8 @@ PROJECTIONS_PORT="${OKR_PROJECTIONS_PORT:-8005}"
 export OKR_GOALS_SQLITE_PATH="${OKR_GOALS_SQLITE_PATH:-$OKR_STATE/goals-events.sqlite}"
 export OKR_CHECKINS_SQLITE_PATH="${OKR_CHECKINS_SQLITE_PATH:-$OKR_STATE/checkins-events.sqlite}"
 export OKR_KAFKA_BOOTSTRAP="localhost:$KAFKA_PORT" OKR_MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
+# Development mode: the development signing key and token issuer are accepted here only.
+export OKR_ENV=development
 
 pids=()
 shutdown() {
@@ -25,9 +27,10 @@ trap shutdown INT TERM EXIT
 "$PY" -m okr_goals.entrypoints.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
 "$PY" -m okr_checkins.entrypoints.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
 "$PY" -m okr_projections.entrypoints.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
-wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null "http://127.0.0.1:$GOALS_PORT/health"
-wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health"
-wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health"
+wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \
+  "http://127.0.0.1:$GOALS_PORT/health/ready"
+wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health/ready"
+wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health/ready"
 demo="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT")" \
   || die "demo organisation did not load"
 token="$(sed -n 1p <<<"$demo")" kickoff="$(sed -n 2p <<<"$demo")"
@@ -45,7 +48,7 @@ cat <<TXT
     curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/cycles/2026-Q4/tree'
     curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/2026-Q4/tree?as_of=$kickoff'
       (the tree rebuilt from events as it stood before the Q4 kick-off)
-  Other tokens: .venv/bin/python -m okr_shared.dev_tokens TENANT ACTOR
+  Other tokens: OKR_ENV=development .venv/bin/python -m okr_shared.dev_tokens TENANT ACTOR
 
   Ctrl-C stops everything.
 TXT

@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 from opentelemetry import propagate, trace
 
 from okr_shared.cloudevents import CloudEvent, to_kafka
-from okr_shared.settings import KafkaSettings
+from okr_shared.health import stop_within
+from okr_shared.settings import HealthSettings, KafkaSettings
 from okr_shared.telemetry import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,8 @@ _tracer = trace.get_tracer("okr_shared.messaging")
 
 GOALS_TOPIC = "okr.goals.v1"
 CHECKINS_TOPIC = "okr.checkins.v1"
+NO_ERROR = 0
+TOPIC_ALREADY_EXISTS = 36
 
 
 def dead_letter_topic(consumer_group: str) -> str:
@@ -27,22 +29,40 @@ def dead_letter_topic(consumer_group: str) -> str:
     return f"okr.deadletter.{consumer_group}.v1"
 
 
+class TopicSetupError(RuntimeError):
+    """The topics a service needs could not be created, or do not exist."""
+
+
 async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
-    """Creates the topics that do not exist yet (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    """Creates the missing topics with the configured partitions, replication and configs; with
+    `OKR_KAFKA_CREATE_TOPICS=false` only checks that they exist. Raises TopicSetupError."""
+    names = list(dict.fromkeys(topics))
+    admin = AIOKafkaAdminClient(**settings.client_kwargs(),
+                                client_id=f"{settings.client_id_prefix}-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        wanted = [
-            NewTopic(name=t, num_partitions=settings.topic_partitions, replication_factor=settings.replication_factor)
-            for t in topics
-            if t not in existing
-        ]
-        if wanted:
-            try:
-                await admin.create_topics(wanted)
-            except TopicAlreadyExistsError:
-                pass
+        missing = [t for t in names if t not in existing]
+        if not missing:
+            return
+        if not settings.create_topics:
+            raise TopicSetupError(
+                f"Kafka topics missing: {', '.join(missing)}; with OKR_KAFKA_CREATE_TOPICS=false"
+                " the operator provisions them before the service starts")
+        response = await admin.create_topics([
+            NewTopic(name=t, num_partitions=settings.topic_partitions,
+                     replication_factor=settings.replication_factor,
+                     topic_configs=settings.topic_configs())
+            for t in missing
+        ])
+        failures = [f"{error[0]}: error {error[1]} {error[2] if len(error) > 2 else ''}".rstrip()
+                    for error in response.topic_errors
+                    if error[1] not in (NO_ERROR, TOPIC_ALREADY_EXISTS)]
+        if failures:
+            raise TopicSetupError(
+                f"could not create Kafka topics (partitions={settings.topic_partitions}, "
+                f"OKR_KAFKA_REPLICATION={settings.replication_factor}): " + "; ".join(failures))
+        log.info("created Kafka topics %s with %s", missing, settings.topic_configs())
     finally:
         await admin.close()
 
@@ -50,20 +70,24 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
 class CloudEventPublisher:
     """Publishes CloudEvents durably: idempotent producer, acks from all in-sync replicas."""
 
-    def __init__(self, settings: KafkaSettings, client_id: str) -> None:
+    def __init__(self, settings: KafkaSettings, client_id: str,
+                 stop_timeout_seconds: float | None = None) -> None:
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=settings.bootstrap_servers,
+            **settings.client_kwargs(),
             client_id=f"{settings.client_id_prefix}-{client_id}",
             enable_idempotence=True,
             acks="all",
             linger_ms=5,
         )
+        self._stop_timeout = (stop_timeout_seconds if stop_timeout_seconds is not None
+                              else HealthSettings().stop_timeout_seconds)
 
     async def start(self) -> None:
         await self._producer.start()
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        """Flushes and closes the producer, giving up after the stop timeout."""
+        await stop_within("kafka producer", self._producer.stop(), self._stop_timeout)
 
     async def publish(self, topic: str, events: Sequence[CloudEvent]) -> None:
         """Sends the events in order and returns once Kafka has acknowledged every one."""
