@@ -45,4 +45,5 @@ fmt: setup
 	@.venv/bin/ruff format shared services tests
 
 clean: infra-down
+	@deploy/local/postgres.sh clean
 	rm -rf .state

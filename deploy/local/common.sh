@@ -5,6 +5,8 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OKR_CACHE="${OKR_CACHE:-$HOME/.cache/okr-platform}"
 OKR_STATE="${OKR_STATE:-$REPO_ROOT/.state}"
+mkdir -p "$OKR_STATE"
+OKR_STATE="$(cd "$OKR_STATE" && pwd)"
 LOG_DIR="$OKR_STATE/logs"
 PID_DIR="$OKR_STATE/pids"
 mkdir -p "$OKR_CACHE" "$LOG_DIR" "$PID_DIR"

@@ -13,11 +13,15 @@ with the key result as published in `okr.goals.v1` and its current value.
 
 Before any check-in, a numeric key result stands at its start, a milestone at not done and
 a range at its baseline.
+
+Arithmetic is exact (rational) and rounded once at the end, so the largest and smallest finite
+numbers neither overflow nor underflow, and a rollup does not depend on the order of its parts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import Any
 
 NUMERIC_KINDS = ("increase_to", "decrease_to", "percentage", "currency")
@@ -28,8 +32,8 @@ def numeric_progress(start: float, target: float, current: float) -> float:
     """Progress of an increase-to, decrease-to, percentage or currency key result."""
     if target == start:
         raise ValueError("target must differ from start")
-    fraction = (current - start) / (target - start)
-    return min(1.0, max(0.0, fraction))
+    fraction = (Fraction(current) - Fraction(start)) / (Fraction(target) - Fraction(start))
+    return float(min(Fraction(1), max(Fraction(0), fraction)))
 
 
 def milestone_progress(done: bool) -> float:
@@ -43,11 +47,12 @@ def range_progress(lower: float, upper: float, current: float) -> float:
         raise ValueError("upper must not be below lower")
     if lower <= current <= upper:
         return 1.0
-    width = upper - lower
+    low, high, value = Fraction(lower), Fraction(upper), Fraction(current)
+    width = high - low
     if width == 0:
         return 0.0
-    distance = lower - current if current < lower else current - upper
-    return max(0.0, 1.0 - distance / width)
+    distance = low - value if value < low else value - high
+    return float(max(Fraction(0), 1 - distance / width))
 
 
 def initial_value(key_result: Mapping[str, Any]) -> float | bool:
@@ -75,11 +80,11 @@ def key_result_progress(key_result: Mapping[str, Any], current: float | bool | N
 
 def weighted_progress(parts: Iterable[tuple[float, float]]) -> float:
     """Weighted mean of (progress, weight) pairs, weights normalised; 0 when no weight is given."""
-    pairs = list(parts)
-    total = sum(weight for _, weight in pairs)
+    pairs = [(Fraction(progress), Fraction(weight)) for progress, weight in parts]
+    total = sum((weight for _, weight in pairs), Fraction(0))
     if total <= 0:
         return 0.0
-    return sum(progress * weight for progress, weight in pairs) / total
+    return float(sum((progress * weight for progress, weight in pairs), Fraction(0)) / total)
 
 
 def rollup_progress(own: float | None, children: Iterable[tuple[float, float]]) -> float:

@@ -73,14 +73,29 @@ def test_a_duplicated_kafka_message_is_not_applied_twice(stack, auth):
                        json={"expected_version": 1, "title": "Complaints", "kind": "decrease_to", "start": 100,
                              "target": 20, "weight": 0.4})
     assert added.status_code == 201
-    wait_for(lambda: progress(stack, auth, oid, 2))
-    records = asyncio.run(_records_for(stack, oid, 2))
-    key_result_added = next(r for r in records if dict(r.headers)["ce_type"] == b"okr.goals.KeyResultAdded")
-    # Deliver the same message again, then a later event of the same objective behind it.
-    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), key_result_added.key, key_result_added.value, list(key_result_added.headers)))
-    httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}", headers=auth, json={"expected_version": 2, "title": "Renamed"})
-    doc = wait_for(lambda: progress(stack, auth, oid, 3))
-    assert len(doc["key_results"]) == 2 and doc["title"] == "Renamed"
+    kr_id = added.json()["key_results"][-1]["key_result_id"]
+    # The key result is revised after it was added: a re-applied KeyResultAdded would undo that.
+    revised = httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}/key-results/{kr_id}",
+                          headers=auth, json={"expected_version": 2, "target": 50})
+    assert revised.status_code == 200, revised.text
+    assert _target(wait_for(lambda: progress(stack, auth, oid, 3)), kr_id) == 50
+    records = asyncio.run(_records_for(stack, oid, 3))
+    duplicate = next(r for r in records
+                     if dict(r.headers)["ce_type"] == b"okr.goals.KeyResultAdded")
+    # Deliver the KeyResultAdded again behind the revision, then a later event of the objective.
+    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), duplicate.key, duplicate.value,
+                         list(duplicate.headers)))
+    renamed = httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}", headers=auth,
+                          json={"expected_version": 3, "title": "Renamed"})
+    assert renamed.status_code == 200, renamed.text
+    doc = wait_for(lambda: progress(stack, auth, oid, 4))
+    assert doc["title"] == "Renamed" and doc["version"] == 4
+    assert [kr["title"] for kr in doc["key_results"]] == ["User satisfaction", "Complaints"]
+    assert _target(doc, kr_id) == 50
+
+
+def _target(doc, key_result_id):
+    return next(kr["target"] for kr in doc["key_results"] if kr["key_result_id"] == key_result_id)
 
 
 def test_restarting_the_relay_in_the_middle_of_a_burst_loses_no_event(stack, auth):

@@ -19,6 +19,8 @@ from okr_shared.settings import KafkaSettings
 
 from tests.conftest import postgres_env
 from tests.support.org import CYCLE, caller, seed
+from tests.support.relaying import relay_all
+from tests.support.waiting import until_nothing_missing
 
 FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
 
@@ -57,14 +59,23 @@ async def publish_goals(kafka, infra, dbname, tenant):
         CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin).objective
     goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)])
-    relay = goals.new_relay(name=f"goals-relay-{uuid.uuid4().hex[:6]}")
-    await relay.publisher.start()
-    try:
-        while await relay.relay_once():
-            pass
-    finally:
-        await relay.publisher.stop()
-    return [kr.key_result_id for kr in objective.key_results]
+    await relay_all(goals)
+    return str(objective.id), [kr.key_result_id for kr in objective.key_results]
+
+
+def facts_missing(knowledge, tenant, objective_id, key_result_ids):
+    """What `send_reminders` reads that the check-in service has not learned yet."""
+    missing = [f"key result {k}" for k in key_result_ids
+               if not knowledge.load(tenant, "key_result", k)[1]]
+    objective = knowledge.load(tenant, "objective", objective_id)[1]
+    if objective is None or objective["status"] != "active":
+        missing.append(f"active objective {objective_id}")
+    elif set(objective["key_results"]) != set(key_result_ids):
+        missing.append(f"key results of objective {objective_id}")
+    cycle = knowledge.load(tenant, "cycle", CYCLE)[1]
+    if cycle is None or cycle["state"] != "active":
+        missing.append(f"active cycle {CYCLE}")
+    return missing
 
 
 async def reminders_on_topic(infra, topic, key_result_ids, expected, seconds=30):
@@ -95,7 +106,7 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
     goals_db, checkins_db = databases
     tenant = f"t-{uuid.uuid4().hex[:8]}"
     kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"checkins-{uuid.uuid4().hex[:8]}")
-    key_result_ids = await publish_goals(kafka, infra, goals_db, tenant)
+    objective_id, key_result_ids = await publish_goals(kafka, infra, goals_db, tenant)
     settings = CheckinsSettings(kafka=kafka, event_store=checkins_env(infra, checkins_db),
                                 consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}")
     clock = FixedClock(FEB)
@@ -103,19 +114,17 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
     first = checkins_bootstrap(settings, clock=clock)
     await first.start_consuming()
     try:
-        for _ in range(300):
-            if all(first.knowledge.load(tenant, "key_result", k)[1] for k in key_result_ids):
-                break
-            await asyncio.sleep(0.1)
-        assert all(first.knowledge.load(tenant, "key_result", k)[1] for k in key_result_ids)
+        # The key results, the objective's status and the cycle's state travel as separate records.
+        await until_nothing_missing(
+            lambda: facts_missing(first.knowledge, tenant, objective_id, key_result_ids))
     finally:
         await first.broker.stop()
     assert first.application.send_reminders(tenant) == 4
-    await _relay(first)
+    await relay_all(first, "checkins-relay")
 
     restarted = checkins_bootstrap(settings, clock=clock)
     assert restarted.application.send_reminders(tenant) == 0
-    await _relay(restarted)
+    await relay_all(restarted, "checkins-relay")
 
     seen = await reminders_on_topic(infra, kafka.topic(CHECKINS_TOPIC), set(key_result_ids), expected=4)
     assert sorted(seen) == sorted(
@@ -123,11 +132,3 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
         + [("okr.checkins.CheckInOverdue", k, "2026-02-05T00:00:00+00:00") for k in key_result_ids])
 
 
-async def _relay(container):
-    relay = container.new_relay(name="checkins-relay")
-    await relay.publisher.start()
-    try:
-        while await relay.relay_once():
-            pass
-    finally:
-        await relay.publisher.stop()
