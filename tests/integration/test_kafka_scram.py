@@ -61,8 +61,8 @@ def properties(data: Path, client: int, internal: int, controller: int) -> str:
 
 @pytest.fixture(scope="module")
 def scram_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not KAFKA_LIBS.is_dir() or shutil.which("java") is None:
-        pytest.skip(f"no Kafka artifacts in {KAFKA_LIBS} (deploy/local/kafka.sh install)")
+    assert KAFKA_LIBS.is_dir() and shutil.which("java"), (
+        f"no Kafka artifacts in {KAFKA_LIBS} or no java: run deploy/local/kafka.sh install")
     data = tmp_path_factory.mktemp("scram-kafka")
     client, internal, controller = free_port(), free_port(), free_port()
     config = data / "server.properties"
