@@ -14,7 +14,9 @@ MAX_OFFSET = 100_000
 MAX_VERSION = 2**31 - 1
 """The highest aggregate version a query may name."""
 
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, at most {MAX_OFFSET}")]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip, at most {MAX_OFFSET}")
+]
 
 STATUS_TITLES = {
     400: "Malformed request (the body is not JSON, or nests too deeply)",
@@ -54,7 +56,10 @@ _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemOut"}
 
 def problem_response(status: int) -> dict[str, Any]:
     """The OpenAPI response of one problem status."""
-    return {"description": STATUS_TITLES.get(status, "Problem"), "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}}}
+    return {
+        "description": STATUS_TITLES.get(status, "Problem"),
+        "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}},
+    }
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -78,7 +83,9 @@ def document_problems(openapi: dict[str, Any], open_paths: frozenset[str]) -> di
             elif "422" in responses and "HTTPValidationError" in str(responses["422"]):
                 shared.append(422)
             for status in shared:
-                if str(status) not in responses or "HTTPValidationError" in str(responses[str(status)]):
+                if str(status) not in responses or "HTTPValidationError" in str(
+                    responses[str(status)]
+                ):
                     responses[str(status)] = problem_response(status)
             operation["responses"] = dict(sorted(responses.items()))
     if "HTTPValidationError" not in str(openapi["paths"]):

@@ -31,5 +31,11 @@ def timeline(check_ins: list[CheckIn], time_of: TimeOf = _time) -> list[CheckIn]
     """The live check-ins in the order they stand: the last one is the current value.
 
     `time_of` reads a stored time (a store may keep times at a coarser precision)."""
-    return sorted(live(check_ins), key=lambda c: (time_of(c["effective_at"]), time_of(c["recorded_at"]),
-                                                  c.get("sequence") or 0))
+    return sorted(
+        live(check_ins),
+        key=lambda c: (
+            time_of(c["effective_at"]),
+            time_of(c["recorded_at"]),
+            c.get("sequence") or 0,
+        ),
+    )

@@ -16,7 +16,9 @@ SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 _REQUIRED = ("id", "source", "type", "specversion")
 _EXTENSIONS = ("tenantid", "actorid", "correlationid", "causationid", "sequence")
-_SCHEMA_URN = re.compile(r"^urn:okr:schema:(?P<context>[a-z]+):(?P<name>[A-Za-z]+):(?P<version>\d+)$")
+_SCHEMA_URN = re.compile(
+    r"^urn:okr:schema:(?P<context>[a-z]+):(?P<name>[A-Za-z]+):(?P<version>\d+)$"
+)
 _TYPE = re.compile(r"^okr\.(?P<context>[a-z]+)\.(?P<name>[A-Za-z]+)$")
 
 
@@ -78,8 +80,9 @@ def _check_type(type_: str, context: str, name: str) -> None:
     if not match:
         raise UndecodableEvent(f"ce_type {type_!r} is not okr.<context>.<EventName>")
     if (match["context"], match["name"]) != (context, name):
-        raise UndecodableEvent(f"ce_type {type_!r} does not match ce_dataschema "
-                               f"(okr.{context}.{name})")
+        raise UndecodableEvent(
+            f"ce_type {type_!r} does not match ce_dataschema (okr.{context}.{name})"
+        )
 
 
 def to_kafka(event: CloudEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
@@ -109,9 +112,13 @@ def to_kafka(event: CloudEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
 def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
     """Decodes a Kafka record into a CloudEvent, or raises UndecodableEvent with the reason."""
     ce = {k[3:]: v for k, v in headers.items() if k.startswith("ce_")}
-    missing = [a for a in (*_REQUIRED, "subject", "time", "dataschema", *_EXTENSIONS) if not ce.get(a)]
+    missing = [
+        a for a in (*_REQUIRED, "subject", "time", "dataschema", *_EXTENSIONS) if not ce.get(a)
+    ]
     if missing:
-        raise UndecodableEvent(f"missing CloudEvents headers: {', '.join('ce_' + m for m in missing)}")
+        raise UndecodableEvent(
+            f"missing CloudEvents headers: {', '.join('ce_' + m for m in missing)}"
+        )
     if ce["specversion"] != SPEC_VERSION:
         raise UndecodableEvent(f"unsupported ce_specversion {ce['specversion']!r}")
     content_type = headers.get("content-type", CONTENT_TYPE)

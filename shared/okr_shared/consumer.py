@@ -63,24 +63,33 @@ async def raw_body(message: StreamMessage[Any]) -> bytes:
     return message.body
 
 
-async def dead_letter(broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str,
-                      topic: str | None = None) -> None:
+async def dead_letter(
+    broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str, topic: str | None = None
+) -> None:
     """Publishes the message unchanged to the group's dead-letter topic, with why and where it came from."""
     raw = message.raw_message
     log.warning("dead-lettering %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, reason)
     headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
-    headers.update({
-        "dlq_reason": reason[:1000],
-        "dlq_source_topic": raw.topic,
-        "dlq_source_partition": str(raw.partition),
-        "dlq_source_offset": str(raw.offset),
-        "dlq_consumer_group": group_id,
-    })
-    await broker.publish(message.body, topic=topic or dead_letter_topic(group_id), key=raw.key, headers=headers)
+    headers.update(
+        {
+            "dlq_reason": reason[:1000],
+            "dlq_source_topic": raw.topic,
+            "dlq_source_partition": str(raw.partition),
+            "dlq_source_offset": str(raw.offset),
+            "dlq_consumer_group": group_id,
+        }
+    )
+    await broker.publish(
+        message.body, topic=topic or dead_letter_topic(group_id), key=raw.key, headers=headers
+    )
 
 
-def decode(context: str, headers: dict[str, str], body: bytes, registry: ContractRegistry,
-           ) -> tuple[CloudEvent, dict[str, Any]]:
+def decode(
+    context: str,
+    headers: dict[str, str],
+    body: bytes,
+    registry: ContractRegistry,
+) -> tuple[CloudEvent, dict[str, Any]]:
     """The event and its data upcast to the latest contract; raises UndecodableEvent or
     ContractViolation."""
     event = from_kafka(headers, body)
@@ -89,17 +98,32 @@ def decode(context: str, headers: dict[str, str], body: bytes, registry: Contrac
     return event, registry.read(context, event)
 
 
-def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, registry: ContractRegistry,
-              handle: Handler, retry_backoff_seconds: float = 0.2, retry_attempts: int = 4,
-              dead_letters: str | None = None, positions: AppliedPositions | None = None) -> Any:
+def subscribe(
+    broker: KafkaBroker,
+    topic: str,
+    *,
+    group_id: str,
+    context: str,
+    registry: ContractRegistry,
+    handle: Handler,
+    retry_backoff_seconds: float = 0.2,
+    retry_attempts: int = 4,
+    dead_letters: str | None = None,
+    positions: AppliedPositions | None = None,
+) -> Any:
     """Adds a subscriber calling `handle(event, data)`, data upcast to the latest contract version.
 
     A failing handler is tried `retry_attempts` times in all, pausing `retry_backoff_seconds`
     and then twice as long each time; `dead_letters` names the dead-letter topic (the group's
     default one when None); `positions` learns each record done with."""
 
-    @broker.subscriber(topic, group_id=group_id, auto_offset_reset="earliest",
-                       ack_policy=AckPolicy.NACK_ON_ERROR, decoder=raw_body)
+    @broker.subscriber(
+        topic,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=raw_body,
+    )
     async def on_event(message: KafkaMessage) -> None:
         raw = message.raw_message
         await _process(message)
@@ -127,8 +151,13 @@ def subscribe(broker: KafkaBroker, topic: str, *, group_id: str, context: str, r
                     reason = f"handler failed {attempt} times; last error: {exc!r}"
                     await _dead_letter(message, reason)
                     return
-                log.warning("could not handle %s (attempt %s): %r; retrying in %ss",
-                            event.id, attempt, exc, pause)
+                log.warning(
+                    "could not handle %s (attempt %s): %r; retrying in %ss",
+                    event.id,
+                    attempt,
+                    exc,
+                    pause,
+                )
                 await asyncio.sleep(pause)
                 pause *= 2
 

@@ -14,8 +14,10 @@ from okr_shared.settings import AuthSettings, development_mode
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not development_mode():
-        print("dev_tokens: refusing to issue tokens outside development (set OKR_ENV=development)",
-              file=sys.stderr)
+        print(
+            "dev_tokens: refusing to issue tokens outside development (set OKR_ENV=development)",
+            file=sys.stderr,
+        )
         return 3
     if len(args) < 2:
         print(__doc__, file=sys.stderr)

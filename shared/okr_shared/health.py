@@ -71,11 +71,16 @@ class HealthChecks:
         try:
             await asyncio.wait_for(check(), timeout=self.timeout_seconds)
         except TimeoutError:
-            return CheckResult(name, False, f"no answer within {self.timeout_seconds:g}s",
-                               time.monotonic() - started)
+            return CheckResult(
+                name,
+                False,
+                f"no answer within {self.timeout_seconds:g}s",
+                time.monotonic() - started,
+            )
         except Exception as exc:
-            return CheckResult(name, False, f"{type(exc).__name__}: {exc}"[:500],
-                               time.monotonic() - started)
+            return CheckResult(
+                name, False, f"{type(exc).__name__}: {exc}"[:500], time.monotonic() - started
+            )
         return CheckResult(name, True, "ok", time.monotonic() - started)
 
 
@@ -153,7 +158,6 @@ def consumer_check(broker: Any) -> Check:
                 raise CheckFailed(f"the consume loop of subscriber {name} has ended")
 
     return check
-
 
 
 def document_store_check(client: Any) -> Check:

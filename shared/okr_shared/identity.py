@@ -66,8 +66,9 @@ class OidcKeys:
         with urllib.request.urlopen(url, timeout=self._settings.http_timeout_seconds) as response:
             document = json.load(response)
         if document.get("issuer", "").rstrip("/") != self._settings.oidc_issuer:
-            raise AuthenticationError(f"the discovery document at {url} names another issuer:"
-                                      f" {document.get('issuer')!r}")
+            raise AuthenticationError(
+                f"the discovery document at {url} names another issuer: {document.get('issuer')!r}"
+            )
         if not document.get("jwks_uri"):
             raise AuthenticationError(f"the discovery document at {url} has no jwks_uri")
         return str(document["jwks_uri"])
@@ -84,9 +85,12 @@ class OidcKeys:
                     self._failed_at = time.monotonic()
                     raise AuthenticationError(f"cannot discover the issuer's keys: {exc}") from exc
                 self._client = PyJWKClient(
-                    url, cache_jwk_set=True, lifespan=self._settings.jwks_cache_seconds,
+                    url,
+                    cache_jwk_set=True,
+                    lifespan=self._settings.jwks_cache_seconds,
                     timeout=self._settings.http_timeout_seconds,
-                    cooldown_duration=self._settings.jwks_min_refresh_seconds)
+                    cooldown_duration=self._settings.jwks_min_refresh_seconds,
+                )
             return self._client
 
     def key_for(self, token: str) -> PyJWK:
@@ -151,12 +155,15 @@ class DevTokenIssuer:
     def __init__(self, settings: AuthSettings) -> None:
         if not development_mode():
             raise UnsafeConfiguration(
-                "the development token issuer runs only with OKR_ENV=development")
+                "the development token issuer runs only with OKR_ENV=development"
+            )
         if not settings.algorithm.startswith("HS"):
             raise ValueError("the development issuer signs with a shared secret (HS256) only")
         self._settings = settings
 
-    def issue(self, tenant_id: str, actor_id: str, roles: tuple[str, ...] = (), ttl_seconds: int = 3600) -> str:
+    def issue(
+        self, tenant_id: str, actor_id: str, roles: tuple[str, ...] = (), ttl_seconds: int = 3600
+    ) -> str:
         """Returns a signed token for the actor in the tenant."""
         now = int(time.time())
         claims = {
@@ -169,4 +176,6 @@ class DevTokenIssuer:
             "exp": now + ttl_seconds,
             "jti": str(uuid.uuid4()),
         }
-        return jwt.encode(claims, self._settings.verification_key, algorithm=self._settings.algorithm)
+        return jwt.encode(
+            claims, self._settings.verification_key, algorithm=self._settings.algorithm
+        )

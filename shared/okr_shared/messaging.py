@@ -37,8 +37,9 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     """Creates the missing topics with the configured partitions, replication and configs; with
     `OKR_KAFKA_CREATE_TOPICS=false` only checks that they exist. Raises TopicSetupError."""
     names = list(dict.fromkeys(topics))
-    admin = AIOKafkaAdminClient(**settings.client_kwargs(),
-                                client_id=f"{settings.client_id_prefix}-admin")
+    admin = AIOKafkaAdminClient(
+        **settings.client_kwargs(), client_id=f"{settings.client_id_prefix}-admin"
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -48,20 +49,29 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
         if not settings.create_topics:
             raise TopicSetupError(
                 f"Kafka topics missing: {', '.join(missing)}; with OKR_KAFKA_CREATE_TOPICS=false"
-                " the operator provisions them before the service starts")
-        response = await admin.create_topics([
-            NewTopic(name=t, num_partitions=settings.topic_partitions,
-                     replication_factor=settings.replication_factor,
-                     topic_configs=settings.topic_configs())
-            for t in missing
-        ])
-        failures = [f"{error[0]}: error {error[1]} {error[2] if len(error) > 2 else ''}".rstrip()
-                    for error in response.topic_errors
-                    if error[1] not in (NO_ERROR, TOPIC_ALREADY_EXISTS)]
+                " the operator provisions them before the service starts"
+            )
+        response = await admin.create_topics(
+            [
+                NewTopic(
+                    name=t,
+                    num_partitions=settings.topic_partitions,
+                    replication_factor=settings.replication_factor,
+                    topic_configs=settings.topic_configs(),
+                )
+                for t in missing
+            ]
+        )
+        failures = [
+            f"{error[0]}: error {error[1]} {error[2] if len(error) > 2 else ''}".rstrip()
+            for error in response.topic_errors
+            if error[1] not in (NO_ERROR, TOPIC_ALREADY_EXISTS)
+        ]
         if failures:
             raise TopicSetupError(
                 f"could not create Kafka topics (partitions={settings.topic_partitions}, "
-                f"OKR_KAFKA_REPLICATION={settings.replication_factor}): " + "; ".join(failures))
+                f"OKR_KAFKA_REPLICATION={settings.replication_factor}): " + "; ".join(failures)
+            )
         log.info("created Kafka topics %s with %s", missing, settings.topic_configs())
     finally:
         await admin.close()
@@ -70,8 +80,9 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
 class CloudEventPublisher:
     """Publishes CloudEvents durably: idempotent producer, acks from all in-sync replicas."""
 
-    def __init__(self, settings: KafkaSettings, client_id: str,
-                 stop_timeout_seconds: float | None = None) -> None:
+    def __init__(
+        self, settings: KafkaSettings, client_id: str, stop_timeout_seconds: float | None = None
+    ) -> None:
         self._producer = AIOKafkaProducer(
             **settings.client_kwargs(),
             client_id=f"{settings.client_id_prefix}-{client_id}",
@@ -79,8 +90,11 @@ class CloudEventPublisher:
             acks="all",
             linger_ms=5,
         )
-        self._stop_timeout = (stop_timeout_seconds if stop_timeout_seconds is not None
-                              else HealthSettings().stop_timeout_seconds)
+        self._stop_timeout = (
+            stop_timeout_seconds
+            if stop_timeout_seconds is not None
+            else HealthSettings().stop_timeout_seconds
+        )
 
     async def start(self) -> None:
         await self._producer.start()
@@ -109,10 +123,14 @@ class CloudEventPublisher:
                 propagate.inject(carrier)
                 headers = [(k, v) for k, v in headers if k != "traceparent"]
                 headers += [(k, v.encode()) for k, v in carrier.items()]
-                futures.append(await self._producer.send(topic, value=value, key=key, headers=headers))
+                futures.append(
+                    await self._producer.send(topic, value=value, key=key, headers=headers)
+                )
         if futures:
             await asyncio.gather(*futures)
 
-    async def send_raw(self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> None:
+    async def send_raw(
+        self, topic: str, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
         """Sends one record as it is and waits for its acknowledgement."""
         await self._producer.send_and_wait(topic, value=value, key=key, headers=headers)

@@ -63,7 +63,9 @@ def problem_response(problem: Problem, instance: str | None = None) -> JSONRespo
         body["instance"] = instance
     if problem.errors:
         body["errors"] = problem.errors
-    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers)
+    return JSONResponse(
+        body, status_code=problem.status, media_type=PROBLEM_JSON, headers=problem.headers
+    )
 
 
 def _pointer(loc: tuple[Any, ...]) -> str:
@@ -90,11 +92,21 @@ def _validation_problem(exc: RequestValidationError) -> Problem:
             message = "unknown field"
         errors.append(field_error(_pointer(tuple(err.get("loc", ()))), message))
     if malformed:
-        return Problem(400, "Malformed request body", "The request body is not valid JSON.",
-                       kind="malformed-json", errors=errors)
+        return Problem(
+            400,
+            "Malformed request body",
+            "The request body is not valid JSON.",
+            kind="malformed-json",
+            errors=errors,
+        )
     fields = ", ".join(e["pointer"] for e in errors)
-    return Problem(422, "Invalid request", f"The request has invalid fields: {fields}.",
-                   kind="validation", errors=errors)
+    return Problem(
+        422,
+        "Invalid request",
+        f"The request has invalid fields: {fields}.",
+        kind="validation",
+        errors=errors,
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -112,15 +124,22 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
         return problem_response(
-            Problem(exc.status_code, title, str(exc.detail), kind=f"http-{exc.status_code}",
-                    headers=dict(exc.headers or {})),
+            Problem(
+                exc.status_code,
+                title,
+                str(exc.detail),
+                kind=f"http-{exc.status_code}",
+                headers=dict(exc.headers or {}),
+            ),
             request.url.path,
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
-            Problem(500, "Internal error", "The server could not complete the request.", kind="internal"),
+            Problem(
+                500, "Internal error", "The server could not complete the request.", kind="internal"
+            ),
             request.url.path,
         )
 

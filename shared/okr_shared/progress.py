@@ -65,7 +65,9 @@ def initial_value(key_result: Mapping[str, Any]) -> float | bool:
     return key_result["start"]
 
 
-def key_result_progress(key_result: Mapping[str, Any], current: float | bool | None = None) -> float:
+def key_result_progress(
+    key_result: Mapping[str, Any], current: float | bool | None = None
+) -> float:
     """Progress of any key result at `current` (its initial value when None)."""
     value = initial_value(key_result) if current is None else current
     kind = key_result["kind"]

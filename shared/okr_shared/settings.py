@@ -36,42 +36,54 @@ def _dev_default(value: str) -> str:
 class KafkaSettings:
     """Where the Kafka cluster is, how clients authenticate, how topics are made."""
 
-    bootstrap_servers: str = field(default_factory=lambda: _env("OKR_KAFKA_BOOTSTRAP", "localhost:9092"))
+    bootstrap_servers: str = field(
+        default_factory=lambda: _env("OKR_KAFKA_BOOTSTRAP", "localhost:9092")
+    )
     client_id_prefix: str = field(default_factory=lambda: _env("OKR_KAFKA_CLIENT_PREFIX", "okr"))
     topic_partitions: int = field(default_factory=lambda: int(_env("OKR_KAFKA_PARTITIONS", "3")))
     replication_factor: int = field(default_factory=lambda: int(_env("OKR_KAFKA_REPLICATION", "1")))
     topic_namespace: str = field(default_factory=lambda: _env("OKR_KAFKA_TOPIC_NAMESPACE", ""))
     create_topics: bool = field(
-        default_factory=lambda: _env("OKR_KAFKA_CREATE_TOPICS", "true").lower() == "true")
+        default_factory=lambda: _env("OKR_KAFKA_CREATE_TOPICS", "true").lower() == "true"
+    )
     # -1 keeps events forever: read models are rebuilt by consuming a topic from its start.
     retention_ms: int = field(default_factory=lambda: int(_env("OKR_KAFKA_RETENTION_MS", "-1")))
     # 0 means min(2, replication factor): one replica may fail without losing acknowledged events.
     min_insync_replicas: int = field(default_factory=lambda: int(_env("OKR_KAFKA_MIN_INSYNC", "0")))
     cleanup_policy: str = field(default_factory=lambda: _env("OKR_KAFKA_CLEANUP_POLICY", "delete"))
     security_protocol: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper())
+        default_factory=lambda: _env("OKR_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
+    )
     ssl_cafile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_CAFILE", ""))
     ssl_certfile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_CERTFILE", ""))
     ssl_keyfile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_KEYFILE", ""))
     ssl_key_password: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_KEY_PASSWORD", ""))
     sasl_mechanism: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SASL_MECHANISM", "").upper())
+        default_factory=lambda: _env("OKR_KAFKA_SASL_MECHANISM", "").upper()
+    )
     sasl_username: str = field(default_factory=lambda: _env("OKR_KAFKA_SASL_USERNAME", ""))
     sasl_password: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SASL_PASSWORD", ""), repr=False)
+        default_factory=lambda: _env("OKR_KAFKA_SASL_PASSWORD", ""), repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.security_protocol not in SECURITY_PROTOCOLS:
-            raise ValueError("OKR_KAFKA_SECURITY_PROTOCOL must be one of "
-                             f"{', '.join(SECURITY_PROTOCOLS)}, not {self.security_protocol!r}")
+            raise ValueError(
+                "OKR_KAFKA_SECURITY_PROTOCOL must be one of "
+                f"{', '.join(SECURITY_PROTOCOLS)}, not {self.security_protocol!r}"
+            )
         if self.uses_sasl:
             if self.sasl_mechanism not in SASL_MECHANISMS:
-                raise ValueError("OKR_KAFKA_SASL_MECHANISM must be one of "
-                                 f"{', '.join(SASL_MECHANISMS)} with {self.security_protocol},"
-                                 f" not {self.sasl_mechanism!r}")
+                raise ValueError(
+                    "OKR_KAFKA_SASL_MECHANISM must be one of "
+                    f"{', '.join(SASL_MECHANISMS)} with {self.security_protocol},"
+                    f" not {self.sasl_mechanism!r}"
+                )
             if not self.sasl_username or not self.sasl_password:
-                raise ValueError("OKR_KAFKA_SASL_USERNAME and OKR_KAFKA_SASL_PASSWORD are required"
-                                 f" with {self.security_protocol}")
+                raise ValueError(
+                    "OKR_KAFKA_SASL_USERNAME and OKR_KAFKA_SASL_PASSWORD are required"
+                    f" with {self.security_protocol}"
+                )
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("OKR_KAFKA_SSL_CERTFILE and OKR_KAFKA_SSL_KEYFILE go together")
 
@@ -90,8 +102,11 @@ class KafkaSettings:
     def topic_configs(self) -> dict[str, str]:
         """The configs every topic is created with."""
         min_isr = self.min_insync_replicas or min(2, self.replication_factor)
-        return {"retention.ms": str(self.retention_ms), "min.insync.replicas": str(min_isr),
-                "cleanup.policy": self.cleanup_policy}
+        return {
+            "retention.ms": str(self.retention_ms),
+            "min.insync.replicas": str(min_isr),
+            "cleanup.policy": self.cleanup_policy,
+        }
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """The TLS context of every client (CA and, for mutual TLS, the client's certificate)."""
@@ -99,20 +114,25 @@ class KafkaSettings:
             return None
         context = ssl.create_default_context(cafile=self.ssl_cafile or None)
         if self.ssl_certfile:
-            context.load_cert_chain(self.ssl_certfile, self.ssl_keyfile,
-                                    self.ssl_key_password or None)
+            context.load_cert_chain(
+                self.ssl_certfile, self.ssl_keyfile, self.ssl_key_password or None
+            )
         return context
 
     def client_kwargs(self) -> dict[str, Any]:
         """Connection and security arguments of an aiokafka client (producer, consumer, admin)."""
-        kwargs: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers,
-                                  "security_protocol": self.security_protocol}
+        kwargs: dict[str, Any] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": self.security_protocol,
+        }
         if self.uses_tls:
             kwargs["ssl_context"] = self.ssl_context()
         if self.uses_sasl:
-            kwargs.update(sasl_mechanism=self.sasl_mechanism,
-                          sasl_plain_username=self.sasl_username,
-                          sasl_plain_password=self.sasl_password)
+            kwargs.update(
+                sasl_mechanism=self.sasl_mechanism,
+                sasl_plain_username=self.sasl_username,
+                sasl_plain_password=self.sasl_password,
+            )
         return kwargs
 
     def broker_security(self) -> Any:
@@ -122,10 +142,14 @@ class KafkaSettings:
         context = self.ssl_context()
         if not self.uses_sasl:
             return BaseSecurity(ssl_context=context, use_ssl=True) if self.uses_tls else None
-        kind = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256,
-                "SCRAM-SHA-512": SASLScram512}[self.sasl_mechanism]
-        return kind(self.sasl_username, self.sasl_password, ssl_context=context,
-                    use_ssl=self.uses_tls)
+        kind = {
+            "PLAIN": SASLPlaintext,
+            "SCRAM-SHA-256": SASLScram256,
+            "SCRAM-SHA-512": SASLScram512,
+        }[self.sasl_mechanism]
+        return kind(
+            self.sasl_username, self.sasl_password, ssl_context=context, use_ssl=self.uses_tls
+        )
 
 
 def _csv(value: str) -> tuple[str, ...]:
@@ -137,25 +161,31 @@ class AuthSettings:
     """How bearer tokens are verified: a static key, or the JWKS of an OIDC issuer."""
 
     issuer: str = field(
-        default_factory=lambda: _env("OKR_JWT_ISSUER", _dev_default(DEV_JWT_ISSUER)))
+        default_factory=lambda: _env("OKR_JWT_ISSUER", _dev_default(DEV_JWT_ISSUER))
+    )
     audience: str = field(default_factory=lambda: _env("OKR_JWT_AUDIENCE", "okr-platform"))
     algorithm: str = field(default_factory=lambda: _env("OKR_JWT_ALGORITHM", "HS256"))
     verification_key: str = field(
-        default_factory=lambda: _env("OKR_JWT_KEY", _dev_default(DEV_JWT_KEY)), repr=False)
+        default_factory=lambda: _env("OKR_JWT_KEY", _dev_default(DEV_JWT_KEY)), repr=False
+    )
     leeway_seconds: int = field(default_factory=lambda: int(_env("OKR_JWT_LEEWAY", "30")))
     tenant_claim: str = field(default_factory=lambda: _env("OKR_JWT_TENANT_CLAIM", "tenant"))
     roles_claim: str = field(default_factory=lambda: _env("OKR_JWT_ROLES_CLAIM", "roles"))
     oidc_issuer: str = field(default_factory=lambda: _env("OKR_OIDC_ISSUER", "").rstrip("/"))
     oidc_jwks_url: str = field(default_factory=lambda: _env("OKR_OIDC_JWKS_URL", ""))
     oidc_algorithms: tuple[str, ...] = field(
-        default_factory=lambda: _csv(_env("OKR_OIDC_ALGORITHMS", "RS256,ES256")))
+        default_factory=lambda: _csv(_env("OKR_OIDC_ALGORITHMS", "RS256,ES256"))
+    )
     # Keys are refetched when this old, and at most this often when a token names an unknown key.
     jwks_cache_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_JWKS_CACHE_SECONDS", "300")))
+        default_factory=lambda: float(_env("OKR_OIDC_JWKS_CACHE_SECONDS", "300"))
+    )
     jwks_min_refresh_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_JWKS_MIN_REFRESH_SECONDS", "10")))
+        default_factory=lambda: float(_env("OKR_OIDC_JWKS_MIN_REFRESH_SECONDS", "10"))
+    )
     http_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_HTTP_TIMEOUT_SECONDS", "5")))
+        default_factory=lambda: float(_env("OKR_OIDC_HTTP_TIMEOUT_SECONDS", "5"))
+    )
 
     @property
     def uses_oidc(self) -> bool:
@@ -180,15 +210,18 @@ class AuthSettings:
             return found
         key = self.verification_key
         if not key:
-            found.append("no token verification configured: set OKR_OIDC_ISSUER (OIDC provider)"
-                         " or OKR_JWT_KEY with OKR_JWT_ISSUER")
+            found.append(
+                "no token verification configured: set OKR_OIDC_ISSUER (OIDC provider)"
+                " or OKR_JWT_KEY with OKR_JWT_ISSUER"
+            )
         elif key == DEV_JWT_KEY:
             found.append("OKR_JWT_KEY is the development key")
         elif any(mark in key.lower() for mark in PLACEHOLDER_MARKS):
             found.append("OKR_JWT_KEY is a placeholder value")
         elif self.algorithm.startswith("HS") and len(key.encode()) < MIN_HS_KEY_BYTES:
-            found.append(f"OKR_JWT_KEY is shorter than {MIN_HS_KEY_BYTES} bytes"
-                         f" for {self.algorithm}")
+            found.append(
+                f"OKR_JWT_KEY is shorter than {MIN_HS_KEY_BYTES} bytes for {self.algorithm}"
+            )
         if not self.issuer:
             found.append("OKR_JWT_ISSUER is not set")
         return found
@@ -200,15 +233,19 @@ class AuthSettings:
         found = self.problems()
         if found:
             raise UnsafeConfiguration(
-                "refusing to start: " + "; ".join(found)
-                + " (OKR_ENV=development allows development settings locally)")
+                "refusing to start: "
+                + "; ".join(found)
+                + " (OKR_ENV=development allows development settings locally)"
+            )
 
 
 @dataclass(frozen=True)
 class HttpSettings:
     """Limits applied to every HTTP API."""
 
-    max_body_bytes: int = field(default_factory=lambda: int(_env("OKR_HTTP_MAX_BODY_BYTES", str(256 * 1024))))
+    max_body_bytes: int = field(
+        default_factory=lambda: int(_env("OKR_HTTP_MAX_BODY_BYTES", str(256 * 1024)))
+    )
 
 
 @dataclass(frozen=True)
@@ -216,18 +253,29 @@ class HealthSettings:
     """How long each readiness check and each step of shutdown may take."""
 
     check_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_HEALTH_CHECK_TIMEOUT_SECONDS", "2")))
+        default_factory=lambda: float(_env("OKR_HEALTH_CHECK_TIMEOUT_SECONDS", "2"))
+    )
     stop_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_STOP_TIMEOUT_SECONDS", "5")))
+        default_factory=lambda: float(_env("OKR_STOP_TIMEOUT_SECONDS", "5"))
+    )
 
 
 def event_store_env(prefix: str) -> dict[str, str]:
     """eventsourcing's persistence settings for one service: `<PREFIX>_`-prefixed or plain,
     an SQLite file under `.state/` by default (overridden by `OKR_<PREFIX>_SQLITE_PATH`)."""
-    env = {k: v for k, v in os.environ.items() if k.startswith((f"{prefix}_", "PERSISTENCE_", "POSTGRES_", "SQLITE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.startswith((f"{prefix}_", "PERSISTENCE_", "POSTGRES_", "SQLITE_"))
+    }
     if not (env.get(f"{prefix}_PERSISTENCE_MODULE") or env.get("PERSISTENCE_MODULE")):
         default = os.path.join(".state", f"{prefix.lower()}-events.sqlite")
         path = os.environ.get(f"OKR_{prefix}_SQLITE_PATH", default)
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        env.update({f"{prefix}_PERSISTENCE_MODULE": "eventsourcing.sqlite", f"{prefix}_SQLITE_DBNAME": path})
+        env.update(
+            {
+                f"{prefix}_PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                f"{prefix}_SQLITE_DBNAME": path,
+            }
+        )
     return env

@@ -35,7 +35,9 @@ def _escape(key: str) -> str:
     return shown(key.replace("~", "~0").replace("/", "~1"))
 
 
-def text_faults(document: Any, root: str = "#", max_depth: int = MAX_JSON_DEPTH) -> list[dict[str, str]]:
+def text_faults(
+    document: Any, root: str = "#", max_depth: int = MAX_JSON_DEPTH
+) -> list[dict[str, str]]:
     """Every string (value or key) of a parsed JSON document that may not be stored, by pointer;
     raises TooDeep when the document nests deeper than `max_depth`."""
     faults = []
@@ -55,7 +57,9 @@ def text_faults(document: Any, root: str = "#", max_depth: int = MAX_JSON_DEPTH)
             for key, item in value.items():
                 fault = text_fault(key)
                 if fault:
-                    faults.append({"pointer": f"{pointer}/{_escape(key)}", "detail": f"name {fault}"})
+                    faults.append(
+                        {"pointer": f"{pointer}/{_escape(key)}", "detail": f"name {fault}"}
+                    )
                 stack.append((item, f"{pointer}/{_escape(key)}", depth + 1))
         else:
             stack.extend((item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(value))

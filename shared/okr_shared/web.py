@@ -74,21 +74,33 @@ class BodySizeLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({
-            "type": "https://okr-platform.dev/problems/body-too-large",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": f"The request body exceeds {self.max} bytes.",
-            "errors": [{"pointer": "#", "detail": f"body larger than {self.max} bytes"}],
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {
+                "type": "https://okr-platform.dev/problems/body-too-large",
+                "title": "Request body too large",
+                "status": 413,
+                "detail": f"The request body exceeds {self.max} bytes.",
+                "errors": [{"pointer": "#", "detail": f"body larger than {self.max} bytes"}],
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
 def _open_paths(app: Any) -> frozenset[str]:
-    urls = (getattr(app, name, None) for name in
-            ("openapi_url", "docs_url", "redoc_url", "swagger_ui_oauth2_redirect_url"))
+    urls = (
+        getattr(app, name, None)
+        for name in ("openapi_url", "docs_url", "redoc_url", "swagger_ui_oauth2_redirect_url")
+    )
     return frozenset(url for url in urls if url)
 
 
@@ -122,15 +134,25 @@ def body_problem(body: bytes) -> Problem | None:
         faults = text_faults(document)
     except (RecursionError, TooDeep) as exc:
         detail = str(exc) if isinstance(exc, TooDeep) else "the document nests too deeply"
-        return Problem(400, "Malformed request body", f"The request body is refused: {detail}.",
-                       kind="malformed-json", errors=[{"pointer": "#", "detail": detail}])
+        return Problem(
+            400,
+            "Malformed request body",
+            f"The request body is refused: {detail}.",
+            kind="malformed-json",
+            errors=[{"pointer": "#", "detail": detail}],
+        )
     except ValueError:
         return None
     if not faults:
         return None
     fields = ", ".join(f["pointer"] for f in faults)
-    return Problem(422, "Invalid request", f"The request has invalid fields: {fields}.",
-                   kind="validation", errors=faults)
+    return Problem(
+        422,
+        "Invalid request",
+        f"The request has invalid fields: {fields}.",
+        kind="validation",
+        errors=faults,
+    )
 
 
 class JsonBodyGuardMiddleware:
@@ -166,30 +188,48 @@ def check_parameters(request: Request) -> None:
     errors = []
     for name, value in request.path_params.items():
         if isinstance(value, str) and (text_fault(value) or any(c in value for c in "\t\n\r")):
-            errors.append({"pointer": f"path:{shown(name)}",
-                           "detail": text_fault(value) or "must not contain control characters"})
+            errors.append(
+                {
+                    "pointer": f"path:{shown(name)}",
+                    "detail": text_fault(value) or "must not contain control characters",
+                }
+            )
     for name, value in request.query_params.multi_items():
         fault = text_fault(name) or text_fault(value)
         if fault:
             errors.append({"pointer": f"query:{shown(name)}", "detail": fault})
     if errors:
         fields = ", ".join(e["pointer"] for e in errors)
-        raise Problem(422, "Invalid request", f"The request has invalid parameters: {fields}.",
-                      kind="validation", errors=errors)
+        raise Problem(
+            422,
+            "Invalid request",
+            f"The request has invalid parameters: {fields}.",
+            kind="validation",
+            errors=errors,
+        )
 
 
 def create_app(
-    title: str, version: str, description: str, *, verifier: TokenVerifier, routers: list[APIRouter],
-    http: HttpSettings | None = None, **kwargs: Any,
+    title: str,
+    version: str,
+    description: str,
+    *,
+    verifier: TokenVerifier,
+    routers: list[APIRouter],
+    http: HttpSettings | None = None,
+    **kwargs: Any,
 ) -> FastAPI:
     """A FastAPI app with problem details, authentication before anything else, a body-size limit,
     request hygiene, problems documented on every route and FastAPI's native OpenTelemetry spans."""
     dependencies = [*kwargs.pop("dependencies", []), Depends(check_parameters)]
-    app = FastAPI(title=title, version=version, description=description, dependencies=dependencies,
-                  **kwargs)
+    app = FastAPI(
+        title=title, version=version, description=description, dependencies=dependencies, **kwargs
+    )
     install_problem_handlers(app)
     app.add_middleware(JsonBodyGuardMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes
+    )
     app.add_middleware(AuthenticationMiddleware)
     app.state.token_verifier = verifier
     for router in routers:
@@ -228,15 +268,24 @@ def _add_health_routes(app: FastAPI) -> None:
         """Liveness: the process serves requests."""
         return LiveOut(status="ok")
 
-    @app.get("/health/ready", tags=["ops"], response_model=ReadyOut,
-             responses={503: {"model": ReadyOut, "description": "A check failed or timed out"}})
+    @app.get(
+        "/health/ready",
+        tags=["ops"],
+        response_model=ReadyOut,
+        responses={503: {"model": ReadyOut, "description": "A check failed or timed out"}},
+    )
     async def ready(request: Request) -> JSONResponse:
         """Readiness: every check passed in time; 503 names the ones that did not."""
         results = await request.app.state.health.run()
         failed = [r.name for r in results if not r.ok]
-        body = ReadyOut(status="unavailable" if failed else "ok", failed=failed,
-                        checks={r.name: CheckOut(ok=r.ok, detail=r.detail, seconds=round(r.seconds, 3))
-                                for r in results})
+        body = ReadyOut(
+            status="unavailable" if failed else "ok",
+            failed=failed,
+            checks={
+                r.name: CheckOut(ok=r.ok, detail=r.detail, seconds=round(r.seconds, 3))
+                for r in results
+            },
+        )
         return JSONResponse(body.model_dump(), status_code=503 if failed else 200)
 
 
@@ -255,7 +304,8 @@ _bearer = HTTPBearer(auto_error=False, description="A JWT with sub, tenant, iss,
 
 
 def current_principal(
-    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+    request: Request,
+    _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> Principal:
     """The authenticated principal of the request (verifier from `app.state.token_verifier`), else 401."""
     known = request.scope.get(PRINCIPAL_KEY)
@@ -268,16 +318,25 @@ def authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "Authentication required", "Send an 'Authorization: Bearer <token>' header.",
-                      kind="unauthenticated",
-                      errors=[{"pointer": "header:Authorization", "detail": "missing bearer token"}],
-                      headers={"WWW-Authenticate": 'Bearer realm="okr"'})
+        raise Problem(
+            401,
+            "Authentication required",
+            "Send an 'Authorization: Bearer <token>' header.",
+            kind="unauthenticated",
+            errors=[{"pointer": "header:Authorization", "detail": "missing bearer token"}],
+            headers={"WWW-Authenticate": 'Bearer realm="okr"'},
+        )
     try:
         return verifier.verify(token.strip())
     except AuthenticationError as exc:
-        raise Problem(401, "Authentication failed", str(exc), kind="unauthenticated",
-                      errors=[{"pointer": "header:Authorization", "detail": str(exc)}],
-                      headers={"WWW-Authenticate": 'Bearer realm="okr", error="invalid_token"'}) from exc
+        raise Problem(
+            401,
+            "Authentication failed",
+            str(exc),
+            kind="unauthenticated",
+            errors=[{"pointer": "header:Authorization", "detail": str(exc)}],
+            headers={"WWW-Authenticate": 'Bearer realm="okr", error="invalid_token"'},
+        ) from exc
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -286,9 +345,13 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
     """The authenticated caller, with the request's correlation and trace to record on its events."""
     request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
-    meta = EventMeta(tenant_id=principal.tenant_id, actor_id=principal.actor_id,
-                     correlation_id=request.headers.get("x-correlation-id") or request_id,
-                     causation_id=request_id, traceparent=current_traceparent())
+    meta = EventMeta(
+        tenant_id=principal.tenant_id,
+        actor_id=principal.actor_id,
+        correlation_id=request.headers.get("x-correlation-id") or request_id,
+        causation_id=request_id,
+        traceparent=current_traceparent(),
+    )
     return Caller(meta=meta, roles=frozenset(principal.roles))
 
 
@@ -298,6 +361,13 @@ CurrentCaller = Annotated[Caller, Depends(current_caller)]
 def require_offset(value: datetime | None, name: str) -> datetime | None:
     """Refuses query times without an offset: an audit query must not depend on the server's time zone."""
     if value is not None and value.tzinfo is None:
-        raise Problem(422, "Invalid request", f"{name} needs a time-zone offset.", kind="validation",
-                      errors=[{"pointer": f"query:{name}", "detail": "must include a time-zone offset, e.g. Z"}])
+        raise Problem(
+            422,
+            "Invalid request",
+            f"{name} needs a time-zone offset.",
+            kind="validation",
+            errors=[
+                {"pointer": f"query:{name}", "detail": "must include a time-zone offset, e.g. Z"}
+            ],
+        )
     return value

@@ -43,8 +43,12 @@ class Process:
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", *self.args], env={**os.environ, **self.env},
-                                     stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", *self.args],
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def kill(self) -> None:
         """Stops the process without a chance to clean up, as a crash would."""
@@ -65,7 +69,9 @@ def wait_healthy(url: str, process: Process, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.proc and process.proc.poll() is not None:
-            raise RuntimeError(f"{process.name} exited; log: {process.log_path.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"{process.name} exited; log: {process.log_path.read_text()[-3000:]}"
+            )
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return
@@ -106,19 +112,34 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"
     common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
     goals_env = {**common, **postgres_env(infra, databases[0]), "OKR_GOALS_RELAY_ENABLED": "false"}
-    checkins_env = {**common, **{k.replace("GOALS_", "CHECKINS_"): v
-                                 for k, v in postgres_env(infra, databases[1]).items()},
-                    "OKR_CHECKINS_GROUP": f"okr-checkins-e2e-{uuid.uuid4().hex[:8]}",
-                    "OKR_CHECKINS_REMINDERS_ENABLED": "false"}
+    checkins_env = {
+        **common,
+        **{
+            k.replace("GOALS_", "CHECKINS_"): v
+            for k, v in postgres_env(infra, databases[1]).items()
+        },
+        "OKR_CHECKINS_GROUP": f"okr-checkins-e2e-{uuid.uuid4().hex[:8]}",
+        "OKR_CHECKINS_REMINDERS_ENABLED": "false",
+    }
     goals_port, checkins_port, projections_port = free_port(), free_port(), free_port()
-    goals = Process("goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env)
+    goals = Process(
+        "goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env
+    )
     relay = Process("relay", ["okr_goals.entrypoints.cli", "relay"], goals_env)
-    checkins = Process("checkins", ["okr_checkins.entrypoints.cli", "serve", "--port", str(checkins_port)],
-                       checkins_env)
+    checkins = Process(
+        "checkins",
+        ["okr_checkins.entrypoints.cli", "serve", "--port", str(checkins_port)],
+        checkins_env,
+    )
     projections = Process(
-        "projections", ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
-        {**common, "OKR_MONGO_URL": infra.mongo_url, "OKR_PROJECTIONS_DB": f"okr_e2e_{uuid.uuid4().hex[:8]}",
-         "OKR_PROJECTIONS_GROUP": group},
+        "projections",
+        ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
+        {
+            **common,
+            "OKR_MONGO_URL": infra.mongo_url,
+            "OKR_PROJECTIONS_DB": f"okr_e2e_{uuid.uuid4().hex[:8]}",
+            "OKR_PROJECTIONS_GROUP": group,
+        },
     )
     processes = (goals, relay, checkins, projections)
     for p in processes:
@@ -127,8 +148,18 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
         wait_healthy(f"http://127.0.0.1:{goals_port}/health", goals)
         wait_healthy(f"http://127.0.0.1:{checkins_port}/health", checkins)
         wait_healthy(f"http://127.0.0.1:{projections_port}/health", projections)
-        yield Stack(infra, f"http://127.0.0.1:{goals_port}", f"http://127.0.0.1:{projections_port}",
-                    goals, relay, projections, group, namespace, f"http://127.0.0.1:{checkins_port}", checkins)
+        yield Stack(
+            infra,
+            f"http://127.0.0.1:{goals_port}",
+            f"http://127.0.0.1:{projections_port}",
+            goals,
+            relay,
+            projections,
+            group,
+            namespace,
+            f"http://127.0.0.1:{checkins_port}",
+            checkins,
+        )
     finally:
         for p in processes:
             p.stop()
@@ -166,11 +197,27 @@ class Org:
 
 
 CYCLES = [
-    {"cycle_id": org.CYCLE, "name": "Q1 2026", "cadence": "quarterly", "starts_on": "2026-01-01",
-     "ends_on": "2026-03-31"},
-    {"cycle_id": org.NEXT_CYCLE, "name": "Q2 2026", "cadence": "quarterly", "starts_on": "2026-04-01",
-     "ends_on": "2026-06-30"},
-    {"cycle_id": "burst", "name": "Load", "cadence": "custom", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+    {
+        "cycle_id": org.CYCLE,
+        "name": "Q1 2026",
+        "cadence": "quarterly",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-03-31",
+    },
+    {
+        "cycle_id": org.NEXT_CYCLE,
+        "name": "Q2 2026",
+        "cadence": "quarterly",
+        "starts_on": "2026-04-01",
+        "ends_on": "2026-06-30",
+    },
+    {
+        "cycle_id": "burst",
+        "name": "Load",
+        "cadence": "custom",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+    },
 ]
 
 
@@ -182,5 +229,8 @@ def tenant(stack: Stack, issuer: DevTokenIssuer) -> Org:
     r = httpx.post(f"{stack.goals_url}/v1/directory/import", json=body, headers=setup.admin)
     assert r.status_code == 200, r.text
     for cycle in CYCLES:
-        assert httpx.post(f"{stack.goals_url}/v1/cycles", json=cycle, headers=setup.admin).status_code == 201
+        assert (
+            httpx.post(f"{stack.goals_url}/v1/cycles", json=cycle, headers=setup.admin).status_code
+            == 201
+        )
     return setup

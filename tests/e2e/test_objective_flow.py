@@ -13,10 +13,22 @@ from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 
 from tests.e2e.conftest import wait_for
 
-OBJECTIVE = {"title": "Best user experience in the industry", "owner_type": "org_unit", "owner_id": "acme",
-             "level": "company", "cycle_id": "2026-Q1",
-             "key_results": [{"title": "User satisfaction", "kind": "percentage", "start": 70, "target": 90,
-                              "weight": 0.6}]}
+OBJECTIVE = {
+    "title": "Best user experience in the industry",
+    "owner_type": "org_unit",
+    "owner_id": "acme",
+    "level": "company",
+    "cycle_id": "2026-Q1",
+    "key_results": [
+        {
+            "title": "User satisfaction",
+            "kind": "percentage",
+            "start": 70,
+            "target": 90,
+            "weight": 0.6,
+        }
+    ],
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +51,21 @@ def test_objective_created_over_http_shows_up_in_the_progress_read_model(stack, 
     assert doc["title"] == OBJECTIVE["title"] and doc["progress"] == 0.0
     assert doc["key_results"][0]["target"] == 90
     foreign = {"Authorization": f"Bearer {issuer.issue('someone-else', 'mallory')}"}
-    assert httpx.get(f"{stack.projections_url}/v1/objectives/{oid}/progress", headers=foreign).status_code == 404
+    assert (
+        httpx.get(
+            f"{stack.projections_url}/v1/objectives/{oid}/progress", headers=foreign
+        ).status_code
+        == 404
+    )
 
 
 async def _records_for(stack, subject: str, n: int):
-    consumer = AIOKafkaConsumer(stack.topic(GOALS_TOPIC), bootstrap_servers=stack.infra.kafka_bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        stack.topic(GOALS_TOPIC),
+        bootstrap_servers=stack.infra.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     found = []
     try:
@@ -68,25 +89,46 @@ async def _produce(stack, topic, key, value, headers):
 
 
 def test_a_duplicated_kafka_message_is_not_applied_twice(stack, auth):
-    oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()["objective_id"]
-    added = httpx.post(f"{stack.goals_url}/v1/objectives/{oid}/key-results", headers=auth,
-                       json={"expected_version": 1, "title": "Complaints", "kind": "decrease_to", "start": 100,
-                             "target": 20, "weight": 0.4})
+    oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()[
+        "objective_id"
+    ]
+    added = httpx.post(
+        f"{stack.goals_url}/v1/objectives/{oid}/key-results",
+        headers=auth,
+        json={
+            "expected_version": 1,
+            "title": "Complaints",
+            "kind": "decrease_to",
+            "start": 100,
+            "target": 20,
+            "weight": 0.4,
+        },
+    )
     assert added.status_code == 201
     kr_id = added.json()["key_results"][-1]["key_result_id"]
     # The key result is revised after it was added: a re-applied KeyResultAdded would undo that.
-    revised = httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}/key-results/{kr_id}",
-                          headers=auth, json={"expected_version": 2, "target": 50})
+    revised = httpx.patch(
+        f"{stack.goals_url}/v1/objectives/{oid}/key-results/{kr_id}",
+        headers=auth,
+        json={"expected_version": 2, "target": 50},
+    )
     assert revised.status_code == 200, revised.text
     assert _target(wait_for(lambda: progress(stack, auth, oid, 3)), kr_id) == 50
     records = asyncio.run(_records_for(stack, oid, 3))
-    duplicate = next(r for r in records
-                     if dict(r.headers)["ce_type"] == b"okr.goals.KeyResultAdded")
+    duplicate = next(
+        r for r in records if dict(r.headers)["ce_type"] == b"okr.goals.KeyResultAdded"
+    )
     # Deliver the KeyResultAdded again behind the revision, then a later event of the objective.
-    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), duplicate.key, duplicate.value,
-                         list(duplicate.headers)))
-    renamed = httpx.patch(f"{stack.goals_url}/v1/objectives/{oid}", headers=auth,
-                          json={"expected_version": 3, "title": "Renamed"})
+    asyncio.run(
+        _produce(
+            stack, stack.topic(GOALS_TOPIC), duplicate.key, duplicate.value, list(duplicate.headers)
+        )
+    )
+    renamed = httpx.patch(
+        f"{stack.goals_url}/v1/objectives/{oid}",
+        headers=auth,
+        json={"expected_version": 3, "title": "Renamed"},
+    )
     assert renamed.status_code == 200, renamed.text
     doc = wait_for(lambda: progress(stack, auth, oid, 4))
     assert doc["title"] == "Renamed" and doc["version"] == 4
@@ -105,7 +147,9 @@ def test_restarting_the_relay_in_the_middle_of_a_burst_loses_no_event(stack, aut
     def create_burst():
         with httpx.Client(base_url=stack.goals_url, headers=auth) as client:
             for i in range(burst):
-                r = client.post("/v1/objectives", json={**OBJECTIVE, "title": f"Burst {i}", "cycle_id": "burst"})
+                r = client.post(
+                    "/v1/objectives", json={**OBJECTIVE, "title": f"Burst {i}", "cycle_id": "burst"}
+                )
                 created.append(r.json()["objective_id"])
 
     writer = threading.Thread(target=create_burst)
@@ -118,19 +162,37 @@ def test_restarting_the_relay_in_the_middle_of_a_burst_loses_no_event(stack, aut
     assert len(created) == burst
 
     def all_projected():
-        r = httpx.get(f"{stack.projections_url}/v1/objectives", params={"cycle_id": "burst", "limit": 500}, headers=auth)
+        r = httpx.get(
+            f"{stack.projections_url}/v1/objectives",
+            params={"cycle_id": "burst", "limit": 500},
+            headers=auth,
+        )
         return {d["objective_id"] for d in r.json()["items"]} >= set(created)
 
     wait_for(all_projected, seconds=60)
 
 
-def test_an_undecodable_event_goes_to_the_dead_letter_topic_and_the_consumer_keeps_going(stack, auth):
+def test_an_undecodable_event_goes_to_the_dead_letter_topic_and_the_consumer_keeps_going(
+    stack, auth
+):
     marker = f"poison-{uuid.uuid4().hex[:8]}"
-    asyncio.run(_produce(stack, stack.topic(GOALS_TOPIC), marker.encode(), b"\x00not json", [("ce_id", marker.encode())]))
+    asyncio.run(
+        _produce(
+            stack,
+            stack.topic(GOALS_TOPIC),
+            marker.encode(),
+            b"\x00not json",
+            [("ce_id", marker.encode())],
+        )
+    )
 
     async def dead_letters():
-        consumer = AIOKafkaConsumer(stack.topic(dead_letter_topic(stack.consumer_group)), bootstrap_servers=stack.infra.kafka_bootstrap,
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            stack.topic(dead_letter_topic(stack.consumer_group)),
+            bootstrap_servers=stack.infra.kafka_bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await consumer.start()
         try:
             for _ in range(60):
@@ -146,5 +208,7 @@ def test_an_undecodable_event_goes_to_the_dead_letter_topic_and_the_consumer_kee
     assert headers is not None, "poison message not dead-lettered"
     assert b"missing CloudEvents headers" in headers["dlq_reason"]
     assert headers["dlq_source_topic"] == stack.topic(GOALS_TOPIC).encode()
-    oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()["objective_id"]
+    oid = httpx.post(f"{stack.goals_url}/v1/objectives", json=OBJECTIVE, headers=auth).json()[
+        "objective_id"
+    ]
     assert wait_for(lambda: progress(stack, auth, oid))

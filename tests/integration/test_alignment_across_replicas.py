@@ -14,25 +14,36 @@ from tests.support.org import ADMIN, CYCLE, seed
 
 def test_opposite_links_added_at_once_on_two_replicas_leave_no_circle(infra, postgres_db):
     env = postgres_env(infra, postgres_db)
-    replicas = [GoalsApplication(env=env, tenant_locks=PostgresTenantLocks(postgres_conninfo(env, "GOALS")))
-                for _ in range(2)]
+    replicas = [
+        GoalsApplication(env=env, tenant_locks=PostgresTenantLocks(postgres_conninfo(env, "GOALS")))
+        for _ in range(2)
+    ]
     seed(replicas[0])
     for round_ in range(5):
-        a, b = (replicas[0].create_objective(CreateObjective(f"{name} {round_}", "department", "org_unit", unit,
-                                                             CYCLE), ADMIN).objective
-                for name, unit in (("Sell", "sales"), ("Ship", "rnd")))
+        a, b = (
+            replicas[0]
+            .create_objective(
+                CreateObjective(f"{name} {round_}", "department", "org_unit", unit, CYCLE), ADMIN
+            )
+            .objective
+            for name, unit in (("Sell", "sales"), ("Ship", "rnd"))
+        )
         barrier, outcomes = threading.Barrier(2), []
 
         def link(replica, child, parent):
             barrier.wait()
             try:
-                replica.align(Align(Change(str(child.id), child.version), str(parent.id), 1.0), ADMIN)
+                replica.align(
+                    Align(Change(str(child.id), child.version), str(parent.id), 1.0), ADMIN
+                )
                 outcomes.append("linked")
             except AlignmentCycle:
                 outcomes.append("refused")
 
-        threads = [threading.Thread(target=link, args=(replicas[0], a, b)),
-                   threading.Thread(target=link, args=(replicas[1], b, a))]
+        threads = [
+            threading.Thread(target=link, args=(replicas[0], a, b)),
+            threading.Thread(target=link, args=(replicas[1], b, a)),
+        ]
         [t.start() for t in threads]
         [t.join() for t in threads]
         assert sorted(outcomes) == ["linked", "refused"]

@@ -33,17 +33,38 @@ ANONYMOUS_EXAMPLES = 2
 # 409 or 422 naming the field, which is no defect, so 422 counts as an answer to positive data too.
 # A generated body above the size limit is refused with the documented 413 before it is read:
 # that is a rejection of invalid data too.
-CONFIG = SchemathesisConfig.from_dict({"checks": {
-    "positive_data_acceptance": {"expected-statuses": ["2xx", "401", "403", "404", "409", "422"]},
-    "negative_data_rejection": {"expected-statuses": ["400", "401", "403", "404", "405", "406",
-                                                      "409", "413", "415", "422", "428", "429"]},
-}})
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "401", "403", "404", "409", "422"]
+            },
+            "negative_data_rejection": {
+                "expected-statuses": [
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "413",
+                    "415",
+                    "422",
+                    "428",
+                    "429",
+                ]
+            },
+        }
+    }
+)
 
 
 def fuzz(app, headers: dict[str, str], examples: dict[GenerationMode, int]) -> int:
     """Runs the checks on every operation of the ASGI app; the number of requests made."""
-    return fuzz_schema(schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG), headers,
-                       examples)
+    return fuzz_schema(
+        schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG), headers, examples
+    )
 
 
 def fuzz_schema(schema, headers: dict[str, str], examples: dict[GenerationMode, int]) -> int:
@@ -52,8 +73,14 @@ def fuzz_schema(schema, headers: dict[str, str], examples: dict[GenerationMode, 
     made = 0
     for operation in operations:
         for mode, count in examples.items():
-            @settings(max_examples=count, derandomize=True, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
+
+            @settings(
+                max_examples=count,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case):
                 nonlocal made
@@ -84,13 +111,22 @@ def test_check_in_service_answers_as_documented(issuer):
 def projections(infra):
     """The projections service over a fresh FerretDB database, served by uvicorn on its own loop
     (one Mongo client per event loop), with a unit, a person, a cycle and an objective."""
-    settings_ = ProjectionsSettings(kafka=KafkaSettings(bootstrap_servers=infra.kafka_bootstrap),
-                                    mongo_url=infra.mongo_url,
-                                    database=f"okr_test_{uuid.uuid4().hex[:10]}")
+    settings_ = ProjectionsSettings(
+        kafka=KafkaSettings(bootstrap_servers=infra.kafka_bootstrap),
+        mongo_url=infra.mongo_url,
+        database=f"okr_test_{uuid.uuid4().hex[:10]}",
+    )
     loop = asyncio.new_event_loop()
     container = projections_bootstrap(settings_)
-    server = uvicorn.Server(uvicorn.Config(projections_http(container, consume=False), host="127.0.0.1",
-                                           port=0, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            projections_http(container, consume=False),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+        )
+    )
     thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
     thread.start()
     while not server.started:
@@ -100,12 +136,37 @@ def projections(infra):
         return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=30)
 
     feed = Feed(container.projector)
-    run(feed("OrgUnitCreated", {"org_unit_id": "acme", "name": "Acme", "kind": "company",
-                                "parent_id": None}))
-    run(feed("PersonJoined", {"person_id": "ceo", "name": "Cora", "email": "cora@acme.test",
-                              "manager_id": None, "org_unit_id": "acme", "locale": "en"}))
-    run(feed("CyclePlanned", {"cycle_id": "2026-Q1", "name": "Q1", "cadence": "quarterly",
-                              "starts_on": "2026-01-01", "ends_on": "2026-03-31"}))
+    run(
+        feed(
+            "OrgUnitCreated",
+            {"org_unit_id": "acme", "name": "Acme", "kind": "company", "parent_id": None},
+        )
+    )
+    run(
+        feed(
+            "PersonJoined",
+            {
+                "person_id": "ceo",
+                "name": "Cora",
+                "email": "cora@acme.test",
+                "manager_id": None,
+                "org_unit_id": "acme",
+                "locale": "en",
+            },
+        )
+    )
+    run(
+        feed(
+            "CyclePlanned",
+            {
+                "cycle_id": "2026-Q1",
+                "name": "Q1",
+                "cadence": "quarterly",
+                "starts_on": "2026-01-01",
+                "ends_on": "2026-03-31",
+            },
+        )
+    )
     run(feed("ObjectiveCreated", created(str(uuid.uuid4()), owner_id="ceo")))
     port = server.servers[0].sockets[0].getsockname()[1]
     yield f"http://127.0.0.1:{port}"
@@ -128,8 +189,13 @@ def test_without_a_token_every_route_answers_401(build):
         if operation.path.startswith("/health"):
             continue
 
-        @settings(max_examples=ANONYMOUS_EXAMPLES, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=ANONYMOUS_EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def check(case):
             response = case.call()

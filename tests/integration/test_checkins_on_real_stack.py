@@ -38,9 +38,12 @@ def databases(infra, postgres_db, request):
 @pytest.fixture
 def second_db(infra):
     import psycopg
+
     name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} "
-             f"dbname={infra.pg_admin_db}")
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} "
+        f"dbname={infra.pg_admin_db}"
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield name
@@ -53,10 +56,13 @@ async def publish_goals(kafka, infra, dbname, tenant):
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
     seed(goals.application, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
-    krs = (NewKeyResult("Checkout time", "decrease_to", owner_id="dev", start=90.0, target=30.0),
-           NewKeyResult("Launch", "milestone"))
+    krs = (
+        NewKeyResult("Checkout time", "decrease_to", owner_id="dev", start=90.0, target=30.0),
+        NewKeyResult("Launch", "milestone"),
+    )
     objective = goals.application.create_objective(
-        CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin).objective
+        CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin
+    ).objective
     goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)])
     await relay_all(goals)
@@ -65,8 +71,9 @@ async def publish_goals(kafka, infra, dbname, tenant):
 
 def facts_missing(knowledge, tenant, objective_id, key_result_ids):
     """What `send_reminders` reads that the check-in service has not learned yet."""
-    missing = [f"key result {k}" for k in key_result_ids
-               if not knowledge.load(tenant, "key_result", k)[1]]
+    missing = [
+        f"key result {k}" for k in key_result_ids if not knowledge.load(tenant, "key_result", k)[1]
+    ]
     objective = knowledge.load(tenant, "objective", objective_id)[1]
     if objective is None or objective["status"] != "active":
         missing.append(f"active objective {objective_id}")
@@ -79,8 +86,12 @@ def facts_missing(knowledge, tenant, objective_id, key_result_ids):
 
 
 async def reminders_on_topic(infra, topic, key_result_ids, expected, seconds=30):
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=infra.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     seen = []
     try:
@@ -94,21 +105,32 @@ async def reminders_on_topic(infra, topic, key_result_ids, expected, seconds=30)
             if len(seen) >= expected:
                 await asyncio.sleep(1)
                 batch = await consumer.getmany(timeout_ms=1000)
-                seen += [("late", r.key, None) for rs in batch.values() for r in rs
-                         if r.key and r.key.decode() in key_result_ids]
+                seen += [
+                    ("late", r.key, None)
+                    for rs in batch.values()
+                    for r in rs
+                    if r.key and r.key.decode() in key_result_ids
+                ]
                 break
     finally:
         await consumer.stop()
     return seen
 
 
-async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_across_a_restart(infra, databases):
+async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_across_a_restart(
+    infra, databases
+):
     goals_db, checkins_db = databases
     tenant = f"t-{uuid.uuid4().hex[:8]}"
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"checkins-{uuid.uuid4().hex[:8]}")
+    kafka = KafkaSettings(
+        bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"checkins-{uuid.uuid4().hex[:8]}"
+    )
     objective_id, key_result_ids = await publish_goals(kafka, infra, goals_db, tenant)
-    settings = CheckinsSettings(kafka=kafka, event_store=checkins_env(infra, checkins_db),
-                                consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}")
+    settings = CheckinsSettings(
+        kafka=kafka,
+        event_store=checkins_env(infra, checkins_db),
+        consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}",
+    )
     clock = FixedClock(FEB)
 
     first = checkins_bootstrap(settings, clock=clock)
@@ -116,7 +138,8 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
     try:
         # The key results, the objective's status and the cycle's state travel as separate records.
         await until_nothing_missing(
-            lambda: facts_missing(first.knowledge, tenant, objective_id, key_result_ids))
+            lambda: facts_missing(first.knowledge, tenant, objective_id, key_result_ids)
+        )
     finally:
         await first.broker.stop()
     assert first.application.send_reminders(tenant) == 4
@@ -126,9 +149,10 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
     assert restarted.application.send_reminders(tenant) == 0
     await relay_all(restarted, "checkins-relay")
 
-    seen = await reminders_on_topic(infra, kafka.topic(CHECKINS_TOPIC), set(key_result_ids), expected=4)
+    seen = await reminders_on_topic(
+        infra, kafka.topic(CHECKINS_TOPIC), set(key_result_ids), expected=4
+    )
     assert sorted(seen) == sorted(
         [("okr.checkins.CheckInDue", k, "2026-02-12T00:00:00+00:00") for k in key_result_ids]
-        + [("okr.checkins.CheckInOverdue", k, "2026-02-05T00:00:00+00:00") for k in key_result_ids])
-
-
+        + [("okr.checkins.CheckInOverdue", k, "2026-02-05T00:00:00+00:00") for k in key_result_ids]
+    )

@@ -14,15 +14,24 @@ from tests.support.org import ADMIN, CYCLE, seed
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_env(request, tmp_path):
     if request.param == "sqlite":
-        return {"GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite", "GOALS_SQLITE_DBNAME": str(tmp_path / "events.db")}
+        return {
+            "GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "GOALS_SQLITE_DBNAME": str(tmp_path / "events.db"),
+        }
     infra = request.getfixturevalue("infra")
     return postgres_env(infra, request.getfixturevalue("postgres_db"))
 
 
 def create(app):
     seed(app)
-    command = CreateObjective("Grow", "company", "org_unit", "acme", CYCLE,
-                              key_results=(NewKeyResult("ARR", "increase_to", start=1.0, target=2.0),))
+    command = CreateObjective(
+        "Grow",
+        "company",
+        "org_unit",
+        "acme",
+        CYCLE,
+        key_results=(NewKeyResult("ARR", "increase_to", start=1.0, target=2.0),),
+    )
     return app.create_objective(command, ADMIN).objective
 
 
@@ -56,7 +65,9 @@ def test_two_writers_on_the_same_version_one_wins_one_gets_a_conflict(store_env)
         except VersionConflict:
             outcomes.append("conflict")
 
-    threads = [threading.Thread(target=write, args=(a, t)) for a, t in ((first, "A"), (second, "B"))]
+    threads = [
+        threading.Thread(target=write, args=(a, t)) for a, t in ((first, "A"), (second, "B"))
+    ]
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(outcomes) == ["conflict", "ok"]

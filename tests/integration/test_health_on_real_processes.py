@@ -83,18 +83,28 @@ def free_port() -> int:
 
 @pytest.fixture
 def goals_behind_relay(
-        infra: Infra, postgres_db: str) -> Iterator[tuple[str, Relay, subprocess.Popen]]:
+    infra: Infra, postgres_db: str
+) -> Iterator[tuple[str, Relay, subprocess.Popen]]:
     relay = Relay((infra.pg_host, infra.pg_port))
-    env = {**os.environ, **postgres_env(infra, postgres_db),
-           "GOALS_POSTGRES_PORT": str(relay.port), "GOALS_POSTGRES_CONNECT_TIMEOUT": "3",
-           "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
-           "OKR_KAFKA_TOPIC_NAMESPACE": f"health-{uuid.uuid4().hex[:8]}",
-           "OKR_HEALTH_CHECK_TIMEOUT_SECONDS": "1", "OKR_STOP_TIMEOUT_SECONDS": "3"}
+    env = {
+        **os.environ,
+        **postgres_env(infra, postgres_db),
+        "GOALS_POSTGRES_PORT": str(relay.port),
+        "GOALS_POSTGRES_CONNECT_TIMEOUT": "3",
+        "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "OKR_KAFKA_TOPIC_NAMESPACE": f"health-{uuid.uuid4().hex[:8]}",
+        "OKR_HEALTH_CHECK_TIMEOUT_SECONDS": "1",
+        "OKR_STOP_TIMEOUT_SECONDS": "3",
+    }
     port = free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / f"goals-{uuid.uuid4().hex[:6]}.log", "ab")
-    proc = subprocess.Popen([sys.executable, "-m", "okr_goals.entrypoints.cli", "serve", "--port",
-                             str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "okr_goals.entrypoints.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -117,7 +127,8 @@ def goals_behind_relay(
 
 
 def test_ready_names_the_unreachable_event_store_quickly_while_live_answers(
-        goals_behind_relay: tuple[str, Relay, subprocess.Popen]) -> None:
+    goals_behind_relay: tuple[str, Relay, subprocess.Popen],
+) -> None:
     url, relay, _ = goals_behind_relay
     body = httpx.get(f"{url}/health/ready", timeout=5).json()
     assert body["status"] == "ok"
@@ -138,7 +149,8 @@ def test_ready_names_the_unreachable_event_store_quickly_while_live_answers(
 
 
 def test_shutdown_finishes_within_the_grace_period_while_postgres_is_unreachable(
-        goals_behind_relay: tuple[str, Relay, subprocess.Popen]) -> None:
+    goals_behind_relay: tuple[str, Relay, subprocess.Popen],
+) -> None:
     url, relay, proc = goals_behind_relay
     relay.partition()
     assert httpx.get(f"{url}/health/ready", timeout=10).status_code == 503
@@ -153,8 +165,12 @@ def serve_until_ready(module: str, env: dict[str, str]) -> tuple[str, subprocess
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{module.split('.')[0]}-{uuid.uuid4().hex[:6]}.log"
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", module, "serve", "--port", str(port)],
-                                env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module, "serve", "--port", str(port)],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -170,18 +186,29 @@ def serve_until_ready(module: str, env: dict[str, str]) -> tuple[str, subprocess
 
 @pytest.mark.parametrize("service", ["checkins", "projections"])
 def test_the_other_services_report_their_checks_ready_on_the_real_stack(
-        infra: Infra, postgres_db: str, service: str) -> None:
-    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
-              "OKR_KAFKA_TOPIC_NAMESPACE": f"health-{uuid.uuid4().hex[:8]}"}
+    infra: Infra, postgres_db: str, service: str
+) -> None:
+    common = {
+        "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "OKR_KAFKA_TOPIC_NAMESPACE": f"health-{uuid.uuid4().hex[:8]}",
+    }
     if service == "checkins":
-        env = {**common, **{k.replace("GOALS_", "CHECKINS_"): v
-                            for k, v in postgres_env(infra, postgres_db).items()},
-               "OKR_CHECKINS_GROUP": f"health-{uuid.uuid4().hex[:8]}"}
+        env = {
+            **common,
+            **{
+                k.replace("GOALS_", "CHECKINS_"): v
+                for k, v in postgres_env(infra, postgres_db).items()
+            },
+            "OKR_CHECKINS_GROUP": f"health-{uuid.uuid4().hex[:8]}",
+        }
         expected = {"event-store", "kafka", "goals-consumer", "outbox-relay", "reminders"}
     else:
-        env = {**common, "OKR_MONGO_URL": infra.mongo_url,
-               "OKR_PROJECTIONS_DB": f"health_{uuid.uuid4().hex[:8]}",
-               "OKR_PROJECTIONS_GROUP": f"health-{uuid.uuid4().hex[:8]}"}
+        env = {
+            **common,
+            "OKR_MONGO_URL": infra.mongo_url,
+            "OKR_PROJECTIONS_DB": f"health_{uuid.uuid4().hex[:8]}",
+            "OKR_PROJECTIONS_GROUP": f"health-{uuid.uuid4().hex[:8]}",
+        }
         expected = {"document-store", "kafka", "consumer"}
     url, proc, _ = serve_until_ready(f"okr_{service}.entrypoints.cli", env)
     try:

@@ -8,8 +8,13 @@ from okr_shared.settings import KafkaSettings
 
 
 async def consume(infra, topic, group, n):
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, group_id=group,
-                                enable_auto_commit=False, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=infra.kafka_bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     try:
         got = []
@@ -27,8 +32,12 @@ async def consume(infra, topic, group, n):
 
 async def test_group_consumer_resumes_after_its_committed_offset(infra):
     topic, group = f"test.kafka.{uuid.uuid4().hex[:8]}", f"g-{uuid.uuid4().hex[:8]}"
-    await ensure_topics(KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_partitions=1), [topic])
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True, acks="all")
+    await ensure_topics(
+        KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_partitions=1), [topic]
+    )
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True, acks="all"
+    )
     await producer.start()
     try:
         for i in range(5):

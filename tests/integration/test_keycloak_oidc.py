@@ -26,8 +26,10 @@ def keycloak() -> str:
     try:
         httpx.get(f"{ISSUER}/.well-known/openid-configuration", timeout=5).raise_for_status()
     except httpx.HTTPError as exc:
-        raise RuntimeError(f"Keycloak not running at {KEYCLOAK}: start it with "
-                           f"deploy/local/keycloak.sh start (or run make test): {exc}") from exc
+        raise RuntimeError(
+            f"Keycloak not running at {KEYCLOAK}: start it with "
+            f"deploy/local/keycloak.sh start (or run make test): {exc}"
+        ) from exc
     return KEYCLOAK
 
 
@@ -39,23 +41,40 @@ def token(client: str, secret: str, **form: str) -> str:
 
 
 def alice() -> str:
-    return token("okr-cli", "okr-cli-secret", grant_type="password", username="alice",
-                 password="alice-password")
+    return token(
+        "okr-cli",
+        "okr-cli-secret",
+        grant_type="password",
+        username="alice",
+        password="alice-password",
+    )
 
 
 def verifier(**changes: Any) -> TokenVerifier:
-    settings = AuthSettings(oidc_issuer=ISSUER, oidc_jwks_url="", audience="okr-platform",
-                            tenant_claim="tenant", roles_claim="realm_access.roles",
-                            oidc_algorithms=("RS256", "ES256"), jwks_min_refresh_seconds=0)
+    settings = AuthSettings(
+        oidc_issuer=ISSUER,
+        oidc_jwks_url="",
+        audience="okr-platform",
+        tenant_claim="tenant",
+        roles_claim="realm_access.roles",
+        oidc_algorithms=("RS256", "ES256"),
+        jwks_min_refresh_seconds=0,
+    )
     return TokenVerifier(replace(settings, **changes))
 
 
 @pytest.fixture
 def admin_api(keycloak: str) -> Iterator[httpx.Client]:
-    response = httpx.post(f"{keycloak}/realms/master/protocol/openid-connect/token", timeout=10,
-                          data={"grant_type": "password", "client_id": "admin-cli",
-                                "username": os.environ.get("OKR_KEYCLOAK_ADMIN", "admin"),
-                                "password": os.environ.get("OKR_KEYCLOAK_ADMIN_PASSWORD", "admin")})
+    response = httpx.post(
+        f"{keycloak}/realms/master/protocol/openid-connect/token",
+        timeout=10,
+        data={
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": os.environ.get("OKR_KEYCLOAK_ADMIN", "admin"),
+            "password": os.environ.get("OKR_KEYCLOAK_ADMIN_PASSWORD", "admin"),
+        },
+    )
     response.raise_for_status()
     headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
     with httpx.Client(base_url=f"{keycloak}/admin/realms/okr", headers=headers, timeout=10) as c:
@@ -70,8 +89,9 @@ def test_a_password_grant_token_gives_the_tenant_and_realm_roles(keycloak: str) 
 
 
 def test_a_client_credentials_token_is_accepted(keycloak: str) -> None:
-    principal = verifier().verify(token("okr-cli", "okr-cli-secret",
-                                        grant_type="client_credentials"))
+    principal = verifier().verify(
+        token("okr-cli", "okr-cli-secret", grant_type="client_credentials")
+    )
     assert principal.tenant_id == "acme" and "integration" in principal.roles
 
 
@@ -96,10 +116,16 @@ def test_a_key_added_in_keycloak_is_picked_up(keycloak: str, admin_api: httpx.Cl
     before = alice()
     checking.verify(before)
     realm_id = admin_api.get("").json()["id"]
-    created = admin_api.post("/components", json={
-        "name": f"rotated-{uuid.uuid4().hex[:6]}", "providerId": "rsa-generated",
-        "providerType": "org.keycloak.keys.KeyProvider", "parentId": realm_id,
-        "config": {"priority": ["500"], "algorithm": ["RS256"], "keySize": ["2048"]}})
+    created = admin_api.post(
+        "/components",
+        json={
+            "name": f"rotated-{uuid.uuid4().hex[:6]}",
+            "providerId": "rsa-generated",
+            "providerType": "org.keycloak.keys.KeyProvider",
+            "parentId": realm_id,
+            "config": {"priority": ["500"], "algorithm": ["RS256"], "keySize": ["2048"]},
+        },
+    )
     assert created.status_code == 201, created.text
     component = created.headers["location"].rsplit("/", 1)[1]
     try:

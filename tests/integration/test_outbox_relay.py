@@ -29,15 +29,23 @@ OTHER_TENANT = "globex"
 
 @pytest.fixture
 def container(infra, postgres_db):
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"relay-{uuid.uuid4().hex[:8]}")
+    kafka = KafkaSettings(
+        bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"relay-{uuid.uuid4().hex[:8]}"
+    )
     return bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db)))
 
 
 def create_objectives(app, n):
     ids = []
     for i in range(n):
-        command = CreateObjective(f"Objective {i}", "team", "org_unit", "web", CYCLE,
-                                  key_results=(NewKeyResult("KR", "increase_to", start=0.0, target=1.0),))
+        command = CreateObjective(
+            f"Objective {i}",
+            "team",
+            "org_unit",
+            "web",
+            CYCLE,
+            key_results=(NewKeyResult("KR", "increase_to", start=0.0, target=1.0),),
+        )
         ids.append(str(app.create_objective(command, ADMIN).objective.id))
     return ids
 
@@ -55,8 +63,13 @@ async def drained(relay):
 async def records(infra, topic, expected, keep=lambda record: True, timeout=30.0):
     """The first `expected` records of the topic that `keep` accepts, in the order Kafka delivers
     them (per partition)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=infra.kafka_bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     seen = []
     try:
@@ -87,8 +100,13 @@ def decoded(record):
 async def events_for(infra, topic, ids, expected, timeout=30.0):
     """Every goal event on the topic whose subject is one of `ids`, as (subject, sequence, key) in
     the order Kafka delivers them."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=infra.kafka_bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        enable_auto_commit=False,
+    )
     await consumer.start()
     seen = []
     try:
@@ -138,14 +156,18 @@ class CrashAfterPublish(Exception):
     pass
 
 
-async def test_crash_between_publish_and_recording_position_loses_nothing(infra, container, monkeypatch):
+async def test_crash_between_publish_and_recording_position_loses_nothing(
+    infra, container, monkeypatch
+):
     await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = await drained(container.new_relay())
     start = relay.position()
     ids = create_objectives(container.application, 5)
     try:
+
         def crash(_tracking):
             raise CrashAfterPublish
+
         monkeypatch.setattr(relay.tracking, "insert_tracking", crash)
         with pytest.raises(CrashAfterPublish):
             await relay.relay_once()
@@ -172,17 +194,26 @@ async def test_only_one_relay_holds_the_leader_lock(container):
 
 
 def cloud_event(i: int, key: str) -> CloudEvent:
-    return CloudEvent(id=str(uuid.uuid4()), source="/okr/goals", type="okr.goals.OrgUnitRenamed",
-                      subject=key, time=datetime.now(UTC),
-                      dataschema=schema_urn("goals", "OrgUnitRenamed", 1),
-                      data={"org_unit_id": key, "name": f"Name {i}", "previous_name": "Old"},
-                      tenantid=TENANT, actorid="ceo", correlationid="c", causationid="c",
-                      sequence=i)
+    return CloudEvent(
+        id=str(uuid.uuid4()),
+        source="/okr/goals",
+        type="okr.goals.OrgUnitRenamed",
+        subject=key,
+        time=datetime.now(UTC),
+        dataschema=schema_urn("goals", "OrgUnitRenamed", 1),
+        data={"org_unit_id": key, "name": f"Name {i}", "previous_name": "Old"},
+        tenantid=TENANT,
+        actorid="ceo",
+        correlationid="c",
+        causationid="c",
+        sequence=i,
+    )
 
 
 async def test_publisher_waits_for_acknowledgement_of_every_event(infra):
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap,
-                          topic_namespace=f"ack-{uuid.uuid4().hex[:8]}")
+    kafka = KafkaSettings(
+        bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"ack-{uuid.uuid4().hex[:8]}"
+    )
     topic = kafka.topic(GOALS_TOPIC)
     await ensure_topics(kafka, [topic])
     events = [cloud_event(i, key) for i in range(1, 21) for key in ("unit-a", "unit-b")]
@@ -203,14 +234,20 @@ async def test_publisher_waits_for_acknowledgement_of_every_event(infra):
 
 def store_order(app, after: int, tenant: str) -> list[tuple[str, int]]:
     """The published events of `tenant` stored after notification `after`: (subject, sequence)."""
-    forms = (to_cloud_event(app.mapper.to_domain_event(n), default_registry(),
-                            lambda e: app.repository.get(e.originator_id, version=1))
-             for n in app.recorder.select_notifications(after, 10_000, inclusive_of_start=False))
+    forms = (
+        to_cloud_event(
+            app.mapper.to_domain_event(n),
+            default_registry(),
+            lambda e: app.repository.get(e.originator_id, version=1),
+        )
+        for n in app.recorder.select_notifications(after, 10_000, inclusive_of_start=False)
+    )
     return [(f.subject, f.sequence) for f in forms if f is not None and f.tenantid == tenant]
 
 
 async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants_still_flow(
-        infra, container):
+    infra, container
+):
     kafka = container.settings.kafka
     topic, dead_letters = kafka.topic(GOALS_TOPIC), kafka.topic(dead_letter_topic("goals-relay"))
     await ensure_topics(kafka, [topic])
@@ -218,8 +255,14 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
     before = await record_count(infra, topic)
     app = container.application
     # Stored as an older release could have: straight through eventsourcing, no contract check.
-    broken = OrgUnit.found(aggregate_id=keys.org_unit_uuid(TENANT, "co"), org_unit_id="co",
-                           name="n" * 201, kind="company", parent_id=None, meta=ADMIN.meta)
+    broken = OrgUnit.found(
+        aggregate_id=keys.org_unit_uuid(TENANT, "co"),
+        org_unit_id="co",
+        name="n" * 201,
+        kind="company",
+        parent_id=None,
+        meta=ADMIN.meta,
+    )
     Application.save(app, broken)
     poison = app.recorder.max_notification_id()
     seed(app, tenant=OTHER_TENANT)
@@ -233,11 +276,13 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
     assert (relay.dead_lettered, relay.published) == (1, 12)
     assert relay.position() == app.recorder.max_notification_id()
     # The other tenant's events reached Kafka, each aggregate's in the store's order.
-    of_other = await records(infra, topic, len(expected),
-                             keep=lambda r: decoded(r).tenantid == OTHER_TENANT)
+    of_other = await records(
+        infra, topic, len(expected), keep=lambda r: decoded(r).tenantid == OTHER_TENANT
+    )
     others = [decoded(r) for r in of_other]
     assert per_key((e.subject, e.sequence, e.subject) for e in others) == per_key(
-        (s, q, s) for s, q in expected)
+        (s, q, s) for s, q in expected
+    )
     assert await record_count(infra, topic) == before + len(expected)
     # Exactly one dead letter, naming the stored event and the reason.
     assert await record_count(infra, dead_letters) == 1
@@ -251,7 +296,8 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
 
 
 async def test_a_record_kafka_refuses_for_good_is_dead_lettered_and_the_batch_goes_on(
-        infra, container):
+    infra, container
+):
     kafka = container.settings.kafka
     topic, dead_letters = kafka.topic(GOALS_TOPIC), kafka.topic(dead_letter_topic("goals-relay"))
     await ensure_topics(kafka, [topic])

@@ -37,8 +37,13 @@ class CheckInFeed:
     async def __call__(self, event_type, data, tenant="acme"):
         key = (tenant, data["key_result_id"])
         self.versions[key] = self.versions.get(key, 1) + 1
-        meta = {"tenant_id": tenant, "actor_id": data.get("owner_id", "ana"), "version": self.versions[key],
-                "event_id": f"{key}-{self.versions[key]}", "time": T0 + timedelta(hours=len(self.log))}
+        meta = {
+            "tenant_id": tenant,
+            "actor_id": data.get("owner_id", "ana"),
+            "version": self.versions[key],
+            "event_id": f"{key}-{self.versions[key]}",
+            "time": T0 + timedelta(hours=len(self.log)),
+        }
         self.log.append((event_type, data, meta))
         return await self.projector.project(event_type, data, meta)
 
@@ -48,10 +53,14 @@ class CheckInFeed:
 
 @pytest.fixture
 async def container(infra):
-    settings = ProjectionsSettings(kafka=KafkaSettings(bootstrap_servers=infra.kafka_bootstrap,
-                                                       topic_namespace=f"proj-{uuid.uuid4().hex[:8]}"),
-                                   mongo_url=infra.mongo_url, database=f"okr_test_{uuid.uuid4().hex[:10]}",
-                                   consumer_group=f"okr-projections-{uuid.uuid4().hex[:8]}")
+    settings = ProjectionsSettings(
+        kafka=KafkaSettings(
+            bootstrap_servers=infra.kafka_bootstrap, topic_namespace=f"proj-{uuid.uuid4().hex[:8]}"
+        ),
+        mongo_url=infra.mongo_url,
+        database=f"okr_test_{uuid.uuid4().hex[:10]}",
+        consumer_group=f"okr-projections-{uuid.uuid4().hex[:8]}",
+    )
     container = bootstrap(settings)
     await container.ensure_indexes()
     yield container
@@ -69,7 +78,9 @@ def oid():
 
 
 def check_in(objective_id, key_result_id, check_in_id=None, **fields):
-    return recorded(check_in_id or oid(), objective_id=objective_id, key_result_id=key_result_id, **fields)
+    return recorded(
+        check_in_id or oid(), objective_id=objective_id, key_result_id=key_result_id, **fields
+    )
 
 
 async def documents(container, *objective_ids, key_result_id):
@@ -77,7 +88,9 @@ async def documents(container, *objective_ids, key_result_id):
     projector, db = container.projector, container.mongo[container.settings.database]
     docs = [await projector.objectives.get("acme", o) for o in objective_ids]
     docs += [await projector.check_ins.get("acme", key_result_id)]
-    docs += [d async for d in db["objective_links"].find({})] + [d async for d in db["check_ins_due"].find({})]
+    docs += [d async for d in db["objective_links"].find({})] + [
+        d async for d in db["check_ins_due"].find({})
+    ]
     return [without_projection_time(d) for d in docs]
 
 
@@ -94,7 +107,9 @@ async def test_a_duplicated_check_in_changes_nothing(container, feeds):
     goals, check_ins = feeds
     parent, child, k1 = oid(), oid(), oid()
     await goals("ObjectiveCreated", created(parent, key_results=[]))
-    await goals("ObjectiveCreated", created(child, key_results=[kr(k1)], alignments=[(parent, 1.0)]))
+    await goals(
+        "ObjectiveCreated", created(child, key_results=[kr(k1)], alignments=[(parent, 1.0)])
+    )
     await check_ins("CheckInDue", reminder(WEEK1) | {"objective_id": child, "key_result_id": k1})
     assert await check_ins("CheckInRecorded", check_in(child, k1, value=45.0))
     before = await documents(container, parent, child, key_result_id=k1)
@@ -105,42 +120,70 @@ async def test_a_duplicated_check_in_changes_nothing(container, feeds):
     assert before[0]["rollup_progress"] == pytest.approx(0.5) and before[-1]["status"] == "done"
 
 
-async def test_a_correction_moves_the_key_result_the_objective_and_the_rollup_of_its_parents(container, feeds):
+async def test_a_correction_moves_the_key_result_the_objective_and_the_rollup_of_its_parents(
+    container, feeds
+):
     goals, check_ins = feeds
     company, team, k1, k2 = oid(), oid(), oid(), oid()
     await goals("ObjectiveCreated", created(company, key_results=[]))
-    await goals("ObjectiveCreated", created(team, key_results=[kr(k1, start=30.0, target=60.0, weight=0.5),
-                                                               kr(k2, start=0.0, target=10.0, weight=0.5)],
-                                            alignments=[(company, 1.0)]))
+    await goals(
+        "ObjectiveCreated",
+        created(
+            team,
+            key_results=[
+                kr(k1, start=30.0, target=60.0, weight=0.5),
+                kr(k2, start=0.0, target=10.0, weight=0.5),
+            ],
+            alignments=[(company, 1.0)],
+        ),
+    )
     first = oid()
     await check_ins("CheckInRecorded", check_in(team, k1, first, value=60.0, confidence=9))
     k, doc = await key_result(container, team, k1)
     assert (k["progress"], doc["progress"], await rollup(container, company)) == (1.0, 0.5, 0.5)
 
-    await check_ins("CheckInCorrected", check_in(team, k1, corrects_check_in_id=first, reason="typo", value=36.0,
-                                                 confidence=4))
+    await check_ins(
+        "CheckInCorrected",
+        check_in(team, k1, corrects_check_in_id=first, reason="typo", value=36.0, confidence=4),
+    )
     k, doc = await key_result(container, team, k1)
-    assert (k["current"], k["confidence_band"], k["confidence_trend"]) == (36.0, "at_risk", "steady")
+    assert (k["current"], k["confidence_band"], k["confidence_trend"]) == (
+        36.0,
+        "at_risk",
+        "steady",
+    )
     assert k["progress"] == pytest.approx(0.2) and doc["progress"] == pytest.approx(0.1)
-    assert doc["rollup_progress"] == pytest.approx(0.1) and await rollup(container, company) == pytest.approx(0.1)
+    assert doc["rollup_progress"] == pytest.approx(0.1) and await rollup(
+        container, company
+    ) == pytest.approx(0.1)
 
 
-async def test_a_check_in_that_arrives_before_its_objective_is_applied_once_the_objective_arrives(container, feeds):
+async def test_a_check_in_that_arrives_before_its_objective_is_applied_once_the_objective_arrives(
+    container, feeds
+):
     goals, check_ins = feeds
     company, team, k1, k2 = oid(), oid(), oid(), oid()
     await check_ins("CheckInRecorded", check_in(team, k1, value=60.0, confidence=8))
     await check_ins("CheckInRecorded", check_in(team, k2, value=True))
     assert await container.projector.objectives.get("acme", team) is None
     await goals("ObjectiveCreated", created(company, key_results=[]))
-    await goals("ObjectiveCreated", created(team, key_results=[kr(k1, start=30.0, target=60.0)],
-                                            alignments=[(company, 1.0)]))
+    await goals(
+        "ObjectiveCreated",
+        created(team, key_results=[kr(k1, start=30.0, target=60.0)], alignments=[(company, 1.0)]),
+    )
     k, doc = await key_result(container, team, k1)
     assert (k["current"], k["checked_in"], k["confidence"], doc["progress"]) == (60.0, True, 8, 1.0)
     assert await rollup(container, company) == 1.0
 
-    await goals("KeyResultAdded", {"objective_id": team, "key_result": kr(k2, kind="milestone", start=None,
-                                                                          target=None),
-                                   "reason": None, "correction": False})
+    await goals(
+        "KeyResultAdded",
+        {
+            "objective_id": team,
+            "key_result": kr(k2, kind="milestone", start=None, target=None),
+            "reason": None,
+            "correction": False,
+        },
+    )
     k, doc = await key_result(container, team, k2)
     assert (k["current"], k["progress"], doc["progress"]) == (True, 1.0, 1.0)
 
@@ -155,40 +198,84 @@ async def test_a_check_in_of_another_tenant_never_moves_an_objective(container, 
     assert await container.projector.check_ins.get("acme", k1) is None
 
 
-async def test_revising_a_target_after_a_check_in_recomputes_progress_from_the_checked_in_value(container, feeds):
+async def test_revising_a_target_after_a_check_in_recomputes_progress_from_the_checked_in_value(
+    container, feeds
+):
     goals, check_ins = feeds
     team, k1 = oid(), oid()
     await goals("ObjectiveCreated", created(team, key_results=[kr(k1, start=30.0, target=60.0)]))
     await check_ins("CheckInRecorded", check_in(team, k1, value=45.0))
-    await goals("KeyResultRevised", {"objective_id": team, "key_result_id": k1, "changes": {"target": 90.0},
-                                     "previous": {"target": 60.0}, "reason": "bar", "correction": False})
+    await goals(
+        "KeyResultRevised",
+        {
+            "objective_id": team,
+            "key_result_id": k1,
+            "changes": {"target": 90.0},
+            "previous": {"target": 60.0},
+            "reason": "bar",
+            "correction": False,
+        },
+    )
     k, doc = await key_result(container, team, k1)
     assert (k["current"], k["checked_in"], doc["version"]) == (45.0, True, 2)
     assert k["progress"] == pytest.approx(0.25) and doc["progress"] == pytest.approx(0.25)
 
 
-async def test_a_goal_event_folded_while_a_check_in_moves_the_objective_keeps_the_check_in(infra, container, feeds):
+async def test_a_goal_event_folded_while_a_check_in_moves_the_objective_keeps_the_check_in(
+    infra, container, feeds
+):
     goals, _ = feeds
     team, k1 = oid(), oid()
     await goals("ObjectiveCreated", created(team, key_results=[kr(k1, start=30.0, target=60.0)]))
-    moved = with_check_ins(await container.projector.objectives.get("acme", team), {k1: check_in_state([
-        {"check_in_id": "c1", "value": 45.0, "confidence": 7, "effective_at": T0, "recorded_at": T0}])})
-    revise = {"objective_id": team, "key_result_id": k1, "changes": {"target": 90.0}, "previous": {"target": 60.0},
-              "reason": "bar", "correction": False}
+    moved = with_check_ins(
+        await container.projector.objectives.get("acme", team),
+        {
+            k1: check_in_state(
+                [
+                    {
+                        "check_in_id": "c1",
+                        "value": 45.0,
+                        "confidence": 7,
+                        "effective_at": T0,
+                        "recorded_at": T0,
+                    }
+                ]
+            )
+        },
+    )
+    revise = {
+        "objective_id": team,
+        "key_result_id": k1,
+        "changes": {"target": 90.0},
+        "previous": {"target": 60.0},
+        "reason": "bar",
+        "correction": False,
+    }
     folds = []
 
     def fold_racing_a_check_in(current):
         if not folds:
             with MongoClient(infra.mongo_url) as sync:
                 sync[container.settings.database]["objective_progress"].update_one(
-                    {"_id": team}, {"$set": {"key_results": moved["key_results"]}, "$inc": {"check_in_rev": 1}})
+                    {"_id": team},
+                    {"$set": {"key_results": moved["key_results"]}, "$inc": {"check_in_rev": 1}},
+                )
         folds.append(current)
         return apply_event(current, "KeyResultRevised", revise, {**meta(2), "tenant_id": "acme"})
 
     collection = container.mongo[container.settings.database]["objective_progress"]
-    assert (await fold_into(collection, team, "acme", 2, fold_racing_a_check_in, DERIVED, guarded=(CHECK_IN_REV,))).applied
+    assert (
+        await fold_into(
+            collection, team, "acme", 2, fold_racing_a_check_in, DERIVED, guarded=(CHECK_IN_REV,)
+        )
+    ).applied
     k, doc = await key_result(container, team, k1)
-    assert len(folds) == 2 and (k["current"], k["checked_in"], k["target"], doc["check_in_rev"]) == (45.0, True, 90.0, 1)
+    assert len(folds) == 2 and (
+        k["current"],
+        k["checked_in"],
+        k["target"],
+        doc["check_in_rev"],
+    ) == (45.0, True, 90.0, 1)
 
 
 def auth(issuer, actor_id, *roles):
@@ -196,11 +283,21 @@ def auth(issuer, actor_id, *roles):
 
 
 async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_their_managers_and_admins(
-        container, feeds, issuer):
+    container, feeds, issuer
+):
     goals, check_ins = feeds
     for person_id, manager_id in (("boss", None), ("ana", "boss"), ("bob", "boss")):
-        await goals("PersonJoined", {"person_id": person_id, "name": person_id, "email": f"{person_id}@x",
-                                     "manager_id": manager_id, "org_unit_id": None, "locale": "en"})
+        await goals(
+            "PersonJoined",
+            {
+                "person_id": person_id,
+                "name": person_id,
+                "email": f"{person_id}@x",
+                "manager_id": manager_id,
+                "org_unit_id": None,
+                "locale": "en",
+            },
+        )
     team, k1 = oid(), oid()
     await goals("ObjectiveCreated", created(team, owner_id="ana", key_results=[kr(k1)]))
     ids = {"objective_id": team, "key_result_id": k1}
@@ -210,42 +307,83 @@ async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_th
 
     transport = httpx.ASGITransport(app=create_http_app(container, consume=False))
     async with httpx.AsyncClient(transport=transport, base_url="http://projections") as client:
+
         async def due(reader, *roles):
-            return await client.get("/v1/people/ana/check-ins-due", headers=auth(issuer, reader, *roles))
+            return await client.get(
+                "/v1/people/ana/check-ins-due", headers=auth(issuer, reader, *roles)
+            )
 
         for reader, roles in (("ana", ()), ("boss", ()), ("root", ("admin",))):
             items = (await due(reader, *roles)).json()["items"]
             assert [(i["period_start"], i["status"]) for i in items] == [
-                ("2026-01-05T00:00:00+00:00", "overdue"), ("2026-01-12T00:00:00+00:00", "due")]
-        assert items[0]["owner_id"] == "ana" and items[0]["objective_id"] == team and "_id" not in items[0]
+                ("2026-01-05T00:00:00+00:00", "overdue"),
+                ("2026-01-12T00:00:00+00:00", "due"),
+            ]
+        assert (
+            items[0]["owner_id"] == "ana"
+            and items[0]["objective_id"] == team
+            and "_id" not in items[0]
+        )
         assert (await due("bob")).status_code == 403
 
-        await check_ins("CheckInRecorded", check_in(team, k1, effective_at="2026-01-11T08:00:00+00:00"))
+        await check_ins(
+            "CheckInRecorded", check_in(team, k1, effective_at="2026-01-11T08:00:00+00:00")
+        )
         items = (await due("ana")).json()["items"]
         assert [i["period_start"] for i in items] == ["2026-01-12T00:00:00+00:00"]
-        body = (await client.get(f"/v1/objectives/{team}/progress", headers=auth(issuer, "bob"))).json()
+        body = (
+            await client.get(f"/v1/objectives/{team}/progress", headers=auth(issuer, "bob"))
+        ).json()
         assert body["key_results"][0]["last_check_in_at"] == "2026-01-11T08:00:00+00:00"
 
 
 def cloud_event(context, name, subject, data, sequence, tenant):
-    return CloudEvent(id=oid(), source=f"/okr/{context}", type=f"okr.{context}.{name}", subject=subject,
-                      time=datetime.now(UTC), dataschema=schema_urn(context, name, 2 if context == "goals" else 1),
-                      data=data, tenantid=tenant, actorid="ana", correlationid="c", causationid="c",
-                      sequence=sequence)
+    return CloudEvent(
+        id=oid(),
+        source=f"/okr/{context}",
+        type=f"okr.{context}.{name}",
+        subject=subject,
+        time=datetime.now(UTC),
+        dataschema=schema_urn(context, name, 2 if context == "goals" else 1),
+        data=data,
+        tenantid=tenant,
+        actorid="ana",
+        correlationid="c",
+        causationid="c",
+        sequence=sequence,
+    )
 
 
 async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_first_lands_on_its_objective(
-        container):
+    container,
+):
     kafka, tenant = container.settings.kafka, f"t-{uuid.uuid4().hex[:8]}"
     team, k1 = oid(), oid()
     await container.start_consuming()
     publisher = CloudEventPublisher(kafka, "test-projections")
     await publisher.start()
     try:
-        await publisher.publish(kafka.topic(CHECKINS_TOPIC), [
-            cloud_event("checkins", "CheckInRecorded", k1, check_in(team, k1, value=60.0), 2, tenant)])
-        await publisher.publish(kafka.topic(GOALS_TOPIC), [
-            cloud_event("goals", "ObjectiveCreated", team, created(team, key_results=[kr(k1)]), 1, tenant)])
+        await publisher.publish(
+            kafka.topic(CHECKINS_TOPIC),
+            [
+                cloud_event(
+                    "checkins", "CheckInRecorded", k1, check_in(team, k1, value=60.0), 2, tenant
+                )
+            ],
+        )
+        await publisher.publish(
+            kafka.topic(GOALS_TOPIC),
+            [
+                cloud_event(
+                    "goals",
+                    "ObjectiveCreated",
+                    team,
+                    created(team, key_results=[kr(k1)]),
+                    1,
+                    tenant,
+                )
+            ],
+        )
         for _ in range(300):
             doc = await container.projector.objectives.get(tenant, team)
             if doc is not None and doc["key_results"][0]["checked_in"]:

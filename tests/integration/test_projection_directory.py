@@ -17,18 +17,36 @@ def feed(projector):
 
 
 async def create_unit(feed, unit_id, parent_id, tenant="acme"):
-    await feed("OrgUnitCreated", {"org_unit_id": unit_id, "name": unit_id.title(), "kind": "team",
-                                  "parent_id": parent_id}, tenant=tenant)
+    await feed(
+        "OrgUnitCreated",
+        {"org_unit_id": unit_id, "name": unit_id.title(), "kind": "team", "parent_id": parent_id},
+        tenant=tenant,
+    )
 
 
 async def join(feed, person_id, manager_id=None, org_unit_id=None, tenant="acme"):
-    await feed("PersonJoined", {"person_id": person_id, "name": person_id, "email": f"{person_id}@x",
-                                "manager_id": manager_id, "org_unit_id": org_unit_id, "locale": "en"}, tenant=tenant)
+    await feed(
+        "PersonJoined",
+        {
+            "person_id": person_id,
+            "name": person_id,
+            "email": f"{person_id}@x",
+            "manager_id": manager_id,
+            "org_unit_id": org_unit_id,
+            "locale": "en",
+        },
+        tenant=tenant,
+    )
 
 
 async def org_chart(feed):
-    for unit_id, parent_id in [("company", None), ("sales", "company"), ("sales-eu", "sales"),
-                               ("sales-eu-de", "sales-eu"), ("marketing", "company")]:
+    for unit_id, parent_id in [
+        ("company", None),
+        ("sales", "company"),
+        ("sales-eu", "sales"),
+        ("sales-eu-de", "sales-eu"),
+        ("marketing", "company"),
+    ]:
         await create_unit(feed, unit_id, parent_id)
 
 
@@ -38,26 +56,44 @@ async def ancestors(projector, unit_id, tenant="acme"):
 
 async def test_a_subtree_holds_the_unit_and_every_unit_below_it(projector, feed):
     await org_chart(feed)
-    assert await projector.org_units.subtree("acme", "sales") == ["sales", "sales-eu", "sales-eu-de"]
+    assert await projector.org_units.subtree("acme", "sales") == [
+        "sales",
+        "sales-eu",
+        "sales-eu-de",
+    ]
     assert await ancestors(projector, "sales-eu-de") == ["company", "sales", "sales-eu"]
 
 
 async def test_moving_a_unit_recomputes_the_ancestors_of_its_descendants(projector, feed):
     await org_chart(feed)
-    await feed("OrgUnitMoved", {"org_unit_id": "sales-eu", "parent_id": "marketing", "previous_parent_id": "sales"})
+    await feed(
+        "OrgUnitMoved",
+        {"org_unit_id": "sales-eu", "parent_id": "marketing", "previous_parent_id": "sales"},
+    )
     assert await ancestors(projector, "sales-eu-de") == ["company", "marketing", "sales-eu"]
     assert await projector.org_units.subtree("acme", "sales") == ["sales"]
-    assert await projector.org_units.subtree("acme", "marketing") == ["marketing", "sales-eu", "sales-eu-de"]
+    assert await projector.org_units.subtree("acme", "marketing") == [
+        "marketing",
+        "sales-eu",
+        "sales-eu-de",
+    ]
 
 
-async def test_units_created_before_their_parent_get_full_ancestors_once_it_arrives(projector, feed):
+async def test_units_created_before_their_parent_get_full_ancestors_once_it_arrives(
+    projector, feed
+):
     await create_unit(feed, "sales-eu-de", "sales-eu")
     await create_unit(feed, "sales-eu", "sales")
     assert await ancestors(projector, "sales-eu-de") == ["sales", "sales-eu"]
     await create_unit(feed, "sales", "company")
     await create_unit(feed, "company", None)
     assert await ancestors(projector, "sales-eu-de") == ["company", "sales", "sales-eu"]
-    assert await projector.org_units.subtree("acme", "company") == ["company", "sales", "sales-eu", "sales-eu-de"]
+    assert await projector.org_units.subtree("acme", "company") == [
+        "company",
+        "sales",
+        "sales-eu",
+        "sales-eu-de",
+    ]
 
 
 async def test_moves_seen_in_the_other_order_settle_once_both_are_in(projector, feed):
@@ -87,9 +123,19 @@ async def test_duplicated_directory_and_cycle_events_change_nothing(projector, f
     await org_chart(feed)
     await join(feed, "E1", org_unit_id="sales")
     await feed("PersonLeft", {"person_id": "E1"})
-    await feed("CyclePlanned", {"cycle_id": "2026-Q4", "name": "Q4", "cadence": "quarterly",
-                                "starts_on": "2026-10-01", "ends_on": "2026-12-31"})
-    await feed("CycleActivated", {"cycle_id": "2026-Q4", "previous_state": "planning", "reason": None})
+    await feed(
+        "CyclePlanned",
+        {
+            "cycle_id": "2026-Q4",
+            "name": "Q4",
+            "cadence": "quarterly",
+            "starts_on": "2026-10-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    await feed(
+        "CycleActivated", {"cycle_id": "2026-Q4", "previous_state": "planning", "reason": None}
+    )
     assert not any(await feed.replay())
     cycle = await projector.cycles.get("acme", "2026-Q4")
     assert cycle["state"] == "active" and len(cycle["transitions"]) == 1 and cycle["version"] == 2

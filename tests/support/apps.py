@@ -15,7 +15,9 @@ from tests.support.org import seed
 
 def goals_app() -> FastAPI:
     """The goal service with the small organisation and its two cycles."""
-    container = goals_bootstrap(GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"}))
+    container = goals_bootstrap(
+        GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    )
     seed(container.application)
     return goals_http(container, run_relay=False)
 

@@ -16,8 +16,10 @@ def catalogue(topic: str) -> dict[str, int]:
     text = README.read_text()
     start = re.search(rf"^## `{re.escape(topic)}`.*$", text, re.MULTILINE)
     assert start, f"the README has no {topic} section"
-    section = re.split(r"^## ", text[start.end():], maxsplit=1, flags=re.MULTILINE)[0]
-    return {m[1]: int(m[2]) for m in re.finditer(r"^\| `([A-Za-z]+)` v(\d+)", section, re.MULTILINE)}
+    section = re.split(r"^## ", text[start.end() :], maxsplit=1, flags=re.MULTILINE)[0]
+    return {
+        m[1]: int(m[2]) for m in re.finditer(r"^\| `([A-Za-z]+)` v(\d+)", section, re.MULTILINE)
+    }
 
 
 def assert_schema_is_valid_and_documented(path: Path, context: str) -> None:

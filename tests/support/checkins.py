@@ -13,12 +13,16 @@ def learn_from(goals_app, knowledge: KnowledgeStore) -> int:
     first_versions: dict = {}
 
     def first(e):
-        return first_versions.setdefault(e.originator_id, goals_app.repository.get(e.originator_id, version=1))
+        return first_versions.setdefault(
+            e.originator_id, goals_app.repository.get(e.originator_id, version=1)
+        )
 
     learned = 0
     for notification in goals_app.recorder.select_notifications(0, 100_000):
         event = to_cloud_event(goals_app.mapper.to_domain_event(notification), registry, first)
         if event is not None:
             data = registry.read("goals", event)
-            learned += apply_goal_event(knowledge, event.tenantid, event.schema_name, data, event.sequence)
+            learned += apply_goal_event(
+                knowledge, event.tenantid, event.schema_name, data, event.sequence
+            )
     return learned

@@ -16,8 +16,14 @@ def valid_directories(draw, max_units: int = 5, max_people: int = 6):
     units = [{"org_unit_id": "acme", "name": draw(padded), "kind": "company"}]
     for n in range(1, draw(st.integers(1, max_units))):
         parent = draw(st.sampled_from(units))["org_unit_id"]
-        units.append({"org_unit_id": f"unit-{n}", "name": draw(padded),
-                      "kind": draw(st.sampled_from(["department", "team"])), "parent_id": parent})
+        units.append(
+            {
+                "org_unit_id": f"unit-{n}",
+                "name": draw(padded),
+                "kind": draw(st.sampled_from(["department", "team"])),
+                "parent_id": parent,
+            }
+        )
     people = []
     for n in range(draw(st.integers(0, max_people))):
         person = {"person_id": f"p{n}", "name": draw(padded), "email": draw(emails)}

@@ -39,13 +39,24 @@ def local_processes() -> Infra:
         pg_user=os.environ.get("OKR_PG_USER", "okr"),
         pg_password=os.environ.get("OKR_PG_PASSWORD", "okr"),
         pg_admin_db=os.environ.get("OKR_PG_DB", "okr"),
-        mongo_url=os.environ.get("OKR_MONGO_URL", f"mongodb://127.0.0.1:{os.environ.get('OKR_FERRETDB_PORT', '27017')}/"),
+        mongo_url=os.environ.get(
+            "OKR_MONGO_URL", f"mongodb://127.0.0.1:{os.environ.get('OKR_FERRETDB_PORT', '27017')}/"
+        ),
     )
     mongo_hostport = infra.mongo_url.split("//", 1)[1].split("/", 1)[0]
-    down = [name for name, hp in (("Kafka", infra.kafka_bootstrap), ("PostgreSQL", f"{infra.pg_host}:{infra.pg_port}"),
-                                  ("document store", mongo_hostport)) if not _reachable(hp)]
+    down = [
+        name
+        for name, hp in (
+            ("Kafka", infra.kafka_bootstrap),
+            ("PostgreSQL", f"{infra.pg_host}:{infra.pg_port}"),
+            ("document store", mongo_hostport),
+        )
+        if not _reachable(hp)
+    ]
     if down:
-        raise RuntimeError(f"{', '.join(down)} not reachable: start them with `make infra-up` (or run `make test`)")
+        raise RuntimeError(
+            f"{', '.join(down)} not reachable: start them with `make infra-up` (or run `make test`)"
+        )
     return infra
 
 

@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 
-async def until_nothing_missing(missing: Callable[[], Sequence[str]], seconds: float = 30.0,
-                                interval: float = 0.1) -> None:
+async def until_nothing_missing(
+    missing: Callable[[], Sequence[str]], seconds: float = 30.0, interval: float = 0.1
+) -> None:
     """Polls `missing()` (the facts not there yet) until it is empty; fails naming them."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds

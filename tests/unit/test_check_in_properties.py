@@ -36,10 +36,16 @@ def logs(draw, max_size=10):
         else:
             at = recorded - timedelta(seconds=draw(st.integers(0, 50_000)))
         effective.append(at)
-        log.append({"check_in_id": f"c{n}", "value": float(n), "sequence": n + 1,
-                    "corrects": None if corrects is None else f"c{corrects}",
-                    "effective_at": _iso(at, draw(offsets)),
-                    "recorded_at": _iso(recorded, draw(offsets))})
+        log.append(
+            {
+                "check_in_id": f"c{n}",
+                "value": float(n),
+                "sequence": n + 1,
+                "corrects": None if corrects is None else f"c{corrects}",
+                "effective_at": _iso(at, draw(offsets)),
+                "recorded_at": _iso(recorded, draw(offsets)),
+            }
+        )
     return log
 
 
@@ -83,17 +89,31 @@ def test_a_correction_at_the_same_effective_time_takes_the_place_of_what_it_corr
 
 @PROPERTY
 @given(logs(), st.lists(logs(max_size=4), max_size=1), moments, maybe_moment)
-def test_what_was_known_at_a_time_is_not_changed_by_anything_recorded_later(log, more, known_at,
-                                                                            effective_at):
+def test_what_was_known_at_a_time_is_not_changed_by_anything_recorded_later(
+    log, more, known_at, effective_at
+):
     before = value_at(log, effective_at, known_at)
-    later = [dict(c, check_in_id=f"late-{c['check_in_id']}", sequence=100 + c["sequence"],
-                  corrects=(f"late-{c['corrects']}" if c["corrects"] else None),
-                  recorded_at=_iso(known_at + timedelta(seconds=1 + n), 0))
-             for n, c in enumerate(more[0] if more else [])]
-    rewrites = [{"check_in_id": f"fix-{c['check_in_id']}", "value": -1.0, "sequence": 200 + n,
-                 "corrects": c["check_in_id"], "effective_at": c["effective_at"],
-                 "recorded_at": _iso(known_at + timedelta(seconds=1 + n), 0)}
-                for n, c in enumerate(log)]
+    later = [
+        dict(
+            c,
+            check_in_id=f"late-{c['check_in_id']}",
+            sequence=100 + c["sequence"],
+            corrects=(f"late-{c['corrects']}" if c["corrects"] else None),
+            recorded_at=_iso(known_at + timedelta(seconds=1 + n), 0),
+        )
+        for n, c in enumerate(more[0] if more else [])
+    ]
+    rewrites = [
+        {
+            "check_in_id": f"fix-{c['check_in_id']}",
+            "value": -1.0,
+            "sequence": 200 + n,
+            "corrects": c["check_in_id"],
+            "effective_at": c["effective_at"],
+            "recorded_at": _iso(known_at + timedelta(seconds=1 + n), 0),
+        }
+        for n, c in enumerate(log)
+    ]
     assert _id(value_at(log + later + rewrites, effective_at, known_at)) == _id(before)
 
 
@@ -107,18 +127,25 @@ def test_the_order_check_ins_arrive_in_does_not_matter(log, effective_at, known_
 
 @PROPERTY
 @given(logs(), maybe_moment, maybe_moment)
-def test_the_standing_check_in_is_the_latest_effective_of_the_known_live_ones(log, effective_at,
-                                                                              known_at):
-    candidates = [c for c in live(known(log, known_at))
-                  if effective_at is None or _t(c["effective_at"]) <= effective_at]
+def test_the_standing_check_in_is_the_latest_effective_of_the_known_live_ones(
+    log, effective_at, known_at
+):
+    candidates = [
+        c
+        for c in live(known(log, known_at))
+        if effective_at is None or _t(c["effective_at"]) <= effective_at
+    ]
     standing = value_at(log, effective_at, known_at)
     if not candidates:
         assert standing is None
         return
     latest = max(_t(c["effective_at"]) for c in candidates)
     assert standing in candidates and _t(standing["effective_at"]) == latest
-    assert all(_t(c["recorded_at"]) <= _t(standing["recorded_at"])
-               for c in candidates if _t(c["effective_at"]) == latest)
+    assert all(
+        _t(c["recorded_at"]) <= _t(standing["recorded_at"])
+        for c in candidates
+        if _t(c["effective_at"]) == latest
+    )
 
 
 @PROPERTY

@@ -16,30 +16,70 @@ C1, C2, O1, KR1, CV1, M1, F1 = (f"00000000-0000-4000-8000-00000000000{n}" for n 
 
 
 CHECK_IN = {
-    "check_in_id": C1, "objective_id": O1, "key_result_id": KR1, "value": 42.5, "confidence": 8,
+    "check_in_id": C1,
+    "objective_id": O1,
+    "key_result_id": KR1,
+    "value": 42.5,
+    "confidence": 8,
     "confidence_band": "on_track",
     "note": {"progress": "Two more deals closed.", "plans": "Pitch EMEA", "problems": ""},
-    "blockers": ["Legal review"], "effective_at": "2026-10-12T09:30:00+02:00",
-    "source": "manual", "source_key": None,
+    "blockers": ["Legal review"],
+    "effective_at": "2026-10-12T09:30:00+02:00",
+    "source": "manual",
+    "source_key": None,
 }
-REMINDER = {"key_result_id": KR1, "objective_id": O1, "owner_id": "E1042", "cadence": "weekly",
-            "period_start": "2026-10-12T00:00:00Z", "period_end": "2026-10-19T00:00:00Z"}
+REMINDER = {
+    "key_result_id": KR1,
+    "objective_id": O1,
+    "owner_id": "E1042",
+    "cadence": "weekly",
+    "period_start": "2026-10-12T00:00:00Z",
+    "period_end": "2026-10-19T00:00:00Z",
+}
 
 EXAMPLES = {
     "CheckInRecorded": CHECK_IN,
-    "CheckInCorrected": {**CHECK_IN, "check_in_id": C2, "value": True, "confidence": 5,
-                         "confidence_band": "at_risk", "blockers": [], "source": "integration",
-                         "source_key": "jira:OKR-17:2026-10-12", "effective_at": "2026-10-12T07:30:00.125Z",
-                         "corrects_check_in_id": C1, "reason": "The milestone was reported as open by mistake."},
+    "CheckInCorrected": {
+        **CHECK_IN,
+        "check_in_id": C2,
+        "value": True,
+        "confidence": 5,
+        "confidence_band": "at_risk",
+        "blockers": [],
+        "source": "integration",
+        "source_key": "jira:OKR-17:2026-10-12",
+        "effective_at": "2026-10-12T07:30:00.125Z",
+        "corrects_check_in_id": C1,
+        "reason": "The milestone was reported as open by mistake.",
+    },
     "CheckInDue": REMINDER,
     "CheckInOverdue": {**REMINDER, "cadence": "monthly", "period_end": "2026-11-12T00:00:00-05:00"},
-    "CadenceSet": {"scope": "org_unit", "org_unit_id": "sales", "cadence": "biweekly", "reason": None},
-    "ConversationStarted": {"conversation_id": CV1, "person_id": "E1042", "manager_id": "E7",
-                            "topic": "Q4 check-ins"},
-    "ConversationMessagePosted": {"conversation_id": CV1, "message_id": M1, "author_id": "E7",
-                                  "text": "How is the EMEA pitch going?"},
-    "FeedbackGiven": {"feedback_id": F1, "objective_id": O1, "key_result_id": None, "kind": "praise",
-                      "text": "Great focus this quarter.", "author_id": "E7"},
+    "CadenceSet": {
+        "scope": "org_unit",
+        "org_unit_id": "sales",
+        "cadence": "biweekly",
+        "reason": None,
+    },
+    "ConversationStarted": {
+        "conversation_id": CV1,
+        "person_id": "E1042",
+        "manager_id": "E7",
+        "topic": "Q4 check-ins",
+    },
+    "ConversationMessagePosted": {
+        "conversation_id": CV1,
+        "message_id": M1,
+        "author_id": "E7",
+        "text": "How is the EMEA pitch going?",
+    },
+    "FeedbackGiven": {
+        "feedback_id": F1,
+        "objective_id": O1,
+        "key_result_id": None,
+        "kind": "praise",
+        "text": "Great focus this quarter.",
+        "author_id": "E7",
+    },
 }
 
 
@@ -49,8 +89,16 @@ def validate(name, data):
 
 def test_every_catalogued_event_has_its_schema_as_the_latest_version():
     events = catalogue("okr.checkins.v1")
-    assert set(events) == {"CheckInRecorded", "CheckInCorrected", "CheckInDue", "CheckInOverdue",
-                           "CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
+    assert set(events) == {
+        "CheckInRecorded",
+        "CheckInCorrected",
+        "CheckInDue",
+        "CheckInOverdue",
+        "CadenceSet",
+        "ConversationStarted",
+        "ConversationMessagePosted",
+        "FeedbackGiven",
+    }
     for name, version in events.items():
         assert (CHECKINS / f"{name}.v{version}.json").is_file(), name
         assert default_registry().latest_version("checkins", name) == version, name
@@ -65,7 +113,10 @@ def test_every_schema_is_valid_2020_12_and_documented(path: Path):
 def test_a_correction_carries_every_field_of_a_check_in():
     recorded = json.loads((CHECKINS / "CheckInRecorded.v1.json").read_text())
     corrected = json.loads((CHECKINS / "CheckInCorrected.v1.json").read_text())
-    assert set(corrected["required"]) == set(recorded["required"]) | {"corrects_check_in_id", "reason"}
+    assert set(corrected["required"]) == set(recorded["required"]) | {
+        "corrects_check_in_id",
+        "reason",
+    }
     for field, spec in recorded["properties"].items():
         assert corrected["properties"][field] == spec, field
 
@@ -81,15 +132,27 @@ def test_example_payload_is_valid(name):
 
 @pytest.mark.parametrize("confidence", range(11))
 def test_the_band_computed_by_the_shared_helper_is_accepted(confidence):
-    validate("CheckInRecorded", {**CHECK_IN, "confidence": confidence, "confidence_band": band(confidence)})
+    validate(
+        "CheckInRecorded",
+        {**CHECK_IN, "confidence": confidence, "confidence_band": band(confidence)},
+    )
 
 
-@pytest.mark.parametrize("name, change", [
-    ("CheckInRecorded", lambda d: d.update(value=0, source="integration", source_key="k")),
-    ("CheckInRecorded", lambda d: d.update(value=False, effective_at="2026-10-12T09:30:00.5-03:30")),
-    ("CadenceSet", lambda d: d.update(scope="tenant", org_unit_id=None, reason="company-wide rhythm")),
-    ("FeedbackGiven", lambda d: d.update(key_result_id=KR1, kind="concern")),
-])
+@pytest.mark.parametrize(
+    "name, change",
+    [
+        ("CheckInRecorded", lambda d: d.update(value=0, source="integration", source_key="k")),
+        (
+            "CheckInRecorded",
+            lambda d: d.update(value=False, effective_at="2026-10-12T09:30:00.5-03:30"),
+        ),
+        (
+            "CadenceSet",
+            lambda d: d.update(scope="tenant", org_unit_id=None, reason="company-wide rhythm"),
+        ),
+        ("FeedbackGiven", lambda d: d.update(key_result_id=KR1, kind="concern")),
+    ],
+)
 def test_other_valid_variants(name, change):
     validate(name, _with(name, change))
 
@@ -140,7 +203,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("name, change, field", BAD, ids=[f"{n}-{f}-{i}" for i, (n, _, f) in enumerate(BAD)])
+@pytest.mark.parametrize(
+    "name, change, field", BAD, ids=[f"{n}-{f}-{i}" for i, (n, _, f) in enumerate(BAD)]
+)
 def test_bad_payload_is_a_contract_violation_naming_the_field(name, change, field):
     with pytest.raises(ContractViolation) as err:
         validate(name, _with(name, change))

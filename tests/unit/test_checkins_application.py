@@ -15,7 +15,13 @@ from okr_checkins.application.commands import (
 )
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.errors import KeyResultClosed
-from okr_goals.application.commands import AdvanceCycle, Change, ChangeObjectiveStatus, CreateObjective, NewKeyResult
+from okr_goals.application.commands import (
+    AdvanceCycle,
+    Change,
+    ChangeObjectiveStatus,
+    CreateObjective,
+    NewKeyResult,
+)
 from okr_goals.application.service import GoalsApplication
 from okr_shared.errors import (
     Conflict,
@@ -39,18 +45,36 @@ class World:
     def __init__(self) -> None:
         self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         seed(self.goals)
-        krs = (NewKeyResult("Checkout time", "decrease_to", 0.6, owner_id="dev", start=90.0, target=30.0),
-               NewKeyResult("New checkout live", "milestone", 0.4))
+        krs = (
+            NewKeyResult(
+                "Checkout time", "decrease_to", 0.6, owner_id="dev", start=90.0, target=30.0
+            ),
+            NewKeyResult("New checkout live", "milestone", 0.4),
+        )
         self.objective = self.goals.create_objective(
-            CreateObjective("One-click checkout", "team", "org_unit", "web", CYCLE, key_results=krs), ADMIN).objective
-        private = CreateObjective("My growth", "individual", "person", "rep", CYCLE, visibility="private",
-                                  key_results=(NewKeyResult("Courses", "increase_to", start=0.0, target=3.0),))
+            CreateObjective(
+                "One-click checkout", "team", "org_unit", "web", CYCLE, key_results=krs
+            ),
+            ADMIN,
+        ).objective
+        private = CreateObjective(
+            "My growth",
+            "individual",
+            "person",
+            "rep",
+            CYCLE,
+            visibility="private",
+            key_results=(NewKeyResult("Courses", "increase_to", start=0.0, target=3.0),),
+        )
         self.private = self.goals.create_objective(private, caller("rep")).objective
         self.goals.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
         self.knowledge = MemoryKnowledge()
         self.clock = FixedClock(FEB)
-        self.app = CheckinsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-                                       knowledge=self.knowledge, clock=self.clock)
+        self.app = CheckinsApplication(
+            env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+            knowledge=self.knowledge,
+            clock=self.clock,
+        )
         self.learn()
 
     def learn(self) -> None:
@@ -74,26 +98,37 @@ def world() -> World:
 
 
 def report(value=60.0, confidence=7, **kw) -> Report:
-    return Report(value=value, confidence=confidence, note={"progress": "moved", "plans": "more", "problems": ""},
-                  **kw)
+    return Report(
+        value=value,
+        confidence=confidence,
+        note={"progress": "moved", "plans": "more", "problems": ""},
+        **kw,
+    )
 
 
 def test_owner_checks_in_with_confidence_band_and_effective_time_now(world):
     c = world.app.record_check_in(RecordCheckIn(world.numeric, report(confidence=5)), caller("dev"))
-    assert (c["value"], c["confidence_band"], c["effective_at"]) == (60.0, "at_risk", FEB.isoformat())
+    assert (c["value"], c["confidence_band"], c["effective_at"]) == (
+        60.0,
+        "at_risk",
+        FEB.isoformat(),
+    )
     assert world.app.value(caller("dev"), world.numeric)["progress"] == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize("kr, rep, pointer", [
-    ("numeric", report(value=True), "#/value"),
-    ("numeric", report(value="60"), "#/value"),
-    ("milestone", report(value=1.0), "#/value"),
-    ("numeric", report(confidence=11), "#/confidence"),
-    ("numeric", report(confidence=-1), "#/confidence"),
-    ("numeric", report(effective_at=FEB + timedelta(days=1)), "#/effective_at"),
-    ("numeric", report(effective_at=datetime(2025, 12, 31, tzinfo=UTC)), "#/effective_at"),
-    ("numeric", report(effective_at=datetime(2026, 2, 1)), "#/effective_at"),
-])
+@pytest.mark.parametrize(
+    "kr, rep, pointer",
+    [
+        ("numeric", report(value=True), "#/value"),
+        ("numeric", report(value="60"), "#/value"),
+        ("milestone", report(value=1.0), "#/value"),
+        ("numeric", report(confidence=11), "#/confidence"),
+        ("numeric", report(confidence=-1), "#/confidence"),
+        ("numeric", report(effective_at=FEB + timedelta(days=1)), "#/effective_at"),
+        ("numeric", report(effective_at=datetime(2025, 12, 31, tzinfo=UTC)), "#/effective_at"),
+        ("numeric", report(effective_at=datetime(2026, 2, 1)), "#/effective_at"),
+    ],
+)
 def test_bad_check_ins_name_the_field_and_store_nothing(world, kr, rep, pointer):
     with pytest.raises(InvalidField) as err:
         world.app.record_check_in(RecordCheckIn(getattr(world, kr), rep), caller("dev"))
@@ -105,13 +140,17 @@ def test_unknown_and_foreign_tenant_key_results_are_unknown(world):
         world.app.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
     assert err.value.field == "#/key_result_id"
     with pytest.raises(UnknownReference):
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev", admin=True, tenant="globex"))
+        world.app.record_check_in(
+            RecordCheckIn(world.numeric, report()), caller("dev", admin=True, tenant="globex")
+        )
     assert world.stored() == 0
 
 
 def test_closed_objective_takes_no_check_ins(world):
     o = world.objective
-    world.goals.change_status(ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed"), ADMIN)
+    world.goals.change_status(
+        ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed"), ADMIN
+    )
     world.learn()
     with pytest.raises(Conflict) as err:
         world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
@@ -128,26 +167,40 @@ def test_only_owner_contributors_managers_and_admins_check_in(world):
 
 def test_correction_of_a_missing_check_in_names_it(world):
     with pytest.raises(InvalidField) as err:
-        world.app.correct_check_in(CorrectCheckIn(world.numeric, "nope", report(), "typo"), caller("dev"))
+        world.app.correct_check_in(
+            CorrectCheckIn(world.numeric, "nope", report(), "typo"), caller("dev")
+        )
     assert err.value.field == "#/corrects" and world.stored() == 0
 
 
 def test_as_known_at_and_as_effective_at_differ_after_a_correction(world):
     jan_10 = datetime(2026, 1, 10, tzinfo=UTC)
-    first = world.app.record_check_in(RecordCheckIn(world.numeric, report(70.0, effective_at=jan_10)), caller("dev"))
+    first = world.app.record_check_in(
+        RecordCheckIn(world.numeric, report(70.0, effective_at=jan_10)), caller("dev")
+    )
     world.clock.advance(days=1)
     before_correction = world.clock.now()
     world.clock.advance(days=1)
-    world.app.correct_check_in(CorrectCheckIn(world.numeric, first["check_in_id"], report(75.0), "misread"),
-                               caller("dev"))
+    world.app.correct_check_in(
+        CorrectCheckIn(world.numeric, first["check_in_id"], report(75.0), "misread"), caller("dev")
+    )
     world.clock.advance(days=1)
-    world.app.record_check_in(RecordCheckIn(world.numeric, report(80.0, effective_at=datetime(2026, 1, 5, tzinfo=UTC))),
-                              caller("dev"))
+    world.app.record_check_in(
+        RecordCheckIn(world.numeric, report(80.0, effective_at=datetime(2026, 1, 5, tzinfo=UTC))),
+        caller("dev"),
+    )
     jan_12 = datetime(2026, 1, 12, tzinfo=UTC)
-    then = world.app.value(caller("dev"), world.numeric, effective_at=jan_12, known_at=before_correction)
+    then = world.app.value(
+        caller("dev"), world.numeric, effective_at=jan_12, known_at=before_correction
+    )
     now = world.app.value(caller("dev"), world.numeric, effective_at=jan_12)
     assert (then["value"], now["value"]) == (70.0, 75.0)
-    assert world.app.value(caller("dev"), world.numeric, effective_at=datetime(2026, 1, 6, tzinfo=UTC))["value"] == 80
+    assert (
+        world.app.value(
+            caller("dev"), world.numeric, effective_at=datetime(2026, 1, 6, tzinfo=UTC)
+        )["value"]
+        == 80
+    )
     history = world.app.history(caller("dev"), world.numeric)
     assert [c["value"] for c in history] == [70.0, 75.0, 80.0]
     assert history[0]["replaced_by"] == history[1]["check_in_id"]
@@ -155,8 +208,11 @@ def test_as_known_at_and_as_effective_at_differ_after_a_correction(world):
 
 
 def test_retried_feed_batch_records_nothing_twice_and_reports_per_item(world):
-    items = [FeedItem("crm-1", world.numeric, report(50.0)), FeedItem("crm-2", world.milestone, report(value=3.0)),
-             FeedItem("crm-3", world.milestone, report(value=True))]
+    items = [
+        FeedItem("crm-1", world.numeric, report(50.0)),
+        FeedItem("crm-2", world.milestone, report(value=3.0)),
+        FeedItem("crm-3", world.milestone, report(value=True)),
+    ]
     integration = caller("bi-connector", tenant="acme")
     integration = type(integration)(integration.meta, frozenset({"integration"}))
     first = world.app.feed(items, integration)
@@ -182,12 +238,17 @@ def test_conversations_are_between_a_person_and_their_manager(world):
 
 
 def test_feedback_follows_the_visibility_of_the_goal(world):
-    given = world.app.give_feedback(GiveFeedback(str(world.objective.id), "praise", "Nice!", world.numeric),
-                                    caller("rep"))
+    given = world.app.give_feedback(
+        GiveFeedback(str(world.objective.id), "praise", "Nice!", world.numeric), caller("rep")
+    )
     assert given["kind"] == "praise"
     with pytest.raises(NotFound):
-        world.app.give_feedback(GiveFeedback(str(world.private.id), "concern", "Hmm"), caller("dev"))
-    world.app.give_feedback(GiveFeedback(str(world.private.id), "suggestion", "Try X"), caller("vps"))
+        world.app.give_feedback(
+            GiveFeedback(str(world.private.id), "concern", "Hmm"), caller("dev")
+        )
+    world.app.give_feedback(
+        GiveFeedback(str(world.private.id), "suggestion", "Try X"), caller("vps")
+    )
     assert len(world.app.feedback(caller("rep"), str(world.private.id))) == 1
 
 
@@ -228,8 +289,9 @@ def test_a_closed_cycle_or_objective_is_not_known_yet_while_behind_and_refused_o
 def test_refusals_that_do_not_rest_on_goal_knowledge_do_not_wait_for_it(world):
     world.app.freshness = freshness = FakeFreshness(current=False)
     with pytest.raises(InvalidField) as err:
-        world.app.record_check_in(RecordCheckIn(world.numeric, report(confidence=11)),
-                                  caller("dev"))
+        world.app.record_check_in(
+            RecordCheckIn(world.numeric, report(confidence=11)), caller("dev")
+        )
     assert not isinstance(err.value, NotKnownYet) and err.value.field == "#/confidence"
     world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
     assert freshness.asked == 0 and world.stored() > 0

@@ -14,8 +14,11 @@ from tests.unit.test_checkins_application import World
 @pytest.fixture
 def service():
     world = World()
-    container = bootstrap(CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"}),
-                          clock=world.clock, knowledge=world.knowledge)
+    container = bootstrap(
+        CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"}),
+        clock=world.clock,
+        knowledge=world.knowledge,
+    )
     learn_from(world.goals, container.knowledge)
     with TestClient(create_http_app(container, background=False)) as client:
         yield client, container.application, world
@@ -31,8 +34,13 @@ def stored(app) -> int:
 
 
 def body(world, **overrides):
-    return {"key_result_id": world.numeric, "value": 60, "confidence": 7,
-            "note": {"progress": "p", "plans": "n", "problems": ""}, **overrides}
+    return {
+        "key_result_id": world.numeric,
+        "value": 60,
+        "confidence": 7,
+        "note": {"progress": "p", "plans": "n", "problems": ""},
+        **overrides,
+    }
 
 
 def test_check_in_answers_201_with_band(service, as_person):
@@ -41,17 +49,22 @@ def test_check_in_answers_201_with_band(service, as_person):
     assert r.status_code == 201 and r.json()["confidence_band"] == "on_track"
 
 
-@pytest.mark.parametrize("overrides, status, pointer", [
-    ({"value": "60"}, 422, "#/value"),
-    ({"confidence": 11}, 422, "#/confidence"),
-    ({"confidence": 7.5}, 422, "#/confidence"),
-    ({"key_result_id": "ghost"}, 422, "#/key_result_id"),
-    ({"effective_at": "2026-03-01T00:00:00Z"}, 422, "#/effective_at"),
-    ({"effective_at": "2025-06-01T00:00:00Z"}, 422, "#/effective_at"),
-    ({"note": {"mood": "x"}}, 422, "#/note/mood"),
-    ({"extra": 1}, 422, "#/extra"),
-])
-def test_invalid_check_in_names_the_field_and_stores_nothing(service, as_person, overrides, status, pointer):
+@pytest.mark.parametrize(
+    "overrides, status, pointer",
+    [
+        ({"value": "60"}, 422, "#/value"),
+        ({"confidence": 11}, 422, "#/confidence"),
+        ({"confidence": 7.5}, 422, "#/confidence"),
+        ({"key_result_id": "ghost"}, 422, "#/key_result_id"),
+        ({"effective_at": "2026-03-01T00:00:00Z"}, 422, "#/effective_at"),
+        ({"effective_at": "2025-06-01T00:00:00Z"}, 422, "#/effective_at"),
+        ({"note": {"mood": "x"}}, 422, "#/note/mood"),
+        ({"extra": 1}, 422, "#/extra"),
+    ],
+)
+def test_invalid_check_in_names_the_field_and_stores_nothing(
+    service, as_person, overrides, status, pointer
+):
     client, app, world = service
     r = client.post("/v1/check-ins", json=body(world, **overrides), headers=as_person("dev"))
     assert r.status_code == status, r.text
@@ -61,10 +74,15 @@ def test_invalid_check_in_names_the_field_and_stores_nothing(service, as_person,
 
 def test_milestone_takes_done_or_not_done(service, as_person):
     client, app, world = service
-    r = client.post("/v1/check-ins", json=body(world, key_result_id=world.milestone), headers=as_person("dev"))
+    r = client.post(
+        "/v1/check-ins", json=body(world, key_result_id=world.milestone), headers=as_person("dev")
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/value"
-    ok = client.post("/v1/check-ins", json=body(world, key_result_id=world.milestone, value=True),
-                     headers=as_person("lead"))
+    ok = client.post(
+        "/v1/check-ins",
+        json=body(world, key_result_id=world.milestone, value=True),
+        headers=as_person("lead"),
+    )
     assert ok.status_code == 201
 
 
@@ -84,7 +102,11 @@ def test_foreign_tenant_key_result_is_unknown(service, issuer):
 
 def test_correction_of_a_missing_check_in_is_refused(service, as_person):
     client, app, world = service
-    r = client.post("/v1/corrections", json=body(world, corrects="nope", reason="typo"), headers=as_person("dev"))
+    r = client.post(
+        "/v1/corrections",
+        json=body(world, corrects="nope", reason="typo"),
+        headers=as_person("dev"),
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/corrects"
     assert stored(app) == 0
 
@@ -92,26 +114,42 @@ def test_correction_of_a_missing_check_in_is_refused(service, as_person):
 def test_known_at_and_effective_at_queries(service, as_person):
     client, app, world = service
     dev = as_person("dev")
-    first = client.post("/v1/check-ins", json=body(world, value=70, effective_at="2026-01-10T00:00:00Z"),
-                        headers=dev).json()
+    first = client.post(
+        "/v1/check-ins",
+        json=body(world, value=70, effective_at="2026-01-10T00:00:00Z"),
+        headers=dev,
+    ).json()
     learned = first["recorded_at"]
     world.clock.advance(hours=1)
-    client.post("/v1/corrections", json=body(world, value=75, corrects=first["check_in_id"], reason="misread"),
-                headers=dev)
+    client.post(
+        "/v1/corrections",
+        json=body(world, value=75, corrects=first["check_in_id"], reason="misread"),
+        headers=dev,
+    )
     params = {"effective_at": "2026-01-12T00:00:00Z"}
     now = client.get(f"/v1/key-results/{world.numeric}/value", params=params, headers=dev).json()
-    then = client.get(f"/v1/key-results/{world.numeric}/value", params={**params, "known_at": learned},
-                      headers=dev).json()
+    then = client.get(
+        f"/v1/key-results/{world.numeric}/value",
+        params={**params, "known_at": learned},
+        headers=dev,
+    ).json()
     assert (then["value"], now["value"]) == (70, 75)
-    naive = client.get(f"/v1/key-results/{world.numeric}/value", params={"known_at": "2026-01-12T00:00:00"},
-                       headers=dev)
+    naive = client.get(
+        f"/v1/key-results/{world.numeric}/value",
+        params={"known_at": "2026-01-12T00:00:00"},
+        headers=dev,
+    )
     assert naive.status_code == 422
 
 
 def test_feed_answers_per_item_and_a_retry_records_nothing_twice(service, as_person):
     client, app, world = service
-    feed = {"items": [body(world, idempotency_key="bi-1", value=55),
-                      body(world, idempotency_key="bi-2", key_result_id="ghost")]}
+    feed = {
+        "items": [
+            body(world, idempotency_key="bi-1", value=55),
+            body(world, idempotency_key="bi-2", key_result_id="ghost"),
+        ]
+    }
     bi = as_person("bi-connector", "integration")
     first = client.post("/v1/integrations/check-ins", json=feed, headers=bi)
     after_first = stored(app)
@@ -142,8 +180,10 @@ def test_a_refusal_while_knowledge_may_be_behind_answers_503_with_retry_after(se
     client, app, world = service
     app.freshness = FakeFreshness(current=False)
     dev = as_person("dev")
-    for r in (client.post("/v1/check-ins", json=body(world, key_result_id="ghost"), headers=dev),
-              client.get("/v1/key-results/ghost/value", headers=dev)):
+    for r in (
+        client.post("/v1/check-ins", json=body(world, key_result_id="ghost"), headers=dev),
+        client.get("/v1/key-results/ghost/value", headers=dev),
+    ):
         assert r.status_code == 503, r.text
         assert r.headers["retry-after"] == "1"
         assert r.json()["type"] == "https://okr-platform.dev/problems/not-known-yet"

@@ -33,15 +33,28 @@ def stored(app) -> int:
 
 
 def new_unit(name: str) -> OrgUnit:
-    return OrgUnit.found(aggregate_id=keys.org_unit_uuid(TENANT, "co"), org_unit_id="co", name=name,
-                         kind="company", parent_id=None, meta=ADMIN.meta)
+    return OrgUnit.found(
+        aggregate_id=keys.org_unit_uuid(TENANT, "co"),
+        org_unit_id="co",
+        name=name,
+        kind="company",
+        parent_id=None,
+        meta=ADMIN.meta,
+    )
 
 
 def new_person(**fields) -> Person:
-    values = {"name": "Ada", "email": "ada@acme.test", "manager_id": None, "org_unit_id": "web",
-              "locale": "en", **fields}
-    return Person.join(aggregate_id=keys.person_uuid(TENANT, "ada"), person_id="ada",
-                       meta=ADMIN.meta, **values)
+    values = {
+        "name": "Ada",
+        "email": "ada@acme.test",
+        "manager_id": None,
+        "org_unit_id": "web",
+        "locale": "en",
+        **fields,
+    }
+    return Person.join(
+        aggregate_id=keys.person_uuid(TENANT, "ada"), person_id="ada", meta=ADMIN.meta, **values
+    )
 
 
 def refused(app, *aggregates) -> InvalidField:
@@ -64,11 +77,14 @@ def test_a_rename_beyond_the_contract_is_refused(app):
     assert refused(app, unit).field == "#/name"
 
 
-@pytest.mark.parametrize("fields, pointer", [
-    ({"name": "n" * 201}, "#/name"),
-    ({"locale": "de-" + "-".join(["abcdefgh"] * 4)}, "#/locale"),
-    ({"email": "a" * 243 + "@example.com"}, "#/email"),
-])
+@pytest.mark.parametrize(
+    "fields, pointer",
+    [
+        ({"name": "n" * 201}, "#/name"),
+        ({"locale": "de-" + "-".join(["abcdefgh"] * 4)}, "#/locale"),
+        ({"email": "a" * 243 + "@example.com"}, "#/email"),
+    ],
+)
 def test_a_person_beyond_the_contract_is_refused(app, fields, pointer):
     assert refused(app, new_person(**fields)).field == pointer
 
@@ -94,6 +110,7 @@ def test_a_new_aggregate_is_its_own_first_version_for_events_without_their_key(a
 def test_the_injected_published_form_is_what_is_checked():
     def strict(event, _first):
         raise ContractViolation("test contract", ("title",), "too bold")
+
     app = GoalsApplication(env=POPO, published_form=strict)
     assert refused(app, new_unit("Acme")).field == "#/title"
 
@@ -102,22 +119,49 @@ def test_check_ins_beyond_the_contract_are_refused_too():
     app = CheckinsApplication(env=POPO, knowledge=MemoryKnowledge())
     at = "2026-02-16T12:00:00+00:00"
     log = KeyResultLog.open(uuid.uuid4(), TENANT, "kr-1", "o-1")
-    log.record({"check_in_id": "c-1", "objective_id": "o-1", "key_result_id": "kr-1", "value": 1.0,
-                "confidence": 11, "confidence_band": "on_track",
-                "note": {"progress": "", "plans": "", "problems": ""}, "blockers": [],
-                "effective_at": at, "source": "manual", "source_key": None, "corrects": None,
-                "reason": None, "recorded_at": at, "actor_id": "dev"}, {**ADMIN.meta.as_dict(), "at": at})
+    log.record(
+        {
+            "check_in_id": "c-1",
+            "objective_id": "o-1",
+            "key_result_id": "kr-1",
+            "value": 1.0,
+            "confidence": 11,
+            "confidence_band": "on_track",
+            "note": {"progress": "", "plans": "", "problems": ""},
+            "blockers": [],
+            "effective_at": at,
+            "source": "manual",
+            "source_key": None,
+            "corrects": None,
+            "reason": None,
+            "recorded_at": at,
+            "actor_id": "dev",
+        },
+        {**ADMIN.meta.as_dict(), "at": at},
+    )
     err = refused(app, log)
     assert (err.field, err.message) == ("#/confidence", "at most 10")
 
 
-@pytest.mark.parametrize("body, pointer", [
-    ({"org_units": [{"org_unit_id": "co", "name": "n" * 201, "kind": "company"}], "people": []},
-     "#/org_units/0/name"),
-    ({"org_units": [],
-      "people": [{"person_id": "ada", "name": "n" * 201, "email": "ada@acme.test"}]},
-     "#/people/0/name"),
-])
+@pytest.mark.parametrize(
+    "body, pointer",
+    [
+        (
+            {
+                "org_units": [{"org_unit_id": "co", "name": "n" * 201, "kind": "company"}],
+                "people": [],
+            },
+            "#/org_units/0/name",
+        ),
+        (
+            {
+                "org_units": [],
+                "people": [{"person_id": "ada", "name": "n" * 201, "email": "ada@acme.test"}],
+            },
+            "#/people/0/name",
+        ),
+    ],
+)
 def test_importing_names_beyond_the_contract_answers_422_and_stores_nothing(issuer, body, pointer):
     container = bootstrap(GoalsSettings(event_store=POPO))
     app = container.application
@@ -127,5 +171,6 @@ def test_importing_names_beyond_the_contract_answers_422_and_stores_nothing(issu
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [(e["pointer"], e["detail"]) for e in response.json()["errors"]] == [
-        (pointer, "at most 200 characters")]
+        (pointer, "at most 200 characters")
+    ]
     assert stored(app) == 0

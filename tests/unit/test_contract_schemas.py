@@ -16,69 +16,154 @@ O1, O2, KR1, KR2, KR3, I1, P1 = (f"00000000-0000-4000-8000-00000000000{n}" for n
 
 
 def key_result(**fields):
-    return {"key_result_id": KR1, "title": "NPS", "kind": "increase_to", "owner_id": None,
-            "weight": 0.5, "unit": "pts", "start": 30, "target": 60, "currency": None,
-            "baseline": None, "lower": None, "upper": None, **fields}
+    return {
+        "key_result_id": KR1,
+        "title": "NPS",
+        "kind": "increase_to",
+        "owner_id": None,
+        "weight": 0.5,
+        "unit": "pts",
+        "start": 30,
+        "target": 60,
+        "currency": None,
+        "baseline": None,
+        "lower": None,
+        "upper": None,
+        **fields,
+    }
 
 
-RANGE_KR = key_result(key_result_id=KR2, kind="range", start=None, target=None,
-                      baseline=5, lower=2, upper=8)
+RANGE_KR = key_result(
+    key_result_id=KR2, kind="range", start=None, target=None, baseline=5, lower=2, upper=8
+)
 CURRENCY_KR = key_result(key_result_id=KR3, kind="currency", currency="EUR", owner_id="E7")
-INITIATIVE = {"initiative_id": I1, "title": "Survey", "owner_id": "E1042",
-              "due_on": "2026-11-30", "deliverable": "", "status": "todo"}
+INITIATIVE = {
+    "initiative_id": I1,
+    "title": "Survey",
+    "owner_id": "E1042",
+    "due_on": "2026-11-30",
+    "deliverable": "",
+    "status": "todo",
+}
 STATE = {"cycle_id": "2026-Q4", "previous_state": "planning", "reason": None}
 ALIGN = {"objective_id": O1, "parent_objective_id": O2}
 NO_REASON = {"reason": None, "correction": False}
 
 EXAMPLES = {
-    "CyclePlanned": {"cycle_id": "2026-Q4", "name": "Q4 2026", "cadence": "quarterly",
-                     "starts_on": "2026-10-01", "ends_on": "2026-12-31"},
+    "CyclePlanned": {
+        "cycle_id": "2026-Q4",
+        "name": "Q4 2026",
+        "cadence": "quarterly",
+        "starts_on": "2026-10-01",
+        "ends_on": "2026-12-31",
+    },
     "CycleActivated": STATE,
     "CycleGradingStarted": {**STATE, "previous_state": "active", "reason": "quarter over"},
     "CycleClosed": {**STATE, "previous_state": "grading"},
-    "OrgUnitCreated": {"org_unit_id": "sales", "name": "Sales", "kind": "department",
-                       "parent_id": "acme"},
+    "OrgUnitCreated": {
+        "org_unit_id": "sales",
+        "name": "Sales",
+        "kind": "department",
+        "parent_id": "acme",
+    },
     "OrgUnitRenamed": {"org_unit_id": "sales", "name": "Revenue", "previous_name": "Sales"},
     "OrgUnitMoved": {"org_unit_id": "emea", "parent_id": "sales", "previous_parent_id": None},
-    "PersonJoined": {"person_id": "E1042", "name": "Ada", "email": "ada@example.com",
-                     "manager_id": None, "org_unit_id": "sales", "locale": "en-GB"},
-    "PersonDetailsChanged": {"person_id": "E1042", "changes": {"locale": "de-DE"},
-                             "previous": {"locale": "en-GB"}},
-    "PersonMoved": {"person_id": "E1042", "org_unit_id": "emea", "manager_id": "E7",
-                    "previous_org_unit_id": "sales", "previous_manager_id": None},
+    "PersonJoined": {
+        "person_id": "E1042",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "manager_id": None,
+        "org_unit_id": "sales",
+        "locale": "en-GB",
+    },
+    "PersonDetailsChanged": {
+        "person_id": "E1042",
+        "changes": {"locale": "de-DE"},
+        "previous": {"locale": "en-GB"},
+    },
+    "PersonMoved": {
+        "person_id": "E1042",
+        "org_unit_id": "emea",
+        "manager_id": "E7",
+        "previous_org_unit_id": "sales",
+        "previous_manager_id": None,
+    },
     "PersonLeft": {"person_id": "E1042"},
     "PersonReturned": {"person_id": "E1042", "org_unit_id": None, "manager_id": None},
     "ObjectiveCreated": {
-        "objective_id": O1, "title": "Delight customers", "description": "", "level": "team",
-        "owner_type": "org_unit", "owner_id": "sales", "org_unit_id": "sales",
-        "cycle_id": "2026-Q4", "tags": ["cx"], "visibility": "org_unit", "status": "draft",
+        "objective_id": O1,
+        "title": "Delight customers",
+        "description": "",
+        "level": "team",
+        "owner_type": "org_unit",
+        "owner_id": "sales",
+        "org_unit_id": "sales",
+        "cycle_id": "2026-Q4",
+        "tags": ["cx"],
+        "visibility": "org_unit",
+        "status": "draft",
         "key_results": [key_result(), RANGE_KR, CURRENCY_KR],
         "alignments": [{"parent_objective_id": O2, "weight": 0.3}],
         "rolled_over_from": {"objective_id": O2, "cycle_id": "2026-Q3", "key_results": {KR1: KR2}},
     },
-    "ObjectiveRevised": {"objective_id": O1, "changes": {"visibility": "private", "tags": []},
-                         "previous": {"visibility": "public", "tags": ["cx"]},
-                         "reason": "sensitive", "correction": False},
-    "ObjectiveStatusChanged": {"objective_id": O1, "status": "active", "previous_status": "draft",
-                               **NO_REASON},
-    "KeyResultAdded": {"objective_id": O1, **NO_REASON,
-                       "key_result": key_result(kind="milestone", start=None, target=None)},
-    "KeyResultRevised": {"objective_id": O1, "key_result_id": KR1, "changes": {"target": 70},
-                         "previous": {"target": 60}, "reason": "too easy", "correction": True},
+    "ObjectiveRevised": {
+        "objective_id": O1,
+        "changes": {"visibility": "private", "tags": []},
+        "previous": {"visibility": "public", "tags": ["cx"]},
+        "reason": "sensitive",
+        "correction": False,
+    },
+    "ObjectiveStatusChanged": {
+        "objective_id": O1,
+        "status": "active",
+        "previous_status": "draft",
+        **NO_REASON,
+    },
+    "KeyResultAdded": {
+        "objective_id": O1,
+        **NO_REASON,
+        "key_result": key_result(kind="milestone", start=None, target=None),
+    },
+    "KeyResultRevised": {
+        "objective_id": O1,
+        "key_result_id": KR1,
+        "changes": {"target": 70},
+        "previous": {"target": 60},
+        "reason": "too easy",
+        "correction": True,
+    },
     "ObjectiveAligned": {**ALIGN, "weight": 0.4, "proposal_id": None, **NO_REASON},
-    "ObjectiveAlignmentRevised": {**ALIGN, "weight": 0.6, "previous_weight": 0.4,
-                                  "reason": "bigger share", "correction": False},
+    "ObjectiveAlignmentRevised": {
+        **ALIGN,
+        "weight": 0.6,
+        "previous_weight": 0.4,
+        "reason": "bigger share",
+        "correction": False,
+    },
     "ObjectiveAlignmentRemoved": {**ALIGN, "reason": "refocus", "correction": False},
     "AlignmentProposed": {**ALIGN, "proposal_id": P1, "weight": 0.2, "note": None},
     "AlignmentProposalDeclined": {**ALIGN, "proposal_id": P1, "reason": "out of scope"},
-    "InitiativeAdded": {"objective_id": O1, "key_result_id": KR1, "initiative": INITIATIVE,
-                        **NO_REASON},
-    "InitiativeRevised": {"objective_id": O1, "key_result_id": KR1, "initiative_id": I1,
-                          "changes": {"status": "done", "due_on": None},
-                          "previous": {"status": "todo", "due_on": "2026-11-30"},
-                          "reason": "shipped", "correction": False},
-    "ObjectiveRolledOver": {"objective_id": O1, "cycle_id": "2026-Q4", "to_objective_id": O2,
-                            "to_cycle_id": "2027-Q1"},
+    "InitiativeAdded": {
+        "objective_id": O1,
+        "key_result_id": KR1,
+        "initiative": INITIATIVE,
+        **NO_REASON,
+    },
+    "InitiativeRevised": {
+        "objective_id": O1,
+        "key_result_id": KR1,
+        "initiative_id": I1,
+        "changes": {"status": "done", "due_on": None},
+        "previous": {"status": "todo", "due_on": "2026-11-30"},
+        "reason": "shipped",
+        "correction": False,
+    },
+    "ObjectiveRolledOver": {
+        "objective_id": O1,
+        "cycle_id": "2026-Q4",
+        "to_objective_id": O2,
+        "to_cycle_id": "2027-Q1",
+    },
 }
 
 
@@ -140,54 +225,113 @@ BAD = [
 @pytest.mark.parametrize("name, change, field", BAD, ids=[f"{n}-{f}" for n, _, f in BAD])
 def test_bad_payload_is_a_contract_violation_naming_the_field(name, change, field):
     with pytest.raises(ContractViolation) as err:
-        default_registry().validate("goals", name, catalogue("okr.goals.v1")[name], _with(name, change))
+        default_registry().validate(
+            "goals", name, catalogue("okr.goals.v1")[name], _with(name, change)
+        )
     assert field in err.value.reason
 
 
 def read_v1(name, data):
     """Reads v1 data through the default registry; checks it stays untouched and ends valid v2."""
     original = copy.deepcopy(data)
-    event = CloudEvent(id="1", source="/okr/goals", type=f"okr.goals.{name}", subject=O1,
-                       time=datetime.now(UTC), dataschema=schema_urn("goals", name, 1), data=data,
-                       tenantid="acme", actorid="alice", correlationid="c", causationid="c",
-                       sequence=1)
+    event = CloudEvent(
+        id="1",
+        source="/okr/goals",
+        type=f"okr.goals.{name}",
+        subject=O1,
+        time=datetime.now(UTC),
+        dataschema=schema_urn("goals", name, 1),
+        data=data,
+        tenantid="acme",
+        actorid="alice",
+        correlationid="c",
+        causationid="c",
+        sequence=1,
+    )
     upcast = default_registry().read("goals", event)
     assert data == original
     default_registry().validate("goals", name, 2, upcast)
     return upcast
 
 
-V1_UP = {"key_result_id": KR1, "title": "NPS", "start": 30, "target": 60, "unit": "pts",
-         "weight": 0.5}
-V1_DOWN = {"key_result_id": KR2, "title": "Churn", "start": 5, "target": 2, "unit": "%",
-           "weight": 0.5}
+V1_UP = {
+    "key_result_id": KR1,
+    "title": "NPS",
+    "start": 30,
+    "target": 60,
+    "unit": "pts",
+    "weight": 0.5,
+}
+V1_DOWN = {
+    "key_result_id": KR2,
+    "title": "Churn",
+    "start": 5,
+    "target": 2,
+    "unit": "%",
+    "weight": 0.5,
+}
 FILLED = {"owner_id": None, "currency": None, "baseline": None, "lower": None, "upper": None}
 
 
 def test_objective_created_v1_is_upcast_to_v2():
-    data = {"objective_id": O1, "title": "UX", "description": "d", "owner_id": "ceo",
-            "level": "company", "cycle_id": "2026-Q4", "key_results": [V1_UP, V1_DOWN]}
+    data = {
+        "objective_id": O1,
+        "title": "UX",
+        "description": "d",
+        "owner_id": "ceo",
+        "level": "company",
+        "cycle_id": "2026-Q4",
+        "key_results": [V1_UP, V1_DOWN],
+    }
     assert read_v1("ObjectiveCreated", data) == {
-        **data, "owner_type": "person", "org_unit_id": None, "tags": [], "visibility": "public",
-        "status": "active", "alignments": [], "rolled_over_from": None,
-        "key_results": [{**V1_UP, **FILLED, "kind": "increase_to"},
-                        {**V1_DOWN, **FILLED, "kind": "decrease_to"}],
+        **data,
+        "owner_type": "person",
+        "org_unit_id": None,
+        "tags": [],
+        "visibility": "public",
+        "status": "active",
+        "alignments": [],
+        "rolled_over_from": None,
+        "key_results": [
+            {**V1_UP, **FILLED, "kind": "increase_to"},
+            {**V1_DOWN, **FILLED, "kind": "decrease_to"},
+        ],
     }
 
 
 def test_key_result_added_v1_is_upcast_to_v2():
     data = {"objective_id": O1, "key_result": V1_DOWN}
     assert read_v1("KeyResultAdded", data) == {
-        "objective_id": O1, "key_result": {**V1_DOWN, **FILLED, "kind": "decrease_to"},
-        "reason": None, "correction": False,
+        "objective_id": O1,
+        "key_result": {**V1_DOWN, **FILLED, "kind": "decrease_to"},
+        "reason": None,
+        "correction": False,
     }
 
 
-@pytest.mark.parametrize("name, data", [
-    ("ObjectiveRevised", {"objective_id": O1, "changes": {"title": "Best UX"},
-                          "previous": {"title": "UX"}, "reason": "clearer"}),
-    ("KeyResultRevised", {"objective_id": O1, "key_result_id": KR1, "changes": {"target": 70},
-                          "previous": {"target": 60}, "reason": None}),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        (
+            "ObjectiveRevised",
+            {
+                "objective_id": O1,
+                "changes": {"title": "Best UX"},
+                "previous": {"title": "UX"},
+                "reason": "clearer",
+            },
+        ),
+        (
+            "KeyResultRevised",
+            {
+                "objective_id": O1,
+                "key_result_id": KR1,
+                "changes": {"target": 70},
+                "previous": {"target": 60},
+                "reason": None,
+            },
+        ),
+    ],
+)
 def test_revisions_v1_are_upcast_to_v2_as_no_correction(name, data):
     assert read_v1(name, data) == {**data, "correction": False}

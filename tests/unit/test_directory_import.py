@@ -33,7 +33,12 @@ def test_reimporting_the_same_file_stores_nothing(app):
     assert (first.created, first.updated) == (len(ORG_UNITS) + len(PEOPLE), 0)
     before = stored(app)
     again = full_import(app)
-    assert (again.created, again.updated, again.unchanged, again.events) == (0, 0, len(ORG_UNITS) + len(PEOPLE), 0)
+    assert (again.created, again.updated, again.unchanged, again.events) == (
+        0,
+        0,
+        len(ORG_UNITS) + len(PEOPLE),
+        0,
+    )
     assert stored(app) == before
 
 
@@ -51,22 +56,35 @@ def test_moves_and_departures_are_events(app):
 
 
 def test_broken_rows_are_all_reported_and_nothing_is_stored(app):
-    units = [*ORG_UNITS, {"org_unit_id": "loop", "name": "Loop", "kind": "team", "parent_id": "nowhere"}]
-    people = [*PEOPLE, {"person_id": "x1", "name": "X", "email": "not-an-email", "org_unit_id": "web"},
-              {"person_id": "x2", "name": "Y", "email": "y@acme.test", "manager_id": "ghost"},
-              {"person_id": "ceo", "name": "Twice", "email": "t@acme.test"}]
+    units = [
+        *ORG_UNITS,
+        {"org_unit_id": "loop", "name": "Loop", "kind": "team", "parent_id": "nowhere"},
+    ]
+    people = [
+        *PEOPLE,
+        {"person_id": "x1", "name": "X", "email": "not-an-email", "org_unit_id": "web"},
+        {"person_id": "x2", "name": "Y", "email": "y@acme.test", "manager_id": "ghost"},
+        {"person_id": "ceo", "name": "Twice", "email": "t@acme.test"},
+    ]
     with pytest.raises(ImportRejected) as err:
         full_import(app, people, units)
     pointers = {e["pointer"] for e in err.value.errors}
-    assert pointers == {"#/org_units/4/parent_id", "#/people/6/email", "#/people/7/manager_id",
-                        "#/people/8/person_id"}
+    assert pointers == {
+        "#/org_units/4/parent_id",
+        "#/people/6/email",
+        "#/people/7/manager_id",
+        "#/people/8/person_id",
+    }
     assert all(e["line"] for e in err.value.errors)
     assert stored(app) == 0
 
 
 def test_circular_org_units_are_refused(app):
-    units = [*ORG_UNITS, {"org_unit_id": "a", "name": "A", "kind": "team", "parent_id": "b"},
-             {"org_unit_id": "b", "name": "B", "kind": "team", "parent_id": "a"}]
+    units = [
+        *ORG_UNITS,
+        {"org_unit_id": "a", "name": "A", "kind": "team", "parent_id": "b"},
+        {"org_unit_id": "b", "name": "B", "kind": "team", "parent_id": "a"},
+    ]
     with pytest.raises(ImportRejected) as err:
         full_import(app, [], units)
     assert {e["detail"] for e in err.value.errors} == {"would make the org-unit tree circular"}
@@ -80,7 +98,10 @@ def test_only_admins_import(app):
 def test_csv_rows_keep_their_line_numbers_and_empty_cells_are_absent():
     command = from_csv(PEOPLE_CSV, "people")
     assert [r.line for r in command.people] == [2, 3]
-    assert "manager_id" not in command.people[0].fields and command.people[1].fields["status"] == "active"
+    assert (
+        "manager_id" not in command.people[0].fields
+        and command.people[1].fields["status"] == "active"
+    )
 
 
 def test_csv_with_unknown_columns_is_unreadable():
@@ -97,22 +118,28 @@ LONG_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("section, change, field, limit", LONG_ROWS,
-                         ids=[f"{s}-{f}" for s, _, f, _ in LONG_ROWS])
-def test_fields_longer_than_the_published_contract_are_row_problems(app, section, change, field,
-                                                                    limit):
+@pytest.mark.parametrize(
+    "section, change, field, limit", LONG_ROWS, ids=[f"{s}-{f}" for s, _, f, _ in LONG_ROWS]
+)
+def test_fields_longer_than_the_published_contract_are_row_problems(
+    app, section, change, field, limit
+):
     units = [dict(u) for u in ORG_UNITS]
     people = [dict(p) for p in PEOPLE]
     (units if section == "org_units" else people)[0].update(change)
     assert len(change[field]) > limit
     with pytest.raises(ImportRejected) as err:
         full_import(app, people, units)
-    assert err.value.errors == [{"pointer": f"#/{section}/0/{field}", "line": 2,
-                                 "detail": f"at most {limit} characters"}]
+    assert err.value.errors == [
+        {"pointer": f"#/{section}/0/{field}", "line": 2, "detail": f"at most {limit} characters"}
+    ]
     assert stored(app) == 0
 
 
 def test_the_import_limits_are_the_published_contracts():
     assert default_registry().max_lengths("goals", "OrgUnitCreated")["name"] == 200
-    assert {k: v for k, v in default_registry().max_lengths("goals", "PersonJoined").items()
-            if k in ("name", "email", "locale")} == {"name": 200, "email": 254, "locale": 35}
+    assert {
+        k: v
+        for k, v in default_registry().max_lengths("goals", "PersonJoined").items()
+        if k in ("name", "email", "locale")
+    } == {"name": 200, "email": 254, "locale": 35}

@@ -17,9 +17,15 @@ UNIT_FIELDS = ("org_unit_id", "name", "kind", "parent_id")
 PERSON_FIELDS = ("person_id", "name", "email", "manager_id", "org_unit_id", "locale", "status")
 POINTER = re.compile(r"^#/(org_units|people)/\d+/[a-z_]+$")
 
-cell = st.one_of(st.none(), st.text(max_size=12),
-                 st.sampled_from(["company", "team", "left", "acme", "en"]), st.integers(),
-                 st.floats(), st.booleans(), st.lists(st.integers(), max_size=2))
+cell = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["company", "team", "left", "acme", "en"]),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+)
 
 
 def fields(names):
@@ -103,11 +109,15 @@ def test_every_imported_manager_is_in_the_directory(directory):
 
 def test_a_manager_who_leaves_before_ever_joining_is_an_unknown_person():
     units = [{"org_unit_id": "acme", "name": "Acme", "kind": "company"}]
-    people = [{"person_id": "p0", "name": "Boss", "email": "boss@acme.test", "status": "left"},
-              {"person_id": "p1", "name": "Worker", "email": "w@acme.test", "manager_id": "p0"}]
+    people = [
+        {"person_id": "p0", "name": "Boss", "email": "boss@acme.test", "status": "left"},
+        {"person_id": "p1", "name": "Worker", "email": "w@acme.test", "manager_id": "p0"},
+    ]
     app = new_app()
     try:
-        app.import_directory(ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN)
+        app.import_directory(
+            ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN
+        )
     except ImportRejected as exc:
         assert [e["pointer"] for e in exc.errors] == ["#/people/1/manager_id"]
     else:

@@ -30,35 +30,64 @@ from tests.support.catalogue import catalogue
 from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, PEOPLE, caller, rows, seed
 
 
-
 def _every_kind_of_change() -> GoalsApplication:
     """An application whose store holds at least one event of every published kind."""
     app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     seed(app)
     kr = NewKeyResult("ARR", "increase_to", 1.0, start=1.0, target=2.0)
-    company = app.create_objective(CreateObjective("Grow", "company", "org_unit", "acme", CYCLE,
-                                                   key_results=(kr,)), ADMIN).objective
-    team = app.create_objective(CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=(kr,)),
-                                caller("lead")).objective
-    team = app.align(Align(Change(str(team.id), team.version), str(company.id), 0.5), caller("lead")).objective
-    team = app.decide_proposal(DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), True),
-                               ADMIN)
-    team = app.align(Align(Change(str(team.id), team.version), str(company.id), 0.8), ADMIN).objective
-    dept = app.create_objective(CreateObjective("Ship", "department", "org_unit", "rnd", CYCLE), ADMIN).objective
-    team = app.align(Align(Change(str(team.id), team.version), str(dept.id), 0.2), caller("lead")).objective
-    team = app.decide_proposal(DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), False),
-                               ADMIN)
+    company = app.create_objective(
+        CreateObjective("Grow", "company", "org_unit", "acme", CYCLE, key_results=(kr,)), ADMIN
+    ).objective
+    team = app.create_objective(
+        CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=(kr,)),
+        caller("lead"),
+    ).objective
+    team = app.align(
+        Align(Change(str(team.id), team.version), str(company.id), 0.5), caller("lead")
+    ).objective
+    team = app.decide_proposal(
+        DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), True), ADMIN
+    )
+    team = app.align(
+        Align(Change(str(team.id), team.version), str(company.id), 0.8), ADMIN
+    ).objective
+    dept = app.create_objective(
+        CreateObjective("Ship", "department", "org_unit", "rnd", CYCLE), ADMIN
+    ).objective
+    team = app.align(
+        Align(Change(str(team.id), team.version), str(dept.id), 0.2), caller("lead")
+    ).objective
+    team = app.decide_proposal(
+        DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), False), ADMIN
+    )
     team = app.align(Align(Change(str(team.id), team.version), str(dept.id), 0.2), ADMIN).objective
-    team = app.remove_alignment(RemoveAlignment(Change(str(team.id), team.version), str(dept.id)), ADMIN)
-    team = app.revise_objective(ReviseObjective(Change(str(team.id), team.version), {"tags": ["ux"]}), ADMIN)
-    team = app.revise_key_result(ReviseKeyResult(Change(str(team.id), team.version),
-                                                 team.key_results[0].key_result_id, {"target": 3.0}), ADMIN)
-    team, item = app.add_initiative(AddInitiative(Change(str(team.id), team.version),
-                                                  team.key_results[0].key_result_id, "A/B test", "dev"), ADMIN)
-    team = app.revise_initiative(ReviseInitiative(Change(str(team.id), team.version), item.initiative_id,
-                                                  {"status": "in_progress"}), ADMIN)
-    team = app.add_key_result(AddKeyResult(Change(str(team.id), team.version), NewKeyResult("Launch", "milestone")),
-                              ADMIN)
+    team = app.remove_alignment(
+        RemoveAlignment(Change(str(team.id), team.version), str(dept.id)), ADMIN
+    )
+    team = app.revise_objective(
+        ReviseObjective(Change(str(team.id), team.version), {"tags": ["ux"]}), ADMIN
+    )
+    team = app.revise_key_result(
+        ReviseKeyResult(
+            Change(str(team.id), team.version), team.key_results[0].key_result_id, {"target": 3.0}
+        ),
+        ADMIN,
+    )
+    team, item = app.add_initiative(
+        AddInitiative(
+            Change(str(team.id), team.version), team.key_results[0].key_result_id, "A/B test", "dev"
+        ),
+        ADMIN,
+    )
+    team = app.revise_initiative(
+        ReviseInitiative(
+            Change(str(team.id), team.version), item.initiative_id, {"status": "in_progress"}
+        ),
+        ADMIN,
+    )
+    team = app.add_key_result(
+        AddKeyResult(Change(str(team.id), team.version), NewKeyResult("Launch", "milestone")), ADMIN
+    )
     app.change_status(ChangeObjectiveStatus(Change(str(dept.id), dept.version), "archived"), ADMIN)
     app.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
     app.advance_cycle(AdvanceCycle(CYCLE, "grading"), ADMIN)
@@ -67,8 +96,10 @@ def _every_kind_of_change() -> GoalsApplication:
     people = [dict(p) for p in PEOPLE]
     people[1].update(name="Samuel Sales", org_unit_id="rnd")
     people[2].update(status="left")
-    units = [{"org_unit_id": "acme", "name": "Acme Corp", "kind": "company"},
-             {"org_unit_id": "web", "name": "Web", "kind": "team", "parent_id": "sales"}]
+    units = [
+        {"org_unit_id": "acme", "name": "Acme Corp", "kind": "company"},
+        {"org_unit_id": "web", "name": "Web", "kind": "team", "parent_id": "sales"},
+    ]
     app.import_directory(ImportDirectory(org_units=rows(units), people=rows(people)), ADMIN)
     people[2].update(status="active")
     app.import_directory(ImportDirectory(people=rows(people)), ADMIN)
@@ -82,10 +113,14 @@ def published():
     first_versions = {}
 
     def first(e):
-        return first_versions.setdefault(e.originator_id, APP.repository.get(e.originator_id, version=1))
+        return first_versions.setdefault(
+            e.originator_id, APP.repository.get(e.originator_id, version=1)
+        )
 
     stored = APP.recorder.select_notifications(0, 10_000)
-    forms = (to_cloud_event(APP.mapper.to_domain_event(n), default_registry(), first) for n in stored)
+    forms = (
+        to_cloud_event(APP.mapper.to_domain_event(n), default_registry(), first) for n in stored
+    )
     return [f for f in forms if f is not None]
 
 
@@ -99,7 +134,11 @@ def test_every_event_in_the_catalogue_is_published_with_a_valid_contract():
 def test_events_name_their_business_key_and_never_carry_stored_state():
     for e in published():
         assert e.subject in {str(v) for v in e.data.values()}
-        assert "meta" not in e.data and "originator_topic" not in e.data and "request_fingerprint" not in e.data
+        assert (
+            "meta" not in e.data
+            and "originator_topic" not in e.data
+            and "request_fingerprint" not in e.data
+        )
 
 
 def test_kafka_binary_mode_round_trip_keeps_every_attribute():
@@ -107,17 +146,28 @@ def test_kafka_binary_mode_round_trip_keeps_every_attribute():
     key, value, headers = to_kafka(event)
     assert key == event.subject.encode()
     names = {k for k, _ in headers}
-    assert {"ce_id", "ce_type", "ce_source", "ce_time", "ce_subject", "ce_specversion", "traceparent"} <= names
+    assert {
+        "ce_id",
+        "ce_type",
+        "ce_source",
+        "ce_time",
+        "ce_subject",
+        "ce_specversion",
+        "traceparent",
+    } <= names
     decoded = from_kafka({k: v.decode() for k, v in headers}, value)
     assert decoded.data == event.data and decoded.sequence == 1 and decoded.tenantid == "acme"
 
 
-@pytest.mark.parametrize("breakage, reason", [
-    (lambda h, v: (h, b"not json"), "not JSON"),
-    (lambda h, v: ({k: x for k, x in h.items() if k != "ce_id"}, v), "ce_id"),
-    (lambda h, v: ({**h, "ce_specversion": "0.3"}, v), "specversion"),
-    (lambda h, v: ({**h, "ce_dataschema": "whatever"}, v), "schema"),
-])
+@pytest.mark.parametrize(
+    "breakage, reason",
+    [
+        (lambda h, v: (h, b"not json"), "not JSON"),
+        (lambda h, v: ({k: x for k, x in h.items() if k != "ce_id"}, v), "ce_id"),
+        (lambda h, v: ({**h, "ce_specversion": "0.3"}, v), "specversion"),
+        (lambda h, v: ({**h, "ce_dataschema": "whatever"}, v), "schema"),
+    ],
+)
 def test_undecodable_messages_say_why(breakage, reason):
     _, value, headers = to_kafka(published()[0])
     h, v = breakage({k: x.decode() for k, x in headers}, value)
@@ -137,15 +187,33 @@ def test_data_breaking_its_schema_is_a_contract_violation_naming_the_field():
 def test_version_1_data_is_upcast_to_version_2(tmp_path):
     # Version 2 of a test contract adds a required `confidence`; v1 data gets the documented default.
     (tmp_path / "demo").mkdir()
-    v1 = {"type": "object", "required": ["objective_id"], "properties": {"objective_id": {"type": "string"}},
-          "additionalProperties": False}
-    v2 = {**v1, "required": ["objective_id", "confidence"],
-          "properties": {**v1["properties"], "confidence": {"type": "number"}}}
+    v1 = {
+        "type": "object",
+        "required": ["objective_id"],
+        "properties": {"objective_id": {"type": "string"}},
+        "additionalProperties": False,
+    }
+    v2 = {
+        **v1,
+        "required": ["objective_id", "confidence"],
+        "properties": {**v1["properties"], "confidence": {"type": "number"}},
+    }
     (tmp_path / "demo" / "Checked.v1.json").write_text(json.dumps(v1))
     (tmp_path / "demo" / "Checked.v2.json").write_text(json.dumps(v2))
     registry = ContractRegistry(tmp_path)
     registry.register_upcaster("demo", "Checked", 1, lambda d: {**d, "confidence": 0.5})
-    old = CloudEvent(id="1", source="/t", type="okr.demo.Checked", subject="o", time=datetime.now(UTC),
-                     dataschema=schema_urn("demo", "Checked", 1), data={"objective_id": "o"}, tenantid="t",
-                     actorid="a", correlationid="c", causationid="c", sequence=1)
+    old = CloudEvent(
+        id="1",
+        source="/t",
+        type="okr.demo.Checked",
+        subject="o",
+        time=datetime.now(UTC),
+        dataschema=schema_urn("demo", "Checked", 1),
+        data={"objective_id": "o"},
+        tenantid="t",
+        actorid="a",
+        correlationid="c",
+        causationid="c",
+        sequence=1,
+    )
     assert registry.read("demo", old) == {"objective_id": "o", "confidence": 0.5}

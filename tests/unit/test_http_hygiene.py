@@ -16,8 +16,12 @@ from tests.unit.test_checkins_application import World
 
 HUGE = "9223372036854775808"
 DEEP = "[" * 10_000 + "]" * 10_000
-PAGED = ["/v1/objectives", "/v1/org-units/acme/objectives", "/v1/people/ceo/objectives",
-         "/v1/people/ceo/check-ins-due"]
+PAGED = [
+    "/v1/objectives",
+    "/v1/org-units/acme/objectives",
+    "/v1/people/ceo/objectives",
+    "/v1/people/ceo/check-ins-due",
+]
 
 
 class NoReads:
@@ -47,8 +51,9 @@ def checkins():
 
 @pytest.fixture
 def projections():
-    container = SimpleNamespace(settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()),
-                                queries=NoReads())
+    container = SimpleNamespace(
+        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=NoReads()
+    )
     return TestClient(projections_http(container, consume=False))
 
 
@@ -71,12 +76,16 @@ def test_a_huge_page_offset_or_limit_is_a_422_naming_it(projections, admin, path
 
 def test_a_huge_people_offset_is_a_422_naming_it(goals, admin):
     assert pointers(goals.get("/v1/directory/people", params={"offset": HUGE}, headers=admin)) == [
-        "query:offset"]
+        "query:offset"
+    ]
 
 
 def test_a_huge_objective_version_is_a_422_naming_it(goals, admin):
-    r = goals.get("/v1/objectives/0d1f6a52-4b55-4c0b-bb7e-5a4a9e0f0b01", params={"version": HUGE},
-                  headers=admin)
+    r = goals.get(
+        "/v1/objectives/0d1f6a52-4b55-4c0b-bb7e-5a4a9e0f0b01",
+        params={"version": HUGE},
+        headers=admin,
+    )
     assert pointers(r) == ["query:version"]
 
 
@@ -88,46 +97,73 @@ def test_a_deeply_nested_body_is_a_400_problem(goals, admin, path):
 
 @pytest.mark.parametrize("text", ['"Ana\\ud800"', '"Ana\\u0000"', '"Ana\\u001b[31m"'])
 def test_an_import_row_with_a_lone_surrogate_or_control_character_is_refused(goals, admin, text):
-    body = ('{"org_units": [], "people": [{"person_id": "p9", "name": ' + text
-            + ', "email": "p9@acme.test", "org_unit_id": "acme"}]}')
-    r = goals.post("/v1/directory/import", content=body,
-                   headers={**admin, "content-type": "application/json"})
+    body = (
+        '{"org_units": [], "people": [{"person_id": "p9", "name": '
+        + text
+        + ', "email": "p9@acme.test", "org_unit_id": "acme"}]}'
+    )
+    r = goals.post(
+        "/v1/directory/import", content=body, headers={**admin, "content-type": "application/json"}
+    )
     assert pointers(r) == ["#/people/0/name"]
     assert goals.get("/v1/directory/people/p9", headers=admin).status_code == 404
 
 
 def test_a_csv_import_row_with_a_control_character_is_refused(goals, admin):
     csv = "person_id,name,email,org_unit_id\np9,Ana\x00,p9@acme.test,acme\n"
-    r = goals.post("/v1/directory/import", params={"entity": "people"}, content=csv,
-                   headers={**admin, "content-type": "text/csv"})
+    r = goals.post(
+        "/v1/directory/import",
+        params={"entity": "people"},
+        content=csv,
+        headers={**admin, "content-type": "text/csv"},
+    )
     assert pointers(r) == ["#/people/0/name"]
 
 
 @pytest.mark.parametrize("text", ["\\ud800", "\\u0000", "\\u0007"])
 def test_an_objective_string_that_may_not_be_stored_is_a_422_naming_it(goals, admin, text):
-    body = ('{"title": "UX ' + text + '", "level": "company", "owner_type": "org_unit", '
-            '"owner_id": "acme", "cycle_id": "' + CYCLE + '", "tags": ["ok", "x' + text + '"]}')
-    r = goals.post("/v1/objectives", content=body, headers={**admin, "content-type": "application/json"})
+    body = (
+        '{"title": "UX ' + text + '", "level": "company", "owner_type": "org_unit", '
+        '"owner_id": "acme", "cycle_id": "' + CYCLE + '", "tags": ["ok", "x' + text + '"]}'
+    )
+    r = goals.post(
+        "/v1/objectives", content=body, headers={**admin, "content-type": "application/json"}
+    )
     assert pointers(r) == ["#/tags/1", "#/title"]
 
 
 def test_free_text_keeps_tabs_and_line_breaks(goals, admin):
-    body = {"title": "UX", "description": "one\n\ttwo\r\n", "level": "company", "owner_type": "org_unit",
-            "owner_id": "acme", "cycle_id": CYCLE}
+    body = {
+        "title": "UX",
+        "description": "one\n\ttwo\r\n",
+        "level": "company",
+        "owner_type": "org_unit",
+        "owner_id": "acme",
+        "cycle_id": CYCLE,
+    }
     assert goals.post("/v1/objectives", json=body, headers=admin).status_code == 201
 
 
 def test_a_check_in_note_with_a_nul_is_a_422_naming_it(checkins, issuer):
     client, world = checkins
-    body = {"key_result_id": world.numeric, "value": 60, "confidence": 7, "note": {"progress": "a\x00b"}}
-    r = client.post("/v1/check-ins", json=body,
-                    headers={"Authorization": f"Bearer {issuer.issue('acme', 'dev')}"})
+    body = {
+        "key_result_id": world.numeric,
+        "value": 60,
+        "confidence": 7,
+        "note": {"progress": "a\x00b"},
+    }
+    r = client.post(
+        "/v1/check-ins",
+        json=body,
+        headers={"Authorization": f"Bearer {issuer.issue('acme', 'dev')}"},
+    )
     assert pointers(r) == ["#/note/progress"]
 
 
 def test_query_and_path_parameters_with_control_characters_are_refused(projections, goals, admin):
     assert pointers(projections.get("/v1/objectives", params={"tag": "a\x00"}, headers=admin)) == [
-        "query:tag"]
+        "query:tag"
+    ]
     assert pointers(goals.get("/v1/directory/people/ce%00o", headers=admin)) == ["path:person_id"]
     assert pointers(goals.get("/v1/directory/people/ce%0Ao", headers=admin)) == ["path:person_id"]
 
@@ -135,9 +171,15 @@ def test_query_and_path_parameters_with_control_characters_are_refused(projectio
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nonsense"}])
 def test_without_a_valid_token_a_malformed_body_is_401_not_400(goals, checkins, headers):
     client, _ = checkins
-    for service, path in [(goals, "/v1/objectives"), (goals, "/v1/directory/import"),
-                          (client, "/v1/check-ins"), (goals, "/v1/nowhere")]:
-        r = service.post(path, content="{not json", headers={**headers, "content-type": "application/json"})
+    for service, path in [
+        (goals, "/v1/objectives"),
+        (goals, "/v1/directory/import"),
+        (client, "/v1/check-ins"),
+        (goals, "/v1/nowhere"),
+    ]:
+        r = service.post(
+            path, content="{not json", headers={**headers, "content-type": "application/json"}
+        )
         assert problem(r, 401)["type"].endswith("/unauthenticated")
 
 

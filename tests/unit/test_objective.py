@@ -15,15 +15,34 @@ META = EventMeta(tenant_id="acme", actor_id="alice", correlation_id="c1", causat
 
 def objective(*krs: KeyResult, level="company") -> Objective:
     return Objective.create(
-        objective_id=uuid.uuid4(), title="Best user experience", description="", level=level, owner_type="person",
-        owner_id="ceo", org_unit_id="acme", cycle_id="2026-Q1", tags=[], visibility="public", status="active",
-        key_results=list(krs), alignments=[], meta=META,
+        objective_id=uuid.uuid4(),
+        title="Best user experience",
+        description="",
+        level=level,
+        owner_type="person",
+        owner_id="ceo",
+        org_unit_id="acme",
+        cycle_id="2026-Q1",
+        tags=[],
+        visibility="public",
+        status="active",
+        key_results=list(krs),
+        alignments=[],
+        meta=META,
     )
 
 
 def kr(**overrides) -> KeyResult:
-    fields = dict(key_result_id=str(uuid.uuid4()), title="NPS", kind="increase_to", owner_id=None, weight=0.5,
-                  unit="pts", start=30.0, target=60.0)
+    fields = dict(
+        key_result_id=str(uuid.uuid4()),
+        title="NPS",
+        kind="increase_to",
+        owner_id=None,
+        weight=0.5,
+        unit="pts",
+        start=30.0,
+        target=60.0,
+    )
     fields.update(overrides)
     return KeyResult(**fields)
 
@@ -35,15 +54,18 @@ def test_created_event_records_tenant_and_actor():
     assert o.version == 1
 
 
-@pytest.mark.parametrize("bad, field", [
-    (dict(target=30.0), "#/key_results/0/target"),
-    (dict(weight=1.5), "#/key_results/0/weight"),
-    (dict(weight=float("nan")), "#/key_results/0/weight"),
-    (dict(title="  "), "#/key_results/0/title"),
-    (dict(kind="decrease_to"), "#/key_results/0/target"),
-    (dict(kind="range"), "#/key_results/0/start"),
-    (dict(kind="sideways"), "#/key_results/0/kind"),
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        (dict(target=30.0), "#/key_results/0/target"),
+        (dict(weight=1.5), "#/key_results/0/weight"),
+        (dict(weight=float("nan")), "#/key_results/0/weight"),
+        (dict(title="  "), "#/key_results/0/title"),
+        (dict(kind="decrease_to"), "#/key_results/0/target"),
+        (dict(kind="range"), "#/key_results/0/start"),
+        (dict(kind="sideways"), "#/key_results/0/kind"),
+    ],
+)
 def test_invalid_key_result_is_refused_naming_the_field(bad, field):
     with pytest.raises(InvalidField) as err:
         objective(kr(**bad))
@@ -61,7 +83,11 @@ def test_revising_a_target_keeps_the_old_one_in_the_event():
     o = objective(k)
     o.revise_key_result(k.key_result_id, {"target": 90.0}, "raised the bar", False, META)
     event = o.collect_events()[-1]
-    assert (event.changes, event.previous, event.reason) == ({"target": 90.0}, {"target": 60.0}, "raised the bar")
+    assert (event.changes, event.previous, event.reason) == (
+        {"target": 90.0},
+        {"target": 60.0},
+        "raised the bar",
+    )
     assert o.key_result(k.key_result_id).target == 90.0
 
 
@@ -94,8 +120,15 @@ def test_an_objective_cannot_support_a_lower_level_or_itself():
 
 
 def cycle() -> Cycle:
-    return Cycle.plan(aggregate_id=uuid.uuid4(), cycle_id="2026-Q1", name="Q1", cadence="quarterly",
-                      starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31), meta=META)
+    return Cycle.plan(
+        aggregate_id=uuid.uuid4(),
+        cycle_id="2026-Q1",
+        name="Q1",
+        cadence="quarterly",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 31),
+        meta=META,
+    )
 
 
 def test_cycle_states_cannot_be_skipped():

@@ -54,9 +54,16 @@ class Issuer:
     def token(self, kid: str, **overrides: Any) -> str:
         alg, private = self.keys[kid]
         now = int(time.time())
-        claims = {"iss": self.url, "aud": ["okr-platform", "account"], "sub": "user-1", "iat": now,
-                  "exp": now + 300, "org": {"tenant": "acme"},
-                  "realm_access": {"roles": ["admin", "offline_access"]}, **overrides}
+        claims = {
+            "iss": self.url,
+            "aud": ["okr-platform", "account"],
+            "sub": "user-1",
+            "iat": now,
+            "exp": now + 300,
+            "org": {"tenant": "acme"},
+            "realm_access": {"roles": ["admin", "offline_access"]},
+            **overrides,
+        }
         return jwt.encode(claims, private, algorithm=alg, headers={"kid": kid})
 
 
@@ -95,9 +102,15 @@ def issuer() -> Iterator[Issuer]:
 
 
 def settings_for(issuer: Issuer, **changes: Any) -> AuthSettings:
-    base = AuthSettings(oidc_issuer=issuer.url, oidc_jwks_url="", audience="okr-platform",
-                        tenant_claim="org.tenant", roles_claim="realm_access.roles",
-                        oidc_algorithms=("RS256", "ES256"), jwks_min_refresh_seconds=0)
+    base = AuthSettings(
+        oidc_issuer=issuer.url,
+        oidc_jwks_url="",
+        audience="okr-platform",
+        tenant_claim="org.tenant",
+        roles_claim="realm_access.roles",
+        oidc_algorithms=("RS256", "ES256"),
+        jwks_min_refresh_seconds=0,
+    )
     return replace(base, **changes)
 
 
@@ -117,9 +130,14 @@ def test_wrong_audience_tampered_and_unknown_issuer_tokens_are_refused(issuer: I
     with pytest.raises(AuthenticationError, match="(?i)audience"):
         verifier.verify(issuer.token("k1", aud="another-app"))
     header, payload, signature = issuer.token("k1").split(".")
-    forged = jwt.utils.base64url_encode(json.dumps(
-        {**jwt.decode(issuer.token("k1"), options={"verify_signature": False}),
-         "org": {"tenant": "victim"}}).encode()).decode()
+    forged = jwt.utils.base64url_encode(
+        json.dumps(
+            {
+                **jwt.decode(issuer.token("k1"), options={"verify_signature": False}),
+                "org": {"tenant": "victim"},
+            }
+        ).encode()
+    ).decode()
     with pytest.raises(AuthenticationError, match="(?i)signature"):
         verifier.verify(f"{header}.{forged}.{signature}")
     with pytest.raises(AuthenticationError, match="(?i)issuer"):
@@ -129,12 +147,23 @@ def test_wrong_audience_tampered_and_unknown_issuer_tokens_are_refused(issuer: I
 def test_a_token_signed_with_the_shared_secret_algorithm_is_refused(issuer: Issuer) -> None:
     _, private = issuer.keys["k1"]
     public_pem = private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     now = int(time.time())
-    parts = [jwt.utils.base64url_encode(json.dumps(part).encode()) for part in (
-        {"alg": "HS256", "typ": "JWT", "kid": "k1"},
-        {"iss": issuer.url, "aud": "okr-platform", "sub": "x", "iat": now, "exp": now + 60,
-         "org": {"tenant": "acme"}})]
+    parts = [
+        jwt.utils.base64url_encode(json.dumps(part).encode())
+        for part in (
+            {"alg": "HS256", "typ": "JWT", "kid": "k1"},
+            {
+                "iss": issuer.url,
+                "aud": "okr-platform",
+                "sub": "x",
+                "iat": now,
+                "exp": now + 60,
+                "org": {"tenant": "acme"},
+            },
+        )
+    ]
     signing_input = b".".join(parts)
     signature = jwt.utils.base64url_encode(hmac.new(public_pem, signing_input, "sha256").digest())
     with pytest.raises(AuthenticationError, match="(?i)alg"):

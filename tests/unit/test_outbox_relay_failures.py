@@ -47,9 +47,17 @@ def app() -> GoalsApplication:
 
 
 def relay(app, publisher, form=None, **kw) -> OutboxRelay:
-    return OutboxRelay(app, app.factory.tracking_recorder(), publisher, NoLock(),
-                       form or published_form(default_registry()), topic="okr.goals.v1",
-                       name="test-relay", dead_letters="okr.deadletter.test-relay.v1", **kw)
+    return OutboxRelay(
+        app,
+        app.factory.tracking_recorder(),
+        publisher,
+        NoLock(),
+        form or published_form(default_registry()),
+        topic="okr.goals.v1",
+        name="test-relay",
+        dead_letters="okr.deadletter.test-relay.v1",
+        **kw,
+    )
 
 
 def breaking(subject):
@@ -60,6 +68,7 @@ def breaking(subject):
         if published is not None and published.subject == subject:
             raise ContractViolation("PersonJoined v1 field 'name': too long", ("name",))
         return published
+
     return form
 
 
@@ -78,7 +87,8 @@ async def test_an_unpublishable_event_is_dead_lettered_once_and_the_others_keep_
 
 async def test_a_record_refused_for_good_is_dead_lettered(app):
     publisher = FakePublisher(
-        lambda e: MessageSizeTooLargeError() if e.subject == "sales" else None)
+        lambda e: MessageSizeTooLargeError() if e.subject == "sales" else None
+    )
     r = relay(app, publisher)
     await r.relay_once()
     assert "sales" not in {e.subject for e in publisher.sent} and r.dead_lettered == 1
@@ -102,6 +112,7 @@ async def test_a_failing_store_lookup_is_retried_not_dead_lettered(app, monkeypa
 
     def store_down(*args, **kwargs):
         raise ConnectionError("store unreachable")
+
     monkeypatch.setattr(app.repository, "get", store_down)
     with pytest.raises(ConnectionError):
         await r.relay_once()
@@ -127,6 +138,7 @@ async def test_run_keeps_retrying_while_kafka_is_down(app):
         if attempts == 3:
             stop.set()
         return await original()
+
     r.relay_once = counted
     await r.run(stop)
     assert attempts == 3 and r.position() == 0
@@ -136,6 +148,8 @@ def published_events(app) -> list:
     """The published forms of everything stored, in store order."""
     form = published_form(default_registry())
     first = lambda e: app.repository.get(e.originator_id, version=1)  # noqa: E731
-    forms = (form(app.mapper.to_domain_event(n), first)
-             for n in app.recorder.select_notifications(0, 10_000))
+    forms = (
+        form(app.mapper.to_domain_event(n), first)
+        for n in app.recorder.select_notifications(0, 10_000)
+    )
     return [f for f in forms if f is not None]

@@ -25,19 +25,35 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.mark.parametrize(("settings", "named"), [
-    (dict(verification_key=DEV_JWT_KEY, issuer="https://id.acme.example"), "OKR_JWT_KEY"),
-    (dict(verification_key="REPLACE-ME-with-a-long-random-key-of-forty-bytes",
-          issuer="https://id.acme.example"), "OKR_JWT_KEY is a placeholder"),
-    (dict(verification_key="changeme" + GOOD_KEY, issuer="https://id.acme.example"), "placeholder"),
-    (dict(verification_key="short-but-random-31-bytes-xxxxx", issuer="https://id.acme.example"),
-     "shorter than 32 bytes"),
-    (dict(verification_key=GOOD_KEY, issuer=DEV_JWT_ISSUER), "OKR_JWT_ISSUER"),
-    (dict(verification_key="", issuer="https://id.acme.example"), "OKR_OIDC_ISSUER"),
-    (dict(oidc_issuer=DEV_JWT_ISSUER), "development issuer"),
-])
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        (dict(verification_key=DEV_JWT_KEY, issuer="https://id.acme.example"), "OKR_JWT_KEY"),
+        (
+            dict(
+                verification_key="REPLACE-ME-with-a-long-random-key-of-forty-bytes",
+                issuer="https://id.acme.example",
+            ),
+            "OKR_JWT_KEY is a placeholder",
+        ),
+        (
+            dict(verification_key="changeme" + GOOD_KEY, issuer="https://id.acme.example"),
+            "placeholder",
+        ),
+        (
+            dict(
+                verification_key="short-but-random-31-bytes-xxxxx", issuer="https://id.acme.example"
+            ),
+            "shorter than 32 bytes",
+        ),
+        (dict(verification_key=GOOD_KEY, issuer=DEV_JWT_ISSUER), "OKR_JWT_ISSUER"),
+        (dict(verification_key="", issuer="https://id.acme.example"), "OKR_OIDC_ISSUER"),
+        (dict(oidc_issuer=DEV_JWT_ISSUER), "development issuer"),
+    ],
+)
 def test_unsafe_settings_refuse_to_start_naming_the_setting(
-        production: None, settings: dict, named: str) -> None:
+    production: None, settings: dict, named: str
+) -> None:
     with pytest.raises(UnsafeConfiguration, match=named):
         TokenVerifier(AuthSettings(**settings))
 
@@ -58,7 +74,8 @@ def test_development_mode_accepts_the_development_settings(monkeypatch: pytest.M
 
 
 def test_the_development_issuer_and_its_command_refuse_outside_development(
-        production: None, capsys: pytest.CaptureFixture[str]) -> None:
+    production: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(UnsafeConfiguration, match="OKR_ENV=development"):
         DevTokenIssuer(AuthSettings(verification_key=GOOD_KEY, issuer="x"))
     assert dev_tokens.main(["acme", "ceo", "admin"]) == 3
@@ -66,7 +83,8 @@ def test_the_development_issuer_and_its_command_refuse_outside_development(
 
 
 def test_each_service_refuses_to_start_with_the_development_key(
-        production: None, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path) -> None:
+    production: None, monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
     from okr_checkins.bootstrap import bootstrap as checkins
     from okr_goals.bootstrap import bootstrap as goals
     from okr_projections.bootstrap import bootstrap as projections
@@ -90,16 +108,25 @@ def test_service_images_leave_out_the_development_token_module() -> None:
 def test_the_production_overlay_ships_no_usable_secret() -> None:
     overlay = (ROOT / "k8s/overlays/production/kustomization.yaml").read_text()
     assert "REPLACE-ME" not in overlay
-    patches = [yaml.safe_load(p["patch"]) if isinstance(p.get("patch"), str) else p
-               for p in yaml.safe_load(overlay)["patches"]]
-    assert any(isinstance(p, dict) and p.get("kind") == "Secret" and p.get("$patch") == "delete"
-               for p in patches), "the overlay must delete the base's template Secret"
+    patches = [
+        yaml.safe_load(p["patch"]) if isinstance(p.get("patch"), str) else p
+        for p in yaml.safe_load(overlay)["patches"]
+    ]
+    assert any(
+        isinstance(p, dict) and p.get("kind") == "Secret" and p.get("$patch") == "delete"
+        for p in patches
+    ), "the overlay must delete the base's template Secret"
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl (kustomize) not installed")
 def test_the_built_production_overlay_has_no_secret_and_probes_split_live_from_ready() -> None:
-    built = subprocess.run(["kubectl", "kustomize", str(ROOT / "k8s/overlays/production")],
-                           check=True, capture_output=True, text=True, timeout=60).stdout
+    built = subprocess.run(
+        ["kubectl", "kustomize", str(ROOT / "k8s/overlays/production")],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     objects = [o for o in yaml.safe_load_all(built) if o]
     assert not [o for o in objects if o["kind"] == "Secret"]
     for deployment in (o for o in objects if o["kind"] == "Deployment"):

@@ -121,8 +121,9 @@ def test_a_range_whose_upper_bound_is_below_its_lower_is_a_value_error(a, b, cur
     assume(a != b)
     lower, upper = max(a, b), min(a, b)
     with pytest.raises(ValueError):
-        key_result_progress({"kind": "range", "lower": lower, "upper": upper, "baseline": lower},
-                            current)
+        key_result_progress(
+            {"kind": "range", "lower": lower, "upper": upper, "baseline": lower}, current
+        )
 
 
 @PROPERTY

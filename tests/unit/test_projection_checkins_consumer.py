@@ -33,9 +33,20 @@ class RecordingProjector:
 
 
 def check_in_record(data):
-    event = CloudEvent(id="ev-1", source="/okr/checkins", type="okr.checkins.CheckInRecorded", subject=KR, time=TIME,
-                       dataschema=schema_urn("checkins", "CheckInRecorded", 1), data=data, tenantid="acme",
-                       actorid="ana", correlationid="c", causationid="c", sequence=2)
+    event = CloudEvent(
+        id="ev-1",
+        source="/okr/checkins",
+        type="okr.checkins.CheckInRecorded",
+        subject=KR,
+        time=TIME,
+        dataschema=schema_urn("checkins", "CheckInRecorded", 1),
+        data=data,
+        tenantid="acme",
+        actorid="ana",
+        correlationid="c",
+        causationid="c",
+        sequence=2,
+    )
     key, value, headers = to_kafka(event)
     return key, value, {k: v.decode() for k, v in headers}
 
@@ -54,7 +65,9 @@ async def deliver(projector, record):
 
     async with TestKafkaBroker(broker) as test_broker:
         key, value, headers = record
-        await test_broker.publish(value, topic=KAFKA.topic(CHECKINS_TOPIC), key=key, headers=headers)
+        await test_broker.publish(
+            value, topic=KAFKA.topic(CHECKINS_TOPIC), key=key, headers=headers
+        )
     return dead
 
 
@@ -63,7 +76,12 @@ async def test_a_check_in_on_the_namespaced_topic_reaches_the_projector_with_its
     assert await deliver(projector, check_in_record(data)) == []
     ((event_type, projected, meta),) = projector.calls
     assert (event_type, projected) == ("CheckInRecorded", data)
-    assert (meta["tenant_id"], meta["version"], meta["time"], meta["event_id"]) == ("acme", 2, TIME, "ev-1")
+    assert (meta["tenant_id"], meta["version"], meta["time"], meta["event_id"]) == (
+        "acme",
+        2,
+        TIME,
+        "ev-1",
+    )
 
 
 async def test_a_check_in_breaking_its_contract_goes_to_the_groups_namespaced_dead_letter_topic():
@@ -73,7 +91,9 @@ async def test_a_check_in_breaking_its_contract_goes_to_the_groups_namespaced_de
 
 
 async def test_a_check_in_the_projector_cannot_fold_is_dead_lettered_with_the_reason():
-    (headers,) = await deliver(RecordingProjector(UnprojectableEvent("no way")), check_in_record(valid_check_in()))
+    (headers,) = await deliver(
+        RecordingProjector(UnprojectableEvent("no way")), check_in_record(valid_check_in())
+    )
     assert headers["dlq_reason"] == "no way" and headers["dlq_consumer_group"] == GROUP
 
 

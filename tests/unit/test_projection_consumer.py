@@ -23,23 +23,43 @@ GROUP = "unit-projections"
 def registry(tmp_path):
     (tmp_path / "goals").mkdir()
     for name in ("PersonLeft", "SomethingNew"):
-        schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-                  "required": ["person_id"], "properties": {"person_id": {"type": "string"}}}
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "required": ["person_id"],
+            "properties": {"person_id": {"type": "string"}},
+        }
         (tmp_path / "goals" / f"{name}.v1.json").write_text(json.dumps(schema))
     return ContractRegistry(tmp_path)
 
 
 def record(name, data):
-    event = CloudEvent(id=f"id-{name}", source="/okr/goals", type=f"okr.goals.{name}", subject="E1",
-                       time=datetime(2026, 1, 1, tzinfo=UTC), dataschema=schema_urn("goals", name, 1), data=data,
-                       tenantid="acme", actorid="alice", correlationid="c", causationid="c", sequence=3)
+    event = CloudEvent(
+        id=f"id-{name}",
+        source="/okr/goals",
+        type=f"okr.goals.{name}",
+        subject="E1",
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        dataschema=schema_urn("goals", name, 1),
+        data=data,
+        tenantid="acme",
+        actorid="alice",
+        correlationid="c",
+        causationid="c",
+        sequence=3,
+    )
     key, value, headers = to_kafka(event)
     return key, value, {k: v.decode() for k, v in headers}
 
 
 async def deliver(registry, *records):
     people = FakeStore()
-    broker = build_broker(KafkaSettings(bootstrap_servers="localhost:9092"), Projector(FakeStore(), FakeStore(), people, FakeStore()), registry, GROUP)
+    broker = build_broker(
+        KafkaSettings(bootstrap_servers="localhost:9092"),
+        Projector(FakeStore(), FakeStore(), people, FakeStore()),
+        registry,
+        GROUP,
+    )
     dead = []
 
     @broker.subscriber(dead_letter_topic(GROUP))
@@ -57,7 +77,9 @@ async def test_a_known_event_is_projected_and_not_dead_lettered(registry):
     assert calls == [("apply", "PersonLeft")] and dead == []
 
 
-async def test_an_event_type_no_read_model_takes_goes_to_the_dead_letter_topic_with_the_reason(registry):
+async def test_an_event_type_no_read_model_takes_goes_to_the_dead_letter_topic_with_the_reason(
+    registry,
+):
     calls, dead = await deliver(registry, record("SomethingNew", {"person_id": "E1"}))
     assert calls == []
     ((body, headers),) = dead
@@ -82,9 +104,14 @@ class DownStore(FakeStore):
 
 async def deliver_raw(registry, people, *records):
     """Delivers the records; the dead letters are captured with their bodies as they came."""
-    broker = build_broker(KafkaSettings(bootstrap_servers="localhost:9092"),
-                          Projector(FakeStore(), FakeStore(), people, FakeStore()), registry, GROUP,
-                          retry_backoff_seconds=0.001, retry_attempts=3)
+    broker = build_broker(
+        KafkaSettings(bootstrap_servers="localhost:9092"),
+        Projector(FakeStore(), FakeStore(), people, FakeStore()),
+        registry,
+        GROUP,
+        retry_backoff_seconds=0.001,
+        retry_attempts=3,
+    )
     dead = []
 
     @broker.subscriber(dead_letter_topic(GROUP), decoder=raw_body)
@@ -100,8 +127,9 @@ async def deliver_raw(registry, people, *records):
 async def test_a_non_json_body_declared_json_is_dead_lettered_and_the_next_one_projected(registry):
     people = FakeStore()
     key, _, headers = record("PersonLeft", {"person_id": "E1"})
-    dead = await deliver_raw(registry, people, (key, b"\x00not json", headers),
-                             record("PersonLeft", {"person_id": "E2"}))
+    dead = await deliver_raw(
+        registry, people, (key, b"\x00not json", headers), record("PersonLeft", {"person_id": "E2"})
+    )
     ((body, dead_headers),) = dead
     assert body == b"\x00not json" and "data is not JSON" in dead_headers["dlq_reason"]
     assert people.calls == [("apply", "PersonLeft")]
@@ -116,10 +144,15 @@ async def test_an_unknown_type_with_a_known_dataschema_is_dead_lettered_not_proj
 
 
 async def test_a_write_failing_every_time_is_dead_lettered_after_its_attempts_then_the_next_runs(
-        registry):
+    registry,
+):
     people = DownStore()
-    dead = await deliver_raw(registry, people, record("PersonLeft", {"person_id": "E9"}),
-                             record("PersonLeft", {"person_id": "E1"}))
+    dead = await deliver_raw(
+        registry,
+        people,
+        record("PersonLeft", {"person_id": "E9"}),
+        record("PersonLeft", {"person_id": "E1"}),
+    )
     assert people.calls == [("failed", "PersonLeft")] * 3 + [("apply", "PersonLeft")]
     ((_, headers),) = dead
     assert "handler failed 3 times" in headers["dlq_reason"]

@@ -10,7 +10,13 @@ from okr_projections.settings import ProjectionsSettings
 from okr_shared.identity import TokenVerifier
 from okr_shared.settings import AuthSettings
 
-DOC = {"_id": "o1", "objective_id": "o1", "tenant_id": "acme", "title": "UX", "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
+DOC = {
+    "_id": "o1",
+    "objective_id": "o1",
+    "tenant_id": "acme",
+    "title": "UX",
+    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
+}
 
 
 class StubQueries:
@@ -41,7 +47,9 @@ class StubQueries:
 @pytest.fixture
 def api(issuer):
     queries = StubQueries()
-    container = SimpleNamespace(settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=queries)
+    container = SimpleNamespace(
+        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=queries
+    )
     client = TestClient(create_http_app(container, consume=False))
     client.headers["Authorization"] = f"Bearer {issuer.issue('acme', 'alice')}"
     return client, queries
@@ -63,16 +71,23 @@ def test_a_found_document_is_served_without_its_storage_key_and_with_iso_dates(a
 
 def test_list_filters_become_equality_filters_with_tag_matching_tags(api):
     client, queries = api
-    r = client.get("/v1/objectives", params={"cycle_id": "q1", "tag": "ux", "status": "active", "limit": 5, "offset": 10})
+    r = client.get(
+        "/v1/objectives",
+        params={"cycle_id": "q1", "tag": "ux", "status": "active", "limit": 5, "offset": 10},
+    )
     assert r.json()["limit"] == 5 and r.json()["offset"] == 10
     assert queries.asked == [("list", {"cycle_id": "q1", "tags": "ux", "status": "active"}, 5, 10)]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"offset": -1}, {"status": "done"}])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 501}, {"offset": -1}, {"status": "done"}]
+)
 def test_bad_paging_or_filters_are_422_problems_naming_the_parameter(api, params):
     client, _ = api
     r = client.get("/v1/objectives", params=params)
-    assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == f"query:{next(iter(params))}"
+    assert (
+        r.status_code == 422 and r.json()["errors"][0]["pointer"] == f"query:{next(iter(params))}"
+    )
 
 
 def test_person_objectives_say_why_the_person_is_involved(api):
@@ -89,8 +104,11 @@ def test_directory_reads_answer_404_for_unknown_ids_and_the_document_otherwise(a
 
 def test_the_cycle_tree_names_its_cycle_and_roots(api):
     client, _ = api
-    assert client.get("/v1/cycles/q1/tree").json() == {"cycle_id": "q1", "org_unit_id": None,
-                                                       "roots": [{"objective_id": "o1", "children": []}]}
+    assert client.get("/v1/cycles/q1/tree").json() == {
+        "cycle_id": "q1",
+        "org_unit_id": None,
+        "roots": [{"objective_id": "o1", "children": []}],
+    }
 
 
 def test_reads_need_a_bearer_token(api):

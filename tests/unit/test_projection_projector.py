@@ -29,11 +29,21 @@ def stores():
     return {name: FakeStore() for name in ("objectives", "org_units", "people", "cycles")}
 
 
-async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_the_parent_it_names(stores):
+async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_the_parent_it_names(
+    stores,
+):
     projector = Projector(**stores)
-    removed = {"objective_id": "o1", "parent_objective_id": "p1", "reason": None, "correction": False}
+    removed = {
+        "objective_id": "o1",
+        "parent_objective_id": "p1",
+        "reason": None,
+        "correction": False,
+    }
     await projector.project("ObjectiveAlignmentRemoved", removed, meta(2))
-    assert stores["objectives"].calls == [("apply", "ObjectiveAlignmentRemoved"), ("rollup", "acme", "o1", ["p1"])]
+    assert stores["objectives"].calls == [
+        ("apply", "ObjectiveAlignmentRemoved"),
+        ("rollup", "acme", "o1", ["p1"]),
+    ]
 
 
 async def test_a_duplicate_objective_event_still_completes_the_rollup():
@@ -45,13 +55,28 @@ async def test_a_duplicate_objective_event_still_completes_the_rollup():
 
 async def test_creating_or_moving_an_org_unit_refreshes_its_subtree_but_renaming_does_not(stores):
     projector = Projector(**stores)
-    await projector.project("OrgUnitMoved", {"org_unit_id": "eu", "parent_id": "x", "previous_parent_id": "y"}, meta(2))
-    await projector.project("OrgUnitRenamed", {"org_unit_id": "eu", "name": "n", "previous_name": "m"}, meta(3))
-    assert stores["org_units"].calls == [("apply", "OrgUnitMoved"), ("subtree", "acme", "eu"), ("apply", "OrgUnitRenamed")]
+    await projector.project(
+        "OrgUnitMoved", {"org_unit_id": "eu", "parent_id": "x", "previous_parent_id": "y"}, meta(2)
+    )
+    await projector.project(
+        "OrgUnitRenamed", {"org_unit_id": "eu", "name": "n", "previous_name": "m"}, meta(3)
+    )
+    assert stores["org_units"].calls == [
+        ("apply", "OrgUnitMoved"),
+        ("subtree", "acme", "eu"),
+        ("apply", "OrgUnitRenamed"),
+    ]
 
 
-@pytest.mark.parametrize("event_type, store", [("PersonJoined", "people"), ("PersonLeft", "people"),
-                                               ("CyclePlanned", "cycles"), ("CycleClosed", "cycles")])
+@pytest.mark.parametrize(
+    "event_type, store",
+    [
+        ("PersonJoined", "people"),
+        ("PersonLeft", "people"),
+        ("CyclePlanned", "cycles"),
+        ("CycleClosed", "cycles"),
+    ],
+)
 async def test_person_and_cycle_events_go_to_their_read_model(stores, event_type, store):
     await Projector(**stores).project(event_type, {}, meta(1))
     assert [name for name, s in stores.items() if s.calls] == [store]

@@ -10,7 +10,9 @@ def test_own_progress_counts_as_one_part_beside_the_weighted_children():
 
 
 def test_an_objective_without_key_results_is_the_weighted_mean_of_its_children():
-    assert objective_rollup(None, [contribution(1.0, 0.75), contribution(0.0, 0.25)]) == pytest.approx(0.75)
+    assert objective_rollup(
+        None, [contribution(1.0, 0.75), contribution(0.0, 0.25)]
+    ) == pytest.approx(0.75)
 
 
 def test_a_child_of_zero_weight_changes_nothing():

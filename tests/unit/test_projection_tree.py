@@ -4,9 +4,16 @@ from okr_projections.domain.tree import alignment_tree
 
 
 def doc(oid, *links, level="team"):
-    return {"objective_id": oid, "title": oid.upper(), "level": level, "owner_type": "person", "owner_id": f"{oid}-owner",
-            "progress": 0.5, "rollup_progress": 0.25,
-            "alignments": [{"parent_objective_id": p, "weight": w} for p, w in links]}
+    return {
+        "objective_id": oid,
+        "title": oid.upper(),
+        "level": level,
+        "owner_type": "person",
+        "owner_id": f"{oid}-owner",
+        "progress": 0.5,
+        "rollup_progress": 0.25,
+        "alignments": [{"parent_objective_id": p, "weight": w} for p, w in links],
+    }
 
 
 def shape(nodes):
@@ -21,13 +28,23 @@ def test_a_child_with_two_parents_appears_under_each():
 
 
 def test_an_objective_whose_parent_is_outside_the_set_is_a_root():
-    assert shape(alignment_tree([doc("b", ("hidden", 1.0)), doc("c", ("b", 1.0))])) == [("b", None, [("c", 1.0, [])])]
+    assert shape(alignment_tree([doc("b", ("hidden", 1.0)), doc("c", ("b", 1.0))])) == [
+        ("b", None, [("c", 1.0, [])])
+    ]
 
 
 def test_a_node_carries_what_a_tree_view_shows():
     (node,) = alignment_tree([doc("a", level="company")])
-    assert node == {"objective_id": "a", "title": "A", "level": "company", "owner": {"type": "person", "id": "a-owner"},
-                    "progress": 0.5, "rollup_progress": 0.25, "weight": None, "children": []}
+    assert node == {
+        "objective_id": "a",
+        "title": "A",
+        "level": "company",
+        "owner": {"type": "person", "id": "a-owner"},
+        "progress": 0.5,
+        "rollup_progress": 0.25,
+        "weight": None,
+        "children": [],
+    }
 
 
 def test_a_cycle_in_bad_data_does_not_recurse_forever():

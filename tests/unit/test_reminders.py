@@ -25,7 +25,10 @@ def reminders(app) -> list[tuple[str, str, str]]:
 @pytest.fixture
 def world(tmp_path) -> World:
     world = World()
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "checkins.sqlite")}
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(tmp_path / "checkins.sqlite"),
+    }
     world.env = env
     world.app = CheckinsApplication(env=env, knowledge=world.knowledge, clock=world.clock)
     return world
@@ -33,10 +36,19 @@ def world(tmp_path) -> World:
 
 def test_weekly_periods_count_from_the_cycle_start_and_the_last_ends_with_the_cycle():
     period = period_at("weekly", date(2026, 1, 1), date(2026, 3, 31), FEB)
-    assert (period.index, period.start.date(), period.end.date()) == (6, date(2026, 2, 12), date(2026, 2, 19))
-    last = period_at("monthly", date(2026, 1, 31), date(2026, 3, 15), datetime(2026, 3, 1, tzinfo=UTC))
+    assert (period.index, period.start.date(), period.end.date()) == (
+        6,
+        date(2026, 2, 12),
+        date(2026, 2, 19),
+    )
+    last = period_at(
+        "monthly", date(2026, 1, 31), date(2026, 3, 15), datetime(2026, 3, 1, tzinfo=UTC)
+    )
     assert (last.start.date(), last.end.date()) == (date(2026, 2, 28), date(2026, 3, 16))
-    assert period_at("weekly", date(2026, 1, 1), date(2026, 3, 31), datetime(2026, 4, 1, tzinfo=UTC)) is None
+    assert (
+        period_at("weekly", date(2026, 1, 1), date(2026, 3, 31), datetime(2026, 4, 1, tzinfo=UTC))
+        is None
+    )
 
 
 def test_reminders_go_out_once_per_period_even_after_a_restart(world):
@@ -58,4 +70,6 @@ def test_an_org_unit_cadence_overrides_the_tenant_default(world):
     world.app.set_cadence(SetCadence("monthly", "rnd", "monthly rhythm in R&D"), ADMIN)
     assert world.app.cadence_for("acme", "web") == "monthly"
     assert world.app.cadence_for("acme", "sales") == "weekly"
-    assert world.app.send_reminders() == 2 + 2 + 2  # web: due + overdue (Jan) x2; rep's: due + overdue (week)
+    assert (
+        world.app.send_reminders() == 2 + 2 + 2
+    )  # web: due + overdue (Jan) x2; rep's: due + overdue (week)

@@ -29,8 +29,15 @@ def app() -> GoalsApplication:
 
 
 def create(app, title, level="company", owner_id="acme", parents=()):
-    command = CreateObjective(title, level, "org_unit", owner_id, CYCLE, key_results=(ARR,),
-                              aligned_to=tuple((str(p.id), 1.0) for p in parents))
+    command = CreateObjective(
+        title,
+        level,
+        "org_unit",
+        owner_id,
+        CYCLE,
+        key_results=(ARR,),
+        aligned_to=tuple((str(p.id), 1.0) for p in parents),
+    )
     return app.create_objective(command, ADMIN).objective
 
 
@@ -53,17 +60,24 @@ def test_rollover_copies_unfinished_objectives_with_lineage_and_remapped_links(a
     assert dept_copy.cycle_id == NEXT_CYCLE and dept_copy.status == "draft"
     assert dept_copy.parent_ids() == [report.copies[str(company.id)]]
     assert dept_copy.rolled_over_from["objective_id"] == str(dept.id)
-    assert list(dept_copy.rolled_over_from["key_results"].values()) == [dept.key_results[0].key_result_id]
+    assert list(dept_copy.rolled_over_from["key_results"].values()) == [
+        dept.key_results[0].key_result_id
+    ]
     assert app.get_objective(ADMIN, dept.id).rolled_over_to["objective_id"] == str(dept_copy.id)
     again = app.rollover(RolloverCycle(CYCLE, NEXT_CYCLE), ADMIN)
-    assert again.copies == {} and set(again.skipped.values()) == {"already rolled over", "status closed"}
+    assert again.copies == {} and set(again.skipped.values()) == {
+        "already rolled over",
+        "status closed",
+    }
 
 
 def test_objective_as_of_a_time_shows_what_it_said_then(app):
     o = create(app, "Grow")
     before = moment()
     app.advance_cycle(AdvanceCycle(CYCLE, "active"), ADMIN)
-    app.revise_objective(ReviseObjective(Change(str(o.id), o.version, "focus"), {"title": "Grow profitably"}), ADMIN)
+    app.revise_objective(
+        ReviseObjective(Change(str(o.id), o.version, "focus"), {"title": "Grow profitably"}), ADMIN
+    )
     assert app.get_objective(ADMIN, o.id, at=before).title == "Grow"
     assert app.get_objective(ADMIN, o.id).title == "Grow profitably"
 
@@ -86,7 +100,8 @@ def test_alignment_tree_as_of_an_earlier_time_is_rebuilt_from_events(app):
     rnd_tree = app.alignment_tree(ADMIN, CYCLE, org_unit_id="rnd")
     assert [r["title"] for r in rnd_tree["roots"]] == ["Ship"]
     assert rnd_tree["roots"][0]["children"][0]["external_parents"] == [
-        {"parent_objective_id": str(sales.id), "weight": 0.4}]
+        {"parent_objective_id": str(sales.id), "weight": 0.4}
+    ]
 
 
 def test_tree_hides_objectives_the_reader_may_not_see(app):

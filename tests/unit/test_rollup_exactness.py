@@ -18,8 +18,10 @@ def test_a_single_part_of_tiny_weight_rolls_up_to_its_own_progress(progress, wei
 
 
 @PROPERTY
-@given(st.lists(st.tuples(fraction, fraction), min_size=2, max_size=8),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(fraction, fraction), min_size=2, max_size=8),
+    st.randoms(use_true_random=False),
+)
 @example([(0.1, 0.1), (0.1, 0.1), (0.1, 0.6)], None)
 def test_the_order_of_the_children_does_not_change_the_rollup_at_all(pairs, rnd):
     children = [contribution(p, w) for p, w in pairs]

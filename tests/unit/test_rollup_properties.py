@@ -17,7 +17,8 @@ own = st.none() | fraction
 
 def parts(own_progress, children):
     return [(c["rollup_progress"], c["weight"]) for c in children] + (
-        [] if own_progress is None else [(own_progress, 1.0)])
+        [] if own_progress is None else [(own_progress, 1.0)]
+    )
 
 
 @PROPERTY
@@ -37,7 +38,8 @@ def test_a_rollup_lies_between_the_least_and_most_progress_that_has_weight(own_p
 def test_children_of_zero_weight_change_nothing(own_progress, children, ignored):
     with_ignored = children + [contribution(p, 0.0) for p in ignored]
     assert objective_rollup(own_progress, with_ignored) == pytest.approx(
-        objective_rollup(own_progress, children), abs=1e-12)
+        objective_rollup(own_progress, children), abs=1e-12
+    )
 
 
 @PROPERTY
@@ -46,12 +48,17 @@ def test_the_order_of_the_children_does_not_matter(own_progress, children, rnd):
     shuffled = list(children)
     rnd.shuffle(shuffled)
     assert objective_rollup(own_progress, shuffled) == pytest.approx(
-        objective_rollup(own_progress, children), abs=1e-12)
+        objective_rollup(own_progress, children), abs=1e-12
+    )
 
 
 @PROPERTY
-@given(st.lists(st.tuples(fraction, st.floats(min_value=1e-6, max_value=1.0)), min_size=1,
-                max_size=12), st.floats(min_value=1e-3, max_value=1e3))
+@given(
+    st.lists(
+        st.tuples(fraction, st.floats(min_value=1e-6, max_value=1.0)), min_size=1, max_size=12
+    ),
+    st.floats(min_value=1e-3, max_value=1e3),
+)
 def test_scaling_every_weight_alike_keeps_the_mean(pairs, factor):
     scaled = [(p, w * factor) for p, w in pairs]
     assert weighted_progress(scaled) == pytest.approx(weighted_progress(pairs), abs=1e-9)

@@ -11,8 +11,16 @@ from okr_goals.domain.objective import Objective
 from okr_shared.contracts import default_registry
 
 META = EventMeta(tenant_id="acme", actor_id="alice", correlation_id="c", causation_id="r")
-V2_ONLY = ("owner_type", "org_unit_id", "tags", "visibility", "status", "alignments", "rolled_over_from",
-           "class_version")
+V2_ONLY = (
+    "owner_type",
+    "org_unit_id",
+    "tags",
+    "visibility",
+    "status",
+    "alignments",
+    "rolled_over_from",
+    "class_version",
+)
 
 
 def as_version_1(app, domain_event, drop=(), kr_key=None) -> StoredEvent:
@@ -22,31 +30,68 @@ def as_version_1(app, domain_event, drop=(), kr_key=None) -> StoredEvent:
     for name in (*drop, "class_version"):
         state.pop(name, None)
     if kr_key:
-        state[kr_key] = [{k: kr[k] for k in ("key_result_id", "title", "start", "target", "unit", "weight")}
-                         for kr in state[kr_key]] if isinstance(state[kr_key], list) else \
-            {k: state[kr_key][k] for k in ("key_result_id", "title", "start", "target", "unit", "weight")}
-    return StoredEvent(stored.originator_id, stored.originator_version, stored.topic,
-                       app.mapper.transcoder.encode(state))
+        state[kr_key] = (
+            [
+                {k: kr[k] for k in ("key_result_id", "title", "start", "target", "unit", "weight")}
+                for kr in state[kr_key]
+            ]
+            if isinstance(state[kr_key], list)
+            else {
+                k: state[kr_key][k]
+                for k in ("key_result_id", "title", "start", "target", "unit", "weight")
+            }
+        )
+    return StoredEvent(
+        stored.originator_id,
+        stored.originator_version,
+        stored.topic,
+        app.mapper.transcoder.encode(state),
+    )
 
 
 def test_version_1_events_in_the_store_load_as_version_2_and_publish_valid_contracts():
     app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     kr = KeyResult(str(uuid.uuid4()), "Churn", "decrease_to", None, 1.0, "%", start=5.0, target=2.0)
-    o = Objective.create(objective_id=uuid.uuid4(), title="Keep customers", description="", level="company",
-                         owner_type="person", owner_id="ceo", org_unit_id=None, cycle_id="2025-Q4", tags=[],
-                         visibility="public", status="active", key_results=[kr], alignments=[], meta=META)
-    o.add_key_result(KeyResult(str(uuid.uuid4()), "NPS", "increase_to", None, 1.0, "pts", start=30.0,
-                               target=60.0), None, False, META)
+    o = Objective.create(
+        objective_id=uuid.uuid4(),
+        title="Keep customers",
+        description="",
+        level="company",
+        owner_type="person",
+        owner_id="ceo",
+        org_unit_id=None,
+        cycle_id="2025-Q4",
+        tags=[],
+        visibility="public",
+        status="active",
+        key_results=[kr],
+        alignments=[],
+        meta=META,
+    )
+    o.add_key_result(
+        KeyResult(
+            str(uuid.uuid4()), "NPS", "increase_to", None, 1.0, "pts", start=30.0, target=60.0
+        ),
+        None,
+        False,
+        META,
+    )
     o.revise({"title": "Keep more customers"}, "focus", False, META)
     created, added, revised = o.collect_events()
-    app.recorder.insert_events([
-        as_version_1(app, created, drop=V2_ONLY, kr_key="key_results"),
-        as_version_1(app, added, drop=("reason", "correction"), kr_key="key_result"),
-        as_version_1(app, revised, drop=("correction",)),
-    ])
+    app.recorder.insert_events(
+        [
+            as_version_1(app, created, drop=V2_ONLY, kr_key="key_results"),
+            as_version_1(app, added, drop=("reason", "correction"), kr_key="key_result"),
+            as_version_1(app, revised, drop=("correction",)),
+        ]
+    )
     loaded = app.repository.get(o.id)
-    assert (loaded.owner_type, loaded.visibility, loaded.status, loaded.alignments) == ("person", "public", "active",
-                                                                                       [])
+    assert (loaded.owner_type, loaded.visibility, loaded.status, loaded.alignments) == (
+        "person",
+        "public",
+        "active",
+        [],
+    )
     assert [k.kind for k in loaded.key_results] == ["decrease_to", "increase_to"]
     assert loaded.title == "Keep more customers"
     events = list(app.events.get(o.id))

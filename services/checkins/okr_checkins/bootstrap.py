@@ -11,7 +11,13 @@ from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
+from okr_shared.messaging import (
+    CHECKINS_TOPIC,
+    GOALS_TOPIC,
+    CloudEventPublisher,
+    dead_letter_topic,
+    ensure_topics,
+)
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
 
 from okr_checkins.adapters.event_contracts import to_cloud_event
@@ -76,7 +82,9 @@ class CheckinsContainer:
                     except Exception:
                         log.exception("reminders failed; retrying next interval")
                 try:
-                    await asyncio.wait_for(stop.wait(), timeout=self.settings.reminder_interval_seconds)
+                    await asyncio.wait_for(
+                        stop.wait(), timeout=self.settings.reminder_interval_seconds
+                    )
                 except TimeoutError:
                     pass
         finally:
@@ -91,26 +99,39 @@ def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
 
     module = get("PERSISTENCE_MODULE")
     if module == "eventsourcing.postgres":
-        return SqlKnowledge(conninfo=(
-            f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"))
+        return SqlKnowledge(
+            conninfo=(
+                f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+            )
+        )
     if module == "eventsourcing.sqlite":
         return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
     return MemoryKnowledge()
 
 
-def bootstrap(settings: CheckinsSettings | None = None, clock: Clock | None = None,
-              knowledge: KnowledgeStore | None = None) -> CheckinsContainer:
+def bootstrap(
+    settings: CheckinsSettings | None = None,
+    clock: Clock | None = None,
+    knowledge: KnowledgeStore | None = None,
+) -> CheckinsContainer:
     """Builds the check-in service's dependencies from settings."""
     settings = settings or CheckinsSettings()
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()
-    freshness = KafkaKnowledgeFreshness(settings.kafka.client_kwargs(),
-                                        settings.kafka.topic(GOALS_TOPIC), settings.consumer_group,
-                                        positions)
-    application = open_application(lambda: CheckinsApplication(
-        env=settings.event_store, knowledge=knowledge, clock=clock, freshness=freshness))
+    freshness = KafkaKnowledgeFreshness(
+        settings.kafka.client_kwargs(),
+        settings.kafka.topic(GOALS_TOPIC),
+        settings.consumer_group,
+        positions,
+    )
+    application = open_application(
+        lambda: CheckinsApplication(
+            env=settings.event_store, knowledge=knowledge, clock=clock, freshness=freshness
+        )
+    )
     broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group, positions)
-    return CheckinsContainer(settings, application, knowledge, broker, TokenVerifier(settings.auth),
-                             registry, freshness)
+    return CheckinsContainer(
+        settings, application, knowledge, broker, TokenVerifier(settings.auth), registry, freshness
+    )

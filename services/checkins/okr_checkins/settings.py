@@ -18,10 +18,15 @@ class CheckinsSettings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     event_store: dict[str, str] = field(default_factory=lambda: event_store_env("CHECKINS"))
-    consumer_group: str = field(default_factory=lambda: os.environ.get("OKR_CHECKINS_GROUP", "okr-checkins"))
+    consumer_group: str = field(
+        default_factory=lambda: os.environ.get("OKR_CHECKINS_GROUP", "okr-checkins")
+    )
     consume: bool = field(default_factory=lambda: _flag("OKR_CHECKINS_CONSUME"))
     relay_enabled: bool = field(default_factory=lambda: _flag("OKR_CHECKINS_RELAY_ENABLED"))
-    relay_poll_seconds: float = field(default_factory=lambda: float(os.environ.get("OKR_CHECKINS_RELAY_POLL", "0.05")))
+    relay_poll_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("OKR_CHECKINS_RELAY_POLL", "0.05"))
+    )
     reminders_enabled: bool = field(default_factory=lambda: _flag("OKR_CHECKINS_REMINDERS_ENABLED"))
     reminder_interval_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("OKR_CHECKINS_REMINDER_INTERVAL", "60")))
+        default_factory=lambda: float(os.environ.get("OKR_CHECKINS_REMINDER_INTERVAL", "60"))
+    )

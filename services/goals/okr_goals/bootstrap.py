@@ -53,9 +53,13 @@ def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     registry = default_registry()
     return GoalsContainer(
         settings=settings,
-        application=open_application(lambda: GoalsApplication(
-            env=settings.event_store, tenant_locks=tenant_locks(settings.event_store),
-            published_form=published_form(registry))),
+        application=open_application(
+            lambda: GoalsApplication(
+                env=settings.event_store,
+                tenant_locks=tenant_locks(settings.event_store),
+                published_form=published_form(registry),
+            )
+        ),
         verifier=TokenVerifier(settings.auth),
         registry=registry,
     )

@@ -14,5 +14,9 @@ class GoalsSettings:
     auth: AuthSettings = field(default_factory=AuthSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     event_store: dict[str, str] = field(default_factory=lambda: event_store_env("GOALS"))
-    relay_enabled: bool = field(default_factory=lambda: os.environ.get("OKR_GOALS_RELAY_ENABLED", "true") == "true")
-    relay_poll_seconds: float = field(default_factory=lambda: float(os.environ.get("OKR_GOALS_RELAY_POLL", "0.05")))
+    relay_enabled: bool = field(
+        default_factory=lambda: os.environ.get("OKR_GOALS_RELAY_ENABLED", "true") == "true"
+    )
+    relay_poll_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("OKR_GOALS_RELAY_POLL", "0.05"))
+    )

@@ -39,29 +39,55 @@ class ProjectionsContainer:
         """Creates the indexes of every read model (idempotent) and fits the write guards to the store."""
         self.policy.conditional = await conditional_writes_work(self.mongo)
         projector = self.projector
-        for store in (projector.objectives, projector.org_units, projector.people, projector.cycles,
-                      projector.check_ins, projector.due):
+        for store in (
+            projector.objectives,
+            projector.org_units,
+            projector.people,
+            projector.cycles,
+            projector.check_ins,
+            projector.due,
+        ):
             if store is not None:
                 await store.ensure_indexes()
 
     async def start_consuming(self) -> None:
         """Creates the consumed and dead-letter topics if missing, then starts the subscribers."""
         kafka = self.settings.kafka
-        await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC),
-                                    kafka.topic(dead_letter_topic(self.settings.consumer_group))])
+        await ensure_topics(
+            kafka,
+            [
+                kafka.topic(GOALS_TOPIC),
+                kafka.topic(CHECKINS_TOPIC),
+                kafka.topic(dead_letter_topic(self.settings.consumer_group)),
+            ],
+        )
         await self.broker.start()
 
 
 def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContainer:
     """Builds the projections service's dependencies (one Mongo client, one broker)."""
     settings = settings or ProjectionsSettings()
-    mongo: AsyncMongoClient = AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000)
+    mongo: AsyncMongoClient = AsyncMongoClient(
+        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
+    )
     policy = WritePolicy()
     db = settings.database
-    stores = (ObjectiveStore(mongo, db, policy=policy), OrgUnitStore(mongo, db, policy=policy),
-              PeopleStore(mongo, db, policy=policy), CycleStore(mongo, db, policy=policy))
+    stores = (
+        ObjectiveStore(mongo, db, policy=policy),
+        OrgUnitStore(mongo, db, policy=policy),
+        PeopleStore(mongo, db, policy=policy),
+        CycleStore(mongo, db, policy=policy),
+    )
     due = DueStore(mongo, db)
     projector = Projector(*stores, check_ins=CheckInStore(mongo, db, policy=policy), due=due)
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
-    return ProjectionsContainer(settings, mongo, stores[0], broker, TokenVerifier(settings.auth), projector,
-                                ReadQueries(*stores, due=due), policy)
+    return ProjectionsContainer(
+        settings,
+        mongo,
+        stores[0],
+        broker,
+        TokenVerifier(settings.auth),
+        projector,
+        ReadQueries(*stores, due=due),
+        policy,
+    )

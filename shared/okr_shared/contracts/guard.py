@@ -26,8 +26,9 @@ def request_pointer(field: tuple[str | int, ...]) -> str:
     return "#/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def check_published_forms(objs: Iterable[Any], published_form: PublishedForm,
-                          stored_first: Callable[[Any], Any]) -> None:
+def check_published_forms(
+    objs: Iterable[Any], published_form: PublishedForm, stored_first: Callable[[Any], Any]
+) -> None:
     """Maps every pending event of the aggregates (or every event given) to its published form;
     raises InvalidField naming the first field that breaks its contract.
 

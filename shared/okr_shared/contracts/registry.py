@@ -27,8 +27,9 @@ class ContractViolation(Exception):
     a short description of the rule it breaks, without the offending value.
     """
 
-    def __init__(self, reason: str, field: tuple[str | int, ...] = (),
-                 detail: str | None = None) -> None:
+    def __init__(
+        self, reason: str, field: tuple[str | int, ...] = (), detail: str | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.field = field
@@ -58,7 +59,9 @@ class ContractRegistry:
             raise ContractViolation(f"unknown event type {context}.{name}")
         return versions[-1]
 
-    def register_upcaster(self, context: str, name: str, from_version: int, upcaster: Upcaster) -> None:
+    def register_upcaster(
+        self, context: str, name: str, from_version: int, upcaster: Upcaster
+    ) -> None:
         """Registers how data of `from_version` becomes data of `from_version + 1`."""
         self._upcasters[(context, name, from_version)] = upcaster
 
@@ -67,19 +70,24 @@ class ContractRegistry:
         validator = self._validators.get((context, name, version))
         if validator is None:
             raise ContractViolation(f"no schema for {context}.{name} v{version}")
-        errors = sorted(validator.iter_errors(data),
-                        key=lambda e: [(isinstance(p, str), p) for p in e.path])
+        errors = sorted(
+            validator.iter_errors(data), key=lambda e: [(isinstance(p, str), p) for p in e.path]
+        )
         error = next(iter(errors), None)
         if error is not None:
             where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-            raise ContractViolation(f"{name} v{version} field '{where}': {error.message}",
-                                    _field(error), _detail(error))
+            raise ContractViolation(
+                f"{name} v{version} field '{where}': {error.message}", _field(error), _detail(error)
+            )
 
     def max_lengths(self, context: str, name: str) -> dict[str, int]:
         """The `maxLength` of each top-level field of the latest version of an event's data."""
         schema = self._validators[(context, name, self.latest_version(context, name))].schema
-        return {field: spec["maxLength"] for field, spec in schema.get("properties", {}).items()
-                if isinstance(spec, dict) and "maxLength" in spec}
+        return {
+            field: spec["maxLength"]
+            for field, spec in schema.get("properties", {}).items()
+            if isinstance(spec, dict) and "maxLength" in spec
+        }
 
     def read(self, context: str, event: CloudEvent) -> dict[str, Any]:
         """Validates event data under its declared version and upcasts it to the latest one."""
@@ -133,15 +141,27 @@ def default_registry() -> ContractRegistry:
     return registry
 
 
-def published(domain_event: Any, registry: ContractRegistry, *, context: str, name: str, subject: str,
-              data: dict[str, Any], id_namespace: uuid.UUID) -> CloudEvent:
+def published(
+    domain_event: Any,
+    registry: ContractRegistry,
+    *,
+    context: str,
+    name: str,
+    subject: str,
+    data: dict[str, Any],
+    id_namespace: uuid.UUID,
+) -> CloudEvent:
     """The CloudEvent of a stored domain event: data validated against the latest schema of `name`,
     a stable id per stored event, and the who/why/trace recorded in the event's `meta`."""
     version = registry.latest_version(context, name)
     registry.validate(context, name, version, data)
     meta = domain_event.meta
     return CloudEvent(
-        id=str(uuid.uuid5(id_namespace, f"{domain_event.originator_id}:{domain_event.originator_version}")),
+        id=str(
+            uuid.uuid5(
+                id_namespace, f"{domain_event.originator_id}:{domain_event.originator_version}"
+            )
+        ),
         source=f"/okr/{context}",
         type=f"okr.{context}.{name}",
         subject=subject,

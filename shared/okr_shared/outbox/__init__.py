@@ -9,5 +9,12 @@ from okr_shared.outbox.leader_lock import (
 )
 from okr_shared.outbox.relay import OutboxRelay, PublishedForm
 
-__all__ = ["FileLock", "LeaderLock", "OutboxRelay", "PostgresAdvisoryLock", "PublishedForm", "leader_lock",
-           "postgres_conninfo"]
+__all__ = [
+    "FileLock",
+    "LeaderLock",
+    "OutboxRelay",
+    "PostgresAdvisoryLock",
+    "PublishedForm",
+    "leader_lock",
+    "postgres_conninfo",
+]

@@ -97,8 +97,10 @@ def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
 
     if get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         return None
-    return (f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-            f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}")
+    return (
+        f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+        f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+    )
 
 
 def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:

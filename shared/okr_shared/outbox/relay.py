@@ -36,8 +36,13 @@ from okr_shared.outbox.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
 
-REFUSED_FOR_GOOD = (CorruptRecordException, InvalidTimestampError, MessageSizeTooLargeError,
-                    RecordListTooLargeError, RecordTooLargeError)
+REFUSED_FOR_GOOD = (
+    CorruptRecordException,
+    InvalidTimestampError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    RecordTooLargeError,
+)
 """Kafka errors about one record that no retry can mend."""
 
 __all__ = ["REFUSED_FOR_GOOD", "OutboxRelay", "PublishedForm"]
@@ -108,7 +113,10 @@ class OutboxRelay:
         """Publishes the next batch; returns how many notifications it covered."""
         position = await asyncio.to_thread(self.position)
         notifications = await asyncio.to_thread(
-            self.app.recorder.select_notifications, position, self.batch_size, inclusive_of_start=False
+            self.app.recorder.select_notifications,
+            position,
+            self.batch_size,
+            inclusive_of_start=False,
         )
         if not notifications:
             return 0
@@ -197,8 +205,15 @@ class OutboxRelay:
         key = str(n.originator_id).encode()
         await self.publisher.send_raw(self.dead_letters, key, value, headers)
         self.dead_lettered += 1
-        log.warning("outbox relay %s dead-lettered notification %s (%s v%s) to %s: %s", self.name,
-                    n.id, n.originator_id, n.originator_version, self.dead_letters, reason)
+        log.warning(
+            "outbox relay %s dead-lettered notification %s (%s v%s) to %s: %s",
+            self.name,
+            n.id,
+            n.originator_id,
+            n.originator_version,
+            self.dead_letters,
+            reason,
+        )
 
     async def _record(self, notification_id: int) -> int:
         await asyncio.to_thread(self.tracking.insert_tracking, Tracking(self.name, notification_id))
@@ -221,8 +236,12 @@ class OutboxRelay:
                 except Exception:
                     failures += 1
                     delay = self.retry_delay(failures)
-                    log.exception("outbox relay %s failed (%s in a row); retrying in %.1fs",
-                                  self.name, failures, delay)
+                    log.exception(
+                        "outbox relay %s failed (%s in a row); retrying in %.1fs",
+                        self.name,
+                        failures,
+                        delay,
+                    )
                     await _sleep_or_stop(stop, delay)
                     continue
                 failures = 0

@@ -16,8 +16,19 @@ from okr_checkins.domain.key_result_log import KeyResultLog
 
 CONTEXT = "checkins"
 _EVENT_ID_NAMESPACE = uuid.UUID("7d2a5c1b-9e4f-4b3a-8c6d-2f1e0a9b8c7d")
-_CHECK_IN = ("check_in_id", "objective_id", "key_result_id", "value", "confidence", "confidence_band", "note",
-             "blockers", "effective_at", "source", "source_key")
+_CHECK_IN = (
+    "check_in_id",
+    "objective_id",
+    "key_result_id",
+    "value",
+    "confidence",
+    "confidence_band",
+    "note",
+    "blockers",
+    "effective_at",
+    "source",
+    "source_key",
+)
 _REMINDER = ("key_result_id", "objective_id", "owner_id", "cadence", "period_start", "period_end")
 
 Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
@@ -35,8 +46,12 @@ def _reminder(e: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _cadence(e: Any) -> tuple[str, dict[str, Any]]:
-    return e.org_unit_id or "tenant", {"scope": e.scope, "org_unit_id": e.org_unit_id, "cadence": e.cadence,
-                                       "reason": e.reason}
+    return e.org_unit_id or "tenant", {
+        "scope": e.scope,
+        "org_unit_id": e.org_unit_id,
+        "cadence": e.cadence,
+        "reason": e.reason,
+    }
 
 
 _MAPPERS: dict[type, tuple[str, Mapper]] = {
@@ -46,15 +61,44 @@ _MAPPERS: dict[type, tuple[str, Mapper]] = {
     ReminderLedger.OverdueSent: ("CheckInOverdue", _reminder),
     Cadence.Set: ("CadenceSet", _cadence),
     Cadence.Changed: ("CadenceSet", _cadence),
-    Conversation.Started: ("ConversationStarted", lambda e: (str(e.originator_id), {
-        "conversation_id": str(e.originator_id), "person_id": e.person_id, "manager_id": e.manager_id,
-        "topic": e.topic})),
-    Conversation.MessagePosted: ("ConversationMessagePosted", lambda e: (str(e.originator_id), {
-        "conversation_id": str(e.originator_id), "message_id": e.message_id, "author_id": e.author_id,
-        "text": e.text})),
-    FeedbackThread.Given: ("FeedbackGiven", lambda e: (e.objective_id, {
-        "feedback_id": e.feedback_id, "objective_id": e.objective_id, "key_result_id": e.key_result_id,
-        "kind": e.kind, "text": e.text, "author_id": e.author_id})),
+    Conversation.Started: (
+        "ConversationStarted",
+        lambda e: (
+            str(e.originator_id),
+            {
+                "conversation_id": str(e.originator_id),
+                "person_id": e.person_id,
+                "manager_id": e.manager_id,
+                "topic": e.topic,
+            },
+        ),
+    ),
+    Conversation.MessagePosted: (
+        "ConversationMessagePosted",
+        lambda e: (
+            str(e.originator_id),
+            {
+                "conversation_id": str(e.originator_id),
+                "message_id": e.message_id,
+                "author_id": e.author_id,
+                "text": e.text,
+            },
+        ),
+    ),
+    FeedbackThread.Given: (
+        "FeedbackGiven",
+        lambda e: (
+            e.objective_id,
+            {
+                "feedback_id": e.feedback_id,
+                "objective_id": e.objective_id,
+                "key_result_id": e.key_result_id,
+                "kind": e.kind,
+                "text": e.text,
+                "author_id": e.author_id,
+            },
+        ),
+    ),
 }
 
 
@@ -65,8 +109,15 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry) -> CloudEvent 
         return None
     name, mapper = mapping
     subject, data = mapper(domain_event)
-    return published(domain_event, registry, context=CONTEXT, name=name, subject=subject, data=data,
-                     id_namespace=_EVENT_ID_NAMESPACE)
+    return published(
+        domain_event,
+        registry,
+        context=CONTEXT,
+        name=name,
+        subject=subject,
+        data=data,
+        id_namespace=_EVENT_ID_NAMESPACE,
+    )
 
 
 def published_form(registry: ContractRegistry) -> PublishedForm:

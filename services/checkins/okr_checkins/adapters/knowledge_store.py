@@ -33,8 +33,9 @@ class KnowledgeStore(Protocol):
     def all_of(self, kind: str) -> Iterator[tuple[str, Doc]]: ...
 
 
-def apply_goal_event(store: KnowledgeStore, tenant_id: str, event_type: str, data: dict[str, Any],
-                     sequence: int) -> bool:
+def apply_goal_event(
+    store: KnowledgeStore, tenant_id: str, event_type: str, data: dict[str, Any], sequence: int
+) -> bool:
     """Folds one goal event into the knowledge; False if not needed, already known or not applicable yet."""
     kind = kind_of(event_type)
     if kind is None:
@@ -91,26 +92,36 @@ class SqlKnowledge:
             if self._conninfo:
                 conn = psycopg.connect(self._conninfo, autocommit=True)
             else:
-                conn = sqlite3.connect(self._sqlite_path, isolation_level=None, check_same_thread=False, timeout=30)
+                conn = sqlite3.connect(
+                    self._sqlite_path, isolation_level=None, check_same_thread=False, timeout=30
+                )
                 conn.execute("PRAGMA journal_mode=WAL")
             self._local.conn = conn
         return _Autocommit(conn)
 
     def load(self, tenant_id: str, kind: str, key: str) -> tuple[int, Doc | None]:
         with self._connection() as conn:
-            row = conn.execute(f"SELECT version, body FROM goal_knowledge WHERE tenant_id = {self._p} "
-                               f"AND kind = {self._p} AND key = {self._p}", (tenant_id, kind, key)).fetchone()
+            row = conn.execute(
+                f"SELECT version, body FROM goal_knowledge WHERE tenant_id = {self._p} "
+                f"AND kind = {self._p} AND key = {self._p}",
+                (tenant_id, kind, key),
+            ).fetchone()
         return (row[0], json.loads(row[1])) if row else (0, None)
 
     def store(self, tenant_id: str, kind: str, key: str, version: int, doc: Doc) -> bool:
         with self._connection() as conn:
-            cursor = conn.execute(_UPSERT.format(p=self._p), (tenant_id, kind, key, version, json.dumps(doc)))
+            cursor = conn.execute(
+                _UPSERT.format(p=self._p), (tenant_id, kind, key, version, json.dumps(doc))
+            )
             return cursor.rowcount == 1
 
     def all_of(self, kind: str) -> Iterator[tuple[str, Doc]]:
         with self._connection() as conn:
-            rows = conn.execute(f"SELECT tenant_id, body FROM goal_knowledge WHERE kind = {self._p} "
-                                f"ORDER BY tenant_id, key", (kind,)).fetchall()
+            rows = conn.execute(
+                f"SELECT tenant_id, body FROM goal_knowledge WHERE kind = {self._p} "
+                f"ORDER BY tenant_id, key",
+                (kind,),
+            ).fetchall()
         for tenant_id, body in rows:
             yield tenant_id, json.loads(body)
 

@@ -35,7 +35,13 @@ from okr_checkins.application.contract_check import PublishedContractCheck
 from okr_checkins.application.freshness import AlwaysCurrent, KnowledgeFreshness
 from okr_checkins.domain import access, keys, rules
 from okr_checkins.domain.bitemporal import CheckIn, known, value_at, within
-from okr_checkins.domain.cadence import DEFAULT_CADENCE, Cadence, ReminderLedger, period_at, previous_period
+from okr_checkins.domain.cadence import (
+    DEFAULT_CADENCE,
+    Cadence,
+    ReminderLedger,
+    period_at,
+    previous_period,
+)
 from okr_checkins.domain.conversations import Conversation, FeedbackThread
 from okr_checkins.domain.errors import (
     ConversationNotFound,
@@ -56,9 +62,11 @@ class _Unconfirmed(NotKnownYet):
     """A refusal read from goal knowledge not yet known to be current (503 if it ever escapes)."""
 
     def __init__(self, refusal: DomainError) -> None:
-        super().__init__(f"This service may not have learned the latest goal changes yet, so it "
-                         f"cannot tell for sure ({refusal}); retry shortly.",
-                         getattr(refusal, "field", "#"))
+        super().__init__(
+            f"This service may not have learned the latest goal changes yet, so it "
+            f"cannot tell for sure ({refusal}); retry shortly.",
+            getattr(refusal, "field", "#"),
+        )
         self.refusal = refusal
 
 
@@ -100,10 +108,21 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
     """Check-ins of key results, known and effective times kept apart, nothing overwritten."""
 
     name = "checkins"
-    snapshotting_intervals = {KeyResultLog: 100, ReminderLedger: 100, Conversation: 100, FeedbackThread: 100}
+    snapshotting_intervals = {
+        KeyResultLog: 100,
+        ReminderLedger: 100,
+        Conversation: 100,
+        FeedbackThread: 100,
+    }
 
-    def __init__(self, env: dict[str, str] | None = None, *, knowledge: KnowledgeStore,
-                 clock: Clock | None = None, freshness: KnowledgeFreshness | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        knowledge: KnowledgeStore,
+        clock: Clock | None = None,
+        freshness: KnowledgeFreshness | None = None,
+    ) -> None:
         super().__init__(env)
         self.knowledge = knowledge
         self.clock = clock or SystemClock()
@@ -119,7 +138,9 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-        return aggregate if isinstance(aggregate, kind) and aggregate.tenant_id == tenant_id else None
+        return (
+            aggregate if isinstance(aggregate, kind) and aggregate.tenant_id == tenant_id else None
+        )
 
     def _refuse(self, refusal: DomainError) -> NoReturn:
         """Raises a refusal resting on goal knowledge: final on a read made once that knowledge
@@ -128,17 +149,31 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             raise refusal
         raise _Unconfirmed(refusal)
 
-    def key_result(self, caller: Caller, key_result_id: str,
-                   pointer: str | None = None) -> tuple[Doc, Doc]:
+    def key_result(
+        self, caller: Caller, key_result_id: str, pointer: str | None = None
+    ) -> tuple[Doc, Doc]:
         """The objective and key result as this service knows them; unknown or hidden ones do not
         exist: a body field at `pointer` is an unknown reference, a path id (None) is not found."""
         index = self.knowledge.load(caller.tenant_id, "key_result", key_result_id)[1]
-        objective = self.knowledge.load(caller.tenant_id, "objective", index["objective_id"])[1] if index else None
-        if objective is None or key_result_id not in objective["key_results"] or not (
-                access.may_see_key_result(self.lookup(caller.tenant_id), caller, objective,
-                                          key_result_id)):
-            self._refuse(UnknownReference(pointer, f"unknown key result {key_result_id}") if pointer
-                         else KeyResultNotFound(key_result_id))
+        objective = (
+            self.knowledge.load(caller.tenant_id, "objective", index["objective_id"])[1]
+            if index
+            else None
+        )
+        if (
+            objective is None
+            or key_result_id not in objective["key_results"]
+            or not (
+                access.may_see_key_result(
+                    self.lookup(caller.tenant_id), caller, objective, key_result_id
+                )
+            )
+        ):
+            self._refuse(
+                UnknownReference(pointer, f"unknown key result {key_result_id}")
+                if pointer
+                else KeyResultNotFound(key_result_id)
+            )
         return objective, objective["key_results"][key_result_id]
 
     def _meta(self, caller: Caller) -> dict[str, Any]:
@@ -146,7 +181,9 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
 
     # ---- check-ins
 
-    def _checked(self, caller: Caller, key_result_id: str, report: Report, pointer: str = "#") -> tuple[Doc, dict]:
+    def _checked(
+        self, caller: Caller, key_result_id: str, report: Report, pointer: str = "#"
+    ) -> tuple[Doc, dict]:
         """Validates a report against the key result, its cycle and the caller's rights."""
         objective, kr = self.key_result(caller, key_result_id, f"{pointer}/key_result_id")
         cycle = self.knowledge.load(caller.tenant_id, "cycle", objective["cycle_id"])[1]
@@ -158,14 +195,26 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
         value = rules.check_value(kr["kind"], report.value, f"{pointer}/value")
         confidence = rules.check_confidence(report.confidence, f"{pointer}/confidence")
         rules.check_note(report.note, list(report.blockers), pointer)
-        effective = rules.check_effective_at(report.effective_at or now, cycle, now, f"{pointer}/effective_at")
+        effective = rules.check_effective_at(
+            report.effective_at or now, cycle, now, f"{pointer}/effective_at"
+        )
         if not access.may_check_in(self.lookup(caller.tenant_id), caller, objective, key_result_id):
-            self._refuse(Forbidden(f"{pointer}/key_result_id",
-                                   "you may not check in on this key result"))
+            self._refuse(
+                Forbidden(f"{pointer}/key_result_id", "you may not check in on this key result")
+            )
         note = {part: report.note.get(part, "") for part in rules.NOTE_PARTS}
-        return objective, {"key_result_id": key_result_id, "objective_id": objective["objective_id"], "value": value, "confidence": confidence, "confidence_band": band(confidence),
-                           "note": note, "blockers": list(report.blockers), "effective_at": effective.isoformat(),
-                           "recorded_at": now.isoformat(), "actor_id": caller.actor_id}
+        return objective, {
+            "key_result_id": key_result_id,
+            "objective_id": objective["objective_id"],
+            "value": value,
+            "confidence": confidence,
+            "confidence_band": band(confidence),
+            "note": note,
+            "blockers": list(report.blockers),
+            "effective_at": effective.isoformat(),
+            "recorded_at": now.isoformat(),
+            "actor_id": caller.actor_id,
+        }
 
     def _log(self, caller: Caller, key_result_id: str, objective_id: str) -> KeyResultLog:
         uid = keys.key_result_log_uuid(caller.tenant_id, key_result_id)
@@ -179,12 +228,24 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             raise VersionConflict(0, None) from exc
 
     @confirms_refusals
-    def record_check_in(self, command: RecordCheckIn, caller: Caller, source: str = "manual",
-                        source_key: str | None = None, check_in_id: str | None = None) -> CheckIn:
+    def record_check_in(
+        self,
+        command: RecordCheckIn,
+        caller: Caller,
+        source: str = "manual",
+        source_key: str | None = None,
+        check_in_id: str | None = None,
+    ) -> CheckIn:
         objective, fields = self._checked(caller, command.key_result_id, command.report)
         log = self._log(caller, command.key_result_id, objective["objective_id"])
-        check_in = {"check_in_id": check_in_id or str(uuid.uuid4()), "corrects": None, "reason": None,
-                    "source": source, "source_key": source_key, **fields}
+        check_in = {
+            "check_in_id": check_in_id or str(uuid.uuid4()),
+            "corrects": None,
+            "reason": None,
+            "source": source,
+            "source_key": source_key,
+            **fields,
+        }
         log.record(check_in, self._meta(caller))
         self._save(log)
         return check_in
@@ -195,10 +256,18 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
         objective, fields = self._checked(caller, command.key_result_id, command.report)
         log = self._log(caller, command.key_result_id, objective["objective_id"])
         if command.report.effective_at is None:
-            fields["effective_at"] = next((c["effective_at"] for c in log.check_ins
-                                           if c["check_in_id"] == command.corrects), fields["effective_at"])
-        check_in = {"check_in_id": str(uuid.uuid4()), "corrects": command.corrects, "reason": command.reason,
-                    "source": "manual", "source_key": None, **fields}
+            fields["effective_at"] = next(
+                (c["effective_at"] for c in log.check_ins if c["check_in_id"] == command.corrects),
+                fields["effective_at"],
+            )
+        check_in = {
+            "check_in_id": str(uuid.uuid4()),
+            "corrects": command.corrects,
+            "reason": command.reason,
+            "source": "manual",
+            "source_key": None,
+            **fields,
+        }
         log.correct(check_in, self._meta(caller))
         self._save(log)
         return check_in
@@ -213,46 +282,88 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             try:
                 existing = self._existing(caller, item)
                 if existing is not None:
-                    results.append(FeedResult(i, item.source_key, "duplicate", existing["check_in_id"]))
+                    results.append(
+                        FeedResult(i, item.source_key, "duplicate", existing["check_in_id"])
+                    )
                     continue
-                self.record_check_in(RecordCheckIn(item.key_result_id, item.report), caller, "integration",
-                                     item.source_key, check_in_id)
+                self.record_check_in(
+                    RecordCheckIn(item.key_result_id, item.report),
+                    caller,
+                    "integration",
+                    item.source_key,
+                    check_in_id,
+                )
                 results.append(FeedResult(i, item.source_key, "recorded", check_in_id))
             except DomainError as exc:
                 field = getattr(exc, "field", "#")
-                results.append(FeedResult(i, item.source_key, "rejected", problem={
-                    "status": exc.status, "title": exc.title,
-                    "pointer": f"#/items/{i}{field[1:]}" if field.startswith("#") else field, "detail": str(exc)}))
+                results.append(
+                    FeedResult(
+                        i,
+                        item.source_key,
+                        "rejected",
+                        problem={
+                            "status": exc.status,
+                            "title": exc.title,
+                            "pointer": f"#/items/{i}{field[1:]}"
+                            if field.startswith("#")
+                            else field,
+                            "detail": str(exc),
+                        },
+                    )
+                )
         return results
 
     def _existing(self, caller: Caller, item: FeedItem) -> CheckIn | None:
         index = self.knowledge.load(caller.tenant_id, "key_result", item.key_result_id)[1]
         if index is None:
             return None
-        log = self._find(KeyResultLog, keys.key_result_log_uuid(caller.tenant_id, item.key_result_id),
-                         caller.tenant_id)
+        log = self._find(
+            KeyResultLog,
+            keys.key_result_log_uuid(caller.tenant_id, item.key_result_id),
+            caller.tenant_id,
+        )
         return log.by_source_key(item.source_key) if log else None
 
     @confirms_refusals
-    def history(self, caller: Caller, key_result_id: str, known_at: datetime | None = None) -> list[CheckIn]:
+    def history(
+        self, caller: Caller, key_result_id: str, known_at: datetime | None = None
+    ) -> list[CheckIn]:
         """The check-ins known at `known_at` (all when None), each marked with what replaced it."""
         self.key_result(caller, key_result_id)
-        log = self._find(KeyResultLog, keys.key_result_log_uuid(caller.tenant_id, key_result_id), caller.tenant_id)
+        log = self._find(
+            KeyResultLog,
+            keys.key_result_log_uuid(caller.tenant_id, key_result_id),
+            caller.tenant_id,
+        )
         seen = known(log.check_ins if log else [], known_at)
         replaced_by = {c["corrects"]: c["check_in_id"] for c in seen if c.get("corrects")}
         return [{**c, "replaced_by": replaced_by.get(c["check_in_id"])} for c in seen]
 
     @confirms_refusals
-    def value(self, caller: Caller, key_result_id: str, effective_at: datetime | None = None,
-              known_at: datetime | None = None) -> dict[str, Any]:
+    def value(
+        self,
+        caller: Caller,
+        key_result_id: str,
+        effective_at: datetime | None = None,
+        known_at: datetime | None = None,
+    ) -> dict[str, Any]:
         """The key result's value at `effective_at` as the platform knew it at `known_at`, with its progress."""
         _, kr = self.key_result(caller, key_result_id)
-        log = self._find(KeyResultLog, keys.key_result_log_uuid(caller.tenant_id, key_result_id), caller.tenant_id)
+        log = self._find(
+            KeyResultLog,
+            keys.key_result_log_uuid(caller.tenant_id, key_result_id),
+            caller.tenant_id,
+        )
         found = value_at(log.check_ins if log else [], effective_at, known_at)
         current = found["value"] if found else None
-        return {"key_result_id": key_result_id, "effective_at": effective_at.isoformat() if effective_at else None,
-                "known_at": known_at.isoformat() if known_at else None, "check_in": found,
-                "value": current, "progress": key_result_progress(kr, current)}
+        return {
+            "key_result_id": key_result_id,
+            "effective_at": effective_at.isoformat() if effective_at else None,
+            "known_at": known_at.isoformat() if known_at else None,
+            "check_in": found,
+            "value": current,
+            "progress": key_result_progress(kr, current),
+        }
 
     # ---- cadence and reminders
 
@@ -260,14 +371,24 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
     def set_cadence(self, command: SetCadence, caller: Caller) -> Cadence:
         if not caller.is_admin:
             raise Forbidden("#/cadence", "only admins set cadences")
-        if command.org_unit_id and self.knowledge.load(caller.tenant_id, "org_unit", command.org_unit_id)[1] is None:
-            self._refuse(UnknownReference("#/org_unit_id",
-                                          f"unknown org unit {command.org_unit_id}"))
+        if (
+            command.org_unit_id
+            and self.knowledge.load(caller.tenant_id, "org_unit", command.org_unit_id)[1] is None
+        ):
+            self._refuse(
+                UnknownReference("#/org_unit_id", f"unknown org unit {command.org_unit_id}")
+            )
         uid = keys.cadence_uuid(caller.tenant_id, command.org_unit_id or "tenant")
         cadence = self._find(Cadence, uid, caller.tenant_id)
         if cadence is None:
-            cadence = Cadence.set_first(uid, caller.tenant_id, command.org_unit_id, command.cadence, command.reason,
-                                        self._meta(caller))
+            cadence = Cadence.set_first(
+                uid,
+                caller.tenant_id,
+                command.org_unit_id,
+                command.cadence,
+                command.reason,
+                self._meta(caller),
+            )
         else:
             cadence.change(command.cadence, command.reason, self._meta(caller))
         self._save(cadence)
@@ -281,7 +402,9 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
                 return cadence.cadence
         return DEFAULT_CADENCE
 
-    def send_reminders(self, tenant_id: str | None = None, meta: dict[str, Any] | None = None) -> int:
+    def send_reminders(
+        self, tenant_id: str | None = None, meta: dict[str, Any] | None = None
+    ) -> int:
         """Records a due reminder for each open key result without a check-in in the current period,
         and an overdue one for the period just ended without one; each at most once per period.
         Covers every tenant the service knows, or only `tenant_id`."""
@@ -294,25 +417,47 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             if objective["status"] != "active" or cycle is None or cycle["state"] != "active":
                 continue
             cadence = self.cadence_for(tenant, objective.get("org_unit_id"))
-            starts, ends = date.fromisoformat(cycle["starts_on"]), date.fromisoformat(cycle["ends_on"])
+            starts, ends = (
+                date.fromisoformat(cycle["starts_on"]),
+                date.fromisoformat(cycle["ends_on"]),
+            )
             current = period_at(cadence, starts, ends, now)
             if current is None:
                 continue
             previous = previous_period(cadence, starts, ends, current)
             for key_result_id in objective["key_results"]:
-                sent += self._remind(tenant, objective, key_result_id, cadence, current, previous, now, meta)
+                sent += self._remind(
+                    tenant, objective, key_result_id, cadence, current, previous, now, meta
+                )
         return sent
 
-    def _remind(self, tenant_id: str, objective: Doc, key_result_id: str, cadence: str, current: Any,
-                previous: Any, now: datetime, meta: dict[str, Any] | None) -> int:
-        log = self._find(KeyResultLog, keys.key_result_log_uuid(tenant_id, key_result_id), tenant_id)
+    def _remind(
+        self,
+        tenant_id: str,
+        objective: Doc,
+        key_result_id: str,
+        cadence: str,
+        current: Any,
+        previous: Any,
+        now: datetime,
+        meta: dict[str, Any] | None,
+    ) -> int:
+        log = self._find(
+            KeyResultLog, keys.key_result_log_uuid(tenant_id, key_result_id), tenant_id
+        )
         check_ins = log.check_ins if log else []
         uid = keys.reminder_ledger_uuid(tenant_id, key_result_id)
-        ledger = self._find(ReminderLedger, uid, tenant_id) or ReminderLedger.open(uid, tenant_id, key_result_id)
+        ledger = self._find(ReminderLedger, uid, tenant_id) or ReminderLedger.open(
+            uid, tenant_id, key_result_id
+        )
         owner = key_result_owner(objective, key_result_id) or objective["owner_id"]
-        event_meta = meta or {"tenant_id": tenant_id, "actor_id": "okr-checkins-scheduler",
-                              "correlation_id": f"reminders-{now.isoformat()}", "causation_id": "scheduler",
-                              "traceparent": None}
+        event_meta = meta or {
+            "tenant_id": tenant_id,
+            "actor_id": "okr-checkins-scheduler",
+            "correlation_id": f"reminders-{now.isoformat()}",
+            "causation_id": "scheduler",
+            "traceparent": None,
+        }
         event_meta = {**event_meta, "tenant_id": tenant_id, "at": now.isoformat()}
         if not within(check_ins, current.start, current.end):
             ledger.send("due", current, objective["objective_id"], owner, cadence, event_meta)
@@ -337,12 +482,21 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
             self._refuse(UnknownReference("#/person_id", f"unknown person {command.person_id}"))
         manager_id = command.manager_id or person.get("manager_id")
         if not manager_id or manager_id not in access.manager_chain(lookup, command.person_id):
-            self._refuse(UnknownReference("#/manager_id",
-                                          f"{manager_id} is not a manager of {command.person_id}"))
+            self._refuse(
+                UnknownReference(
+                    "#/manager_id", f"{manager_id} is not a manager of {command.person_id}"
+                )
+            )
         if caller.actor_id not in (command.person_id, manager_id) and not caller.is_admin:
             raise Forbidden("#/person_id", "one-to-one conversations are started by one of the two")
-        conversation = Conversation.start(uuid.uuid4(), caller.tenant_id, command.person_id, manager_id,
-                                          command.topic, self._meta(caller))
+        conversation = Conversation.start(
+            uuid.uuid4(),
+            caller.tenant_id,
+            command.person_id,
+            manager_id,
+            command.topic,
+            self._meta(caller),
+        )
         self._save(conversation)
         return conversation
 
@@ -352,7 +506,9 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
         except ValueError:
             raise ConversationNotFound(conversation_id) from None
         conversation = self._find(Conversation, uid, caller.tenant_id)
-        if conversation is None or (caller.actor_id not in conversation.participants and not caller.is_admin):
+        if conversation is None or (
+            caller.actor_id not in conversation.participants and not caller.is_admin
+        ):
             raise ConversationNotFound(conversation_id)
         return conversation
 
@@ -364,28 +520,44 @@ class CheckinsApplication(PublishedContractCheck, Application[UUID]):
 
     def _objective(self, caller: Caller, objective_id: str) -> Doc:
         objective = self.knowledge.load(caller.tenant_id, "objective", objective_id)[1]
-        if objective is None or not access.may_read(self.lookup(caller.tenant_id), caller,
-                                                    objective):
+        if objective is None or not access.may_read(
+            self.lookup(caller.tenant_id), caller, objective
+        ):
             self._refuse(ObjectiveNotFound(objective_id))
         return objective
 
     @confirms_refusals
     def give_feedback(self, command: GiveFeedback, caller: Caller) -> dict[str, Any]:
         objective = self._objective(caller, command.objective_id)
-        if command.key_result_id is not None and command.key_result_id not in objective["key_results"]:
-            self._refuse(UnknownReference(
-                "#/key_result_id", f"the objective has no key result {command.key_result_id}"))
+        if (
+            command.key_result_id is not None
+            and command.key_result_id not in objective["key_results"]
+        ):
+            self._refuse(
+                UnknownReference(
+                    "#/key_result_id", f"the objective has no key result {command.key_result_id}"
+                )
+            )
         uid = keys.feedback_uuid(caller.tenant_id, command.objective_id)
         thread = self._find(FeedbackThread, uid, caller.tenant_id) or FeedbackThread.open(
-            uid, caller.tenant_id, command.objective_id)
+            uid, caller.tenant_id, command.objective_id
+        )
         feedback_id = str(uuid.uuid4())
-        thread.give(feedback_id, command.key_result_id, command.kind, command.text, caller.actor_id,
-                    self._meta(caller))
+        thread.give(
+            feedback_id,
+            command.key_result_id,
+            command.kind,
+            command.text,
+            caller.actor_id,
+            self._meta(caller),
+        )
         self._save(thread)
         return thread.items[-1]
 
     @confirms_refusals
     def feedback(self, caller: Caller, objective_id: str) -> list[dict[str, Any]]:
         self._objective(caller, objective_id)
-        thread = self._find(FeedbackThread, keys.feedback_uuid(caller.tenant_id, objective_id), caller.tenant_id)
+        thread = self._find(
+            FeedbackThread, keys.feedback_uuid(caller.tenant_id, objective_id), caller.tenant_id
+        )
         return list(thread.items) if thread else []

@@ -22,12 +22,16 @@ def known(check_ins: list[CheckIn], known_at: datetime | None = None) -> list[Ch
     return [c for c in check_ins if _time(c["recorded_at"]) <= known_at]
 
 
-def value_at(check_ins: list[CheckIn], effective_at: datetime | None = None,
-             known_at: datetime | None = None) -> CheckIn | None:
+def value_at(
+    check_ins: list[CheckIn], effective_at: datetime | None = None, known_at: datetime | None = None
+) -> CheckIn | None:
     """The check-in that says what the value was at `effective_at`, as the platform knew at `known_at`:
     the platform-wide rule applied to what was known by then and effective by then."""
-    standing = [c for c in timeline(known(check_ins, known_at))
-                if effective_at is None or _time(c["effective_at"]) <= effective_at]
+    standing = [
+        c
+        for c in timeline(known(check_ins, known_at))
+        if effective_at is None or _time(c["effective_at"]) <= effective_at
+    ]
     return standing[-1] if standing else None
 
 

@@ -62,30 +62,63 @@ class Cadence(Aggregate):
     """How often check-ins are expected in a tenant (scope `tenant`) or an org unit and below."""
 
     @event("Set")
-    def __init__(self, tenant_id: str, scope: str, org_unit_id: str | None, cadence: str, reason: str | None,
-                 meta: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        tenant_id: str,
+        scope: str,
+        org_unit_id: str | None,
+        cadence: str,
+        reason: str | None,
+        meta: dict[str, Any],
+    ) -> None:
         self.tenant_id = tenant_id
         self.scope = scope
         self.org_unit_id = org_unit_id
         self.cadence = cadence
 
     @classmethod
-    def set_first(cls, aggregate_id: Any, tenant_id: str, org_unit_id: str | None, cadence: str,
-                  reason: str | None, meta: dict[str, Any]) -> Cadence:
+    def set_first(
+        cls,
+        aggregate_id: Any,
+        tenant_id: str,
+        org_unit_id: str | None,
+        cadence: str,
+        reason: str | None,
+        meta: dict[str, Any],
+    ) -> Cadence:
         _check(cadence)
-        return cls._create(cls.Set, id=aggregate_id, tenant_id=tenant_id,
-                           scope="org_unit" if org_unit_id else "tenant", org_unit_id=org_unit_id, cadence=cadence,
-                           reason=reason, meta=meta)
+        return cls._create(
+            cls.Set,
+            id=aggregate_id,
+            tenant_id=tenant_id,
+            scope="org_unit" if org_unit_id else "tenant",
+            org_unit_id=org_unit_id,
+            cadence=cadence,
+            reason=reason,
+            meta=meta,
+        )
 
     def change(self, cadence: str, reason: str | None, meta: dict[str, Any]) -> None:
         _check(cadence)
         if cadence == self.cadence:
             raise InvalidField("#/cadence", f"the cadence is already {cadence}")
-        self._changed(scope=self.scope, org_unit_id=self.org_unit_id, cadence=cadence, reason=reason, meta=meta)
+        self._changed(
+            scope=self.scope,
+            org_unit_id=self.org_unit_id,
+            cadence=cadence,
+            reason=reason,
+            meta=meta,
+        )
 
     @event("Changed")
-    def _changed(self, scope: str, org_unit_id: str | None, cadence: str, reason: str | None,
-                 meta: dict[str, Any]) -> None:
+    def _changed(
+        self,
+        scope: str,
+        org_unit_id: str | None,
+        cadence: str,
+        reason: str | None,
+        meta: dict[str, Any],
+    ) -> None:
         self.cadence = cadence
 
 
@@ -105,26 +138,58 @@ class ReminderLedger(Aggregate):
 
     @classmethod
     def open(cls, aggregate_id: Any, tenant_id: str, key_result_id: str) -> ReminderLedger:
-        return cls._create(cls.Opened, id=aggregate_id, tenant_id=tenant_id, key_result_id=key_result_id)
+        return cls._create(
+            cls.Opened, id=aggregate_id, tenant_id=tenant_id, key_result_id=key_result_id
+        )
 
     def was_sent(self, kind: str, period: Period) -> bool:
         return f"{kind}@{period.start.isoformat()}" in self.sent
 
-    def send(self, kind: str, period: Period, objective_id: str, owner_id: str, cadence: str,
-             meta: dict[str, Any]) -> None:
+    def send(
+        self,
+        kind: str,
+        period: Period,
+        objective_id: str,
+        owner_id: str,
+        cadence: str,
+        meta: dict[str, Any],
+    ) -> None:
         """Records a due or overdue reminder for the period, unless it was sent already."""
         if self.was_sent(kind, period):
             return
         trigger = self._due_sent if kind == "due" else self._overdue_sent
-        trigger(key_result_id=self.key_result_id, objective_id=objective_id, owner_id=owner_id, cadence=cadence,
-                period_start=period.start.isoformat(), period_end=period.end.isoformat(), meta=meta)
+        trigger(
+            key_result_id=self.key_result_id,
+            objective_id=objective_id,
+            owner_id=owner_id,
+            cadence=cadence,
+            period_start=period.start.isoformat(),
+            period_end=period.end.isoformat(),
+            meta=meta,
+        )
 
     @event("DueSent")
-    def _due_sent(self, key_result_id: str, objective_id: str, owner_id: str, cadence: str, period_start: str,
-                  period_end: str, meta: dict[str, Any]) -> None:
+    def _due_sent(
+        self,
+        key_result_id: str,
+        objective_id: str,
+        owner_id: str,
+        cadence: str,
+        period_start: str,
+        period_end: str,
+        meta: dict[str, Any],
+    ) -> None:
         self.sent = [*self.sent, f"due@{period_start}"]
 
     @event("OverdueSent")
-    def _overdue_sent(self, key_result_id: str, objective_id: str, owner_id: str, cadence: str, period_start: str,
-                      period_end: str, meta: dict[str, Any]) -> None:
+    def _overdue_sent(
+        self,
+        key_result_id: str,
+        objective_id: str,
+        owner_id: str,
+        cadence: str,
+        period_start: str,
+        period_end: str,
+        meta: dict[str, Any],
+    ) -> None:
         self.sent = [*self.sent, f"overdue@{period_start}"]

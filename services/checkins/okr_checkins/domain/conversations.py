@@ -19,7 +19,9 @@ class Conversation(Aggregate):
     """A thread only its two participants (and admins) read and write."""
 
     @event("Started")
-    def __init__(self, tenant_id: str, person_id: str, manager_id: str, topic: str, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, tenant_id: str, person_id: str, manager_id: str, topic: str, meta: dict[str, Any]
+    ) -> None:
         self.tenant_id = tenant_id
         self.person_id = person_id
         self.manager_id = manager_id
@@ -27,14 +29,28 @@ class Conversation(Aggregate):
         self.messages: list[dict[str, Any]] = []
 
     @classmethod
-    def start(cls, aggregate_id: Any, tenant_id: str, person_id: str, manager_id: str, topic: str,
-              meta: dict[str, Any]) -> Conversation:
+    def start(
+        cls,
+        aggregate_id: Any,
+        tenant_id: str,
+        person_id: str,
+        manager_id: str,
+        topic: str,
+        meta: dict[str, Any],
+    ) -> Conversation:
         if person_id == manager_id:
             raise InvalidField("#/manager_id", "a conversation needs two people")
         if len(topic) > 200:
             raise InvalidField("#/topic", "must be at most 200 characters")
-        return cls._create(cls.Started, id=aggregate_id, tenant_id=tenant_id, person_id=person_id,
-                           manager_id=manager_id, topic=topic, meta=meta)
+        return cls._create(
+            cls.Started,
+            id=aggregate_id,
+            tenant_id=tenant_id,
+            person_id=person_id,
+            manager_id=manager_id,
+            topic=topic,
+            meta=meta,
+        )
 
     @property
     def participants(self) -> tuple[str, str]:
@@ -48,8 +64,15 @@ class Conversation(Aggregate):
 
     @event("MessagePosted")
     def _posted(self, message_id: str, author_id: str, text: str, meta: dict[str, Any]) -> None:
-        self.messages = [*self.messages, {"message_id": message_id, "author_id": author_id, "text": text,
-                                          "posted_at": meta.get("at")}]
+        self.messages = [
+            *self.messages,
+            {
+                "message_id": message_id,
+                "author_id": author_id,
+                "text": text,
+                "posted_at": meta.get("at"),
+            },
+        ]
 
 
 class FeedbackThread(Aggregate):
@@ -63,18 +86,51 @@ class FeedbackThread(Aggregate):
 
     @classmethod
     def open(cls, aggregate_id: Any, tenant_id: str, objective_id: str) -> FeedbackThread:
-        return cls._create(cls.Opened, id=aggregate_id, tenant_id=tenant_id, objective_id=objective_id)
+        return cls._create(
+            cls.Opened, id=aggregate_id, tenant_id=tenant_id, objective_id=objective_id
+        )
 
-    def give(self, feedback_id: str, key_result_id: str | None, kind: str, text: str, author_id: str,
-             meta: dict[str, Any]) -> None:
+    def give(
+        self,
+        feedback_id: str,
+        key_result_id: str | None,
+        kind: str,
+        text: str,
+        author_id: str,
+        meta: dict[str, Any],
+    ) -> None:
         if kind not in FEEDBACK_KINDS:
             raise InvalidField("#/kind", f"must be one of {', '.join(FEEDBACK_KINDS)}")
         _check_text(text)
-        self._given(feedback_id=feedback_id, objective_id=self.objective_id, key_result_id=key_result_id, kind=kind,
-                    text=text, author_id=author_id, meta=meta)
+        self._given(
+            feedback_id=feedback_id,
+            objective_id=self.objective_id,
+            key_result_id=key_result_id,
+            kind=kind,
+            text=text,
+            author_id=author_id,
+            meta=meta,
+        )
 
     @event("Given")
-    def _given(self, feedback_id: str, objective_id: str, key_result_id: str | None, kind: str, text: str,
-               author_id: str, meta: dict[str, Any]) -> None:
-        self.items = [*self.items, {"feedback_id": feedback_id, "key_result_id": key_result_id, "kind": kind,
-                                    "text": text, "author_id": author_id, "given_at": meta.get("at")}]
+    def _given(
+        self,
+        feedback_id: str,
+        objective_id: str,
+        key_result_id: str | None,
+        kind: str,
+        text: str,
+        author_id: str,
+        meta: dict[str, Any],
+    ) -> None:
+        self.items = [
+            *self.items,
+            {
+                "feedback_id": feedback_id,
+                "key_result_id": key_result_id,
+                "kind": kind,
+                "text": text,
+                "author_id": author_id,
+                "given_at": meta.get("at"),
+            },
+        ]

@@ -23,9 +23,16 @@ class KeyResultLog(Aggregate):
         self.source_keys: dict[str, str] = {}
 
     @classmethod
-    def open(cls, aggregate_id: Any, tenant_id: str, key_result_id: str, objective_id: str) -> KeyResultLog:
-        return cls._create(cls.Opened, id=aggregate_id, tenant_id=tenant_id, key_result_id=key_result_id,
-                           objective_id=objective_id)
+    def open(
+        cls, aggregate_id: Any, tenant_id: str, key_result_id: str, objective_id: str
+    ) -> KeyResultLog:
+        return cls._create(
+            cls.Opened,
+            id=aggregate_id,
+            tenant_id=tenant_id,
+            key_result_id=key_result_id,
+            objective_id=objective_id,
+        )
 
     def check_in(self, check_in_id: str) -> CheckIn:
         for item in self.check_ins:
@@ -54,7 +61,9 @@ class KeyResultLog(Aggregate):
         try:
             self.check_in(check_in["corrects"])
         except CheckInNotFound as exc:
-            raise InvalidField("#/corrects", f"no check-in {check_in['corrects']} on this key result") from exc
+            raise InvalidField(
+                "#/corrects", f"no check-in {check_in['corrects']} on this key result"
+            ) from exc
         if not check_in.get("reason"):
             raise InvalidField("#/reason", "a correction needs a reason")
         self._corrected(check_in=check_in, meta=meta)

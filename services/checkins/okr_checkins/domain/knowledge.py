@@ -13,16 +13,47 @@ from typing import Any
 Doc = dict[str, Any]
 
 OBJECTIVE_EVENTS = {
-    "ObjectiveCreated", "ObjectiveRevised", "ObjectiveStatusChanged", "KeyResultAdded", "KeyResultRevised",
-    "InitiativeAdded", "InitiativeRevised", "ObjectiveAligned", "ObjectiveAlignmentRevised",
-    "ObjectiveAlignmentRemoved", "AlignmentProposed", "AlignmentProposalDeclined", "ObjectiveRolledOver",
+    "ObjectiveCreated",
+    "ObjectiveRevised",
+    "ObjectiveStatusChanged",
+    "KeyResultAdded",
+    "KeyResultRevised",
+    "InitiativeAdded",
+    "InitiativeRevised",
+    "ObjectiveAligned",
+    "ObjectiveAlignmentRevised",
+    "ObjectiveAlignmentRemoved",
+    "AlignmentProposed",
+    "AlignmentProposalDeclined",
+    "ObjectiveRolledOver",
 }
-CYCLE_EVENTS = {"CyclePlanned": None, "CycleActivated": "active", "CycleGradingStarted": "grading",
-                "CycleClosed": "closed"}
-PERSON_EVENTS = {"PersonJoined", "PersonDetailsChanged", "PersonMoved", "PersonLeft", "PersonReturned"}
+CYCLE_EVENTS = {
+    "CyclePlanned": None,
+    "CycleActivated": "active",
+    "CycleGradingStarted": "grading",
+    "CycleClosed": "closed",
+}
+PERSON_EVENTS = {
+    "PersonJoined",
+    "PersonDetailsChanged",
+    "PersonMoved",
+    "PersonLeft",
+    "PersonReturned",
+}
 UNIT_EVENTS = {"OrgUnitCreated", "OrgUnitRenamed", "OrgUnitMoved"}
-KR_FIELDS = ("kind", "owner_id", "start", "target", "baseline", "lower", "upper", "unit", "currency", "weight",
-             "title")
+KR_FIELDS = (
+    "kind",
+    "owner_id",
+    "start",
+    "target",
+    "baseline",
+    "lower",
+    "upper",
+    "unit",
+    "currency",
+    "weight",
+    "title",
+)
 
 
 def kind_of(event_type: str) -> str | None:
@@ -39,8 +70,14 @@ def kind_of(event_type: str) -> str | None:
 
 
 def key_of(kind: str, data: dict[str, Any]) -> str:
-    return data[{"objective": "objective_id", "cycle": "cycle_id", "person": "person_id",
-                 "org_unit": "org_unit_id"}[kind]]
+    return data[
+        {
+            "objective": "objective_id",
+            "cycle": "cycle_id",
+            "person": "person_id",
+            "org_unit": "org_unit_id",
+        }[kind]
+    ]
 
 
 def _key_result(kr: dict[str, Any]) -> Doc:
@@ -51,36 +88,57 @@ def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
     """The document after the event; None when the event cannot apply yet (its creation is missing)."""
     doc = copy.deepcopy(doc)
     if event_type == "ObjectiveCreated":
-        return {"objective_id": data["objective_id"], "cycle_id": data["cycle_id"], "status": data["status"],
-                "visibility": data["visibility"], "owner_type": data["owner_type"], "owner_id": data["owner_id"],
-                "org_unit_id": data["org_unit_id"], "title": data["title"],
-                "key_results": {kr["key_result_id"]: _key_result(kr) for kr in data["key_results"]},
-                "initiatives": {}}
+        return {
+            "objective_id": data["objective_id"],
+            "cycle_id": data["cycle_id"],
+            "status": data["status"],
+            "visibility": data["visibility"],
+            "owner_type": data["owner_type"],
+            "owner_id": data["owner_id"],
+            "org_unit_id": data["org_unit_id"],
+            "title": data["title"],
+            "key_results": {kr["key_result_id"]: _key_result(kr) for kr in data["key_results"]},
+            "initiatives": {},
+        }
     if event_type == "CyclePlanned":
-        return {k: data[k] for k in ("cycle_id", "name", "cadence", "starts_on", "ends_on")} | {"state": "planning"}
+        return {k: data[k] for k in ("cycle_id", "name", "cadence", "starts_on", "ends_on")} | {
+            "state": "planning"
+        }
     if event_type == "PersonJoined":
-        return {k: data[k] for k in ("person_id", "name", "manager_id", "org_unit_id")} | {"active": True}
+        return {k: data[k] for k in ("person_id", "name", "manager_id", "org_unit_id")} | {
+            "active": True
+        }
     if event_type == "OrgUnitCreated":
         return {k: data[k] for k in ("org_unit_id", "name", "kind", "parent_id")}
     if doc is None:
         return None
     if event_type == "ObjectiveRevised":
-        doc.update({k: v for k, v in data["changes"].items()
-                    if k in ("visibility", "owner_type", "owner_id", "org_unit_id", "title")})
+        doc.update(
+            {
+                k: v
+                for k, v in data["changes"].items()
+                if k in ("visibility", "owner_type", "owner_id", "org_unit_id", "title")
+            }
+        )
     elif event_type == "ObjectiveStatusChanged":
         doc["status"] = data["status"]
     elif event_type == "KeyResultAdded":
         doc["key_results"][data["key_result"]["key_result_id"]] = _key_result(data["key_result"])
     elif event_type == "KeyResultRevised" and data["key_result_id"] in doc["key_results"]:
         doc["key_results"][data["key_result_id"]].update(
-            {k: v for k, v in data["changes"].items() if k in KR_FIELDS})
+            {k: v for k, v in data["changes"].items() if k in KR_FIELDS}
+        )
     elif event_type == "InitiativeAdded":
         item = data["initiative"]
-        doc["initiatives"][item["initiative_id"]] = {"key_result_id": data["key_result_id"],
-                                                     "owner_id": item["owner_id"], "status": item["status"]}
+        doc["initiatives"][item["initiative_id"]] = {
+            "key_result_id": data["key_result_id"],
+            "owner_id": item["owner_id"],
+            "status": item["status"],
+        }
     elif event_type == "InitiativeRevised" and data["initiative_id"] in doc["initiatives"]:
         doc["initiatives"][data["initiative_id"]].update(
-            {k: v for k, v in data["changes"].items() if k in ("owner_id", "status")})
+            {k: v for k, v in data["changes"].items() if k in ("owner_id", "status")}
+        )
     elif event_type in CYCLE_EVENTS:
         doc["state"] = CYCLE_EVENTS[event_type]
     elif event_type == "PersonMoved":
@@ -108,4 +166,8 @@ def key_result_owner(objective: Doc, key_result_id: str) -> str | None:
 
 def contributors(objective: Doc, key_result_id: str) -> set[str]:
     """People with an initiative under the key result."""
-    return {i["owner_id"] for i in objective["initiatives"].values() if i["key_result_id"] == key_result_id}
+    return {
+        i["owner_id"]
+        for i in objective["initiatives"].values()
+        if i["key_result_id"] == key_result_id
+    }

@@ -19,7 +19,9 @@ def check_value(kind: str, value: Any, pointer: str = "#/value") -> float | bool
     """A milestone takes done (true) or not done (false); every other kind a finite number."""
     if kind == "milestone":
         if not isinstance(value, bool):
-            raise InvalidField(pointer, "must be true (done) or false (not done) for a milestone key result")
+            raise InvalidField(
+                pointer, "must be true (done) or false (not done) for a milestone key result"
+            )
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidField(pointer, f"must be a finite number for a {kind} key result")
@@ -48,12 +50,15 @@ def check_note(note: dict[str, str], blockers: list[str], pointer: str = "#") ->
 def cycle_window(cycle: dict[str, Any]) -> tuple[datetime, datetime]:
     """The cycle as [first instant, first instant after its last day), in UTC."""
     start = datetime.combine(datetime.fromisoformat(cycle["starts_on"]).date(), time(), UTC)
-    end = datetime.combine(datetime.fromisoformat(cycle["ends_on"]).date(), time(), UTC) + timedelta(days=1)
+    end = datetime.combine(
+        datetime.fromisoformat(cycle["ends_on"]).date(), time(), UTC
+    ) + timedelta(days=1)
     return start, end
 
 
-def check_effective_at(effective_at: datetime, cycle: dict[str, Any], now: datetime,
-                       pointer: str = "#/effective_at") -> datetime:
+def check_effective_at(
+    effective_at: datetime, cycle: dict[str, Any], now: datetime, pointer: str = "#/effective_at"
+) -> datetime:
     """Back-dating is fine within the cycle; the future and times outside the cycle are not."""
     if effective_at.tzinfo is None:
         raise InvalidField(pointer, "must include a time-zone offset, e.g. Z")
@@ -61,12 +66,17 @@ def check_effective_at(effective_at: datetime, cycle: dict[str, Any], now: datet
         raise InvalidField(pointer, "must not be in the future")
     start, end = cycle_window(cycle)
     if not start <= effective_at < end:
-        raise InvalidField(pointer, f"must fall within cycle {cycle['cycle_id']} "
-                                    f"({cycle['starts_on']} to {cycle['ends_on']})")
+        raise InvalidField(
+            pointer,
+            f"must fall within cycle {cycle['cycle_id']} "
+            f"({cycle['starts_on']} to {cycle['ends_on']})",
+        )
     return effective_at.astimezone(UTC)
 
 
-def check_open(objective: dict[str, Any], cycle: dict[str, Any] | None, pointer: str = "#/key_result_id") -> None:
+def check_open(
+    objective: dict[str, Any], cycle: dict[str, Any] | None, pointer: str = "#/key_result_id"
+) -> None:
     """Raises unless the key result takes check-ins: objective active, cycle active or grading."""
     if objective["status"] != "active":
         raise KeyResultClosed(pointer, f"the objective is {objective['status']}")

@@ -15,7 +15,9 @@ from okr_checkins.entrypoints.http import create_http_app
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="okr-checkins")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="HTTP API, goal-knowledge consumer, outbox relay and reminder scheduler")
+    serve = sub.add_parser(
+        "serve", help="HTTP API, goal-knowledge consumer, outbox relay and reminder scheduler"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8002)
     args = parser.parse_args(argv)

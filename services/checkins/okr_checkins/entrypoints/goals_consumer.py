@@ -22,19 +22,39 @@ from okr_shared.settings import KafkaSettings
 from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
 
 
-def build_broker(kafka: KafkaSettings, knowledge: KnowledgeStore, registry: ContractRegistry,
-                 group_id: str, positions: AppliedPositions | None = None,
-                 retry_backoff_seconds: float = 0.2, retry_attempts: int = 4) -> KafkaBroker:
+def build_broker(
+    kafka: KafkaSettings,
+    knowledge: KnowledgeStore,
+    registry: ContractRegistry,
+    group_id: str,
+    positions: AppliedPositions | None = None,
+    retry_backoff_seconds: float = 0.2,
+    retry_attempts: int = 4,
+) -> KafkaBroker:
     """A broker whose subscriber folds goal events into the knowledge store."""
-    broker = KafkaBroker(kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id,
-                         log_level=logging.DEBUG, security=kafka.broker_security())
+    broker = KafkaBroker(
+        kafka.bootstrap_servers,
+        middlewares=[KafkaTelemetryMiddleware()],
+        client_id=group_id,
+        log_level=logging.DEBUG,
+        security=kafka.broker_security(),
+    )
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
-        await asyncio.to_thread(apply_goal_event, knowledge, event.tenantid, event.schema_name, data,
-                                event.sequence)
+        await asyncio.to_thread(
+            apply_goal_event, knowledge, event.tenantid, event.schema_name, data, event.sequence
+        )
 
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
-        broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=learn,
-        dead_letters=kafka.topic(dead_letter_topic(group_id)), positions=positions,
-        retry_backoff_seconds=retry_backoff_seconds, retry_attempts=retry_attempts)
+        broker,
+        kafka.topic(GOALS_TOPIC),
+        group_id=group_id,
+        context="goals",
+        registry=registry,
+        handle=learn,
+        dead_letters=kafka.topic(dead_letter_topic(group_id)),
+        positions=positions,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+    )
     return broker

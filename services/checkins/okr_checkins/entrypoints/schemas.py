@@ -28,7 +28,9 @@ class ReportIn(_Body):
     value: Annotated[Any, Field(description="A number, or true/false for a milestone")]
     confidence: int
     note: NoteIn = NoteIn()
-    blockers: Annotated[list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=20)] = []
+    blockers: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=500)]], Field(max_length=20)
+    ] = []
     effective_at: Annotated[datetime | None, Field(strict=False)] = None
 
 

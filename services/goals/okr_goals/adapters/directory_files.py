@@ -42,17 +42,24 @@ def from_csv(text: str, entity: str) -> ImportDirectory:
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in columns]
     if unknown or columns[0] not in header:
-        raise UnreadableFile("#/header", f"columns must be among {', '.join(columns)} and include {columns[0]}; "
-                                         f"unknown: {', '.join(unknown) or 'none'}")
+        raise UnreadableFile(
+            "#/header",
+            f"columns must be among {', '.join(columns)} and include {columns[0]}; "
+            f"unknown: {', '.join(unknown) or 'none'}",
+        )
     rows = []
     try:
         for i, record in enumerate(reader):
             if None in record:
-                raise UnreadableFile(f"#/{entity}/{i}", f"line {reader.line_num} has more fields than the header")
+                raise UnreadableFile(
+                    f"#/{entity}/{i}", f"line {reader.line_num} has more fields than the header"
+                )
             for name, value in record.items():
                 fault = text_fault(value or "")
                 if fault:
-                    raise UnreadableFile(f"#/{entity}/{i}/{shown(name)}", f"line {reader.line_num}: {fault}")
+                    raise UnreadableFile(
+                        f"#/{entity}/{i}/{shown(name)}", f"line {reader.line_num}: {fault}"
+                    )
             rows.append(ImportRow(i, reader.line_num, {k: v for k, v in record.items() if v != ""}))
     except csv.Error as exc:
         raise UnreadableFile("#", f"not valid CSV: {exc}") from exc

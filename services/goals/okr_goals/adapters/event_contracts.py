@@ -26,40 +26,91 @@ def _pick(*names: str) -> Mapper:
 
 
 def _objective_created(e: Any) -> dict[str, Any]:
-    return {name: getattr(e, name) for name in (
-        "title", "description", "level", "owner_type", "owner_id", "org_unit_id", "cycle_id", "tags", "visibility",
-        "status", "key_results", "alignments", "rolled_over_from")}
+    return {
+        name: getattr(e, name)
+        for name in (
+            "title",
+            "description",
+            "level",
+            "owner_type",
+            "owner_id",
+            "org_unit_id",
+            "cycle_id",
+            "tags",
+            "visibility",
+            "status",
+            "key_results",
+            "alignments",
+            "rolled_over_from",
+        )
+    }
 
 
 def _initiative_added(e: Any) -> dict[str, Any]:
-    return {"key_result_id": e.key_result_id, "initiative": e.initiative, "reason": e.reason,
-            "correction": e.correction}
+    return {
+        "key_result_id": e.key_result_id,
+        "initiative": e.initiative,
+        "reason": e.reason,
+        "correction": e.correction,
+    }
 
 
 def _aligned(e: Any) -> dict[str, Any]:
-    return {"parent_objective_id": e.parent_objective_id, "weight": e.weight, "proposal_id": e.proposal_id,
-            "reason": e.reason, "correction": e.correction}
+    return {
+        "parent_objective_id": e.parent_objective_id,
+        "weight": e.weight,
+        "proposal_id": e.proposal_id,
+        "reason": e.reason,
+        "correction": e.correction,
+    }
 
 
 _MAPPERS: dict[type, tuple[str, str, Mapper]] = {
     Objective.Created: ("ObjectiveCreated", "objective", _objective_created),
     Objective.Revised: ("ObjectiveRevised", "objective", _pick("changes", "previous", *_CHANGE)),
-    Objective.StatusChanged: ("ObjectiveStatusChanged", "objective", _pick("status", "previous_status", *_CHANGE)),
+    Objective.StatusChanged: (
+        "ObjectiveStatusChanged",
+        "objective",
+        _pick("status", "previous_status", *_CHANGE),
+    ),
     Objective.KeyResultAdded: ("KeyResultAdded", "objective", _pick("key_result", *_CHANGE)),
-    Objective.KeyResultRevised: ("KeyResultRevised", "objective",
-                                 _pick("key_result_id", "changes", "previous", *_CHANGE)),
+    Objective.KeyResultRevised: (
+        "KeyResultRevised",
+        "objective",
+        _pick("key_result_id", "changes", "previous", *_CHANGE),
+    ),
     Objective.Aligned: ("ObjectiveAligned", "objective", _aligned),
-    Objective.AlignmentRevised: ("ObjectiveAlignmentRevised", "objective",
-                                 _pick("parent_objective_id", "weight", "previous_weight", *_CHANGE)),
-    Objective.AlignmentRemoved: ("ObjectiveAlignmentRemoved", "objective", _pick("parent_objective_id", *_CHANGE)),
-    Objective.AlignmentProposed: ("AlignmentProposed", "objective",
-                                  _pick("parent_objective_id", "proposal_id", "weight", "note")),
-    Objective.AlignmentProposalDeclined: ("AlignmentProposalDeclined", "objective",
-                                          _pick("parent_objective_id", "proposal_id", "reason")),
+    Objective.AlignmentRevised: (
+        "ObjectiveAlignmentRevised",
+        "objective",
+        _pick("parent_objective_id", "weight", "previous_weight", *_CHANGE),
+    ),
+    Objective.AlignmentRemoved: (
+        "ObjectiveAlignmentRemoved",
+        "objective",
+        _pick("parent_objective_id", *_CHANGE),
+    ),
+    Objective.AlignmentProposed: (
+        "AlignmentProposed",
+        "objective",
+        _pick("parent_objective_id", "proposal_id", "weight", "note"),
+    ),
+    Objective.AlignmentProposalDeclined: (
+        "AlignmentProposalDeclined",
+        "objective",
+        _pick("parent_objective_id", "proposal_id", "reason"),
+    ),
     Objective.InitiativeAdded: ("InitiativeAdded", "objective", _initiative_added),
-    Objective.InitiativeRevised: ("InitiativeRevised", "objective",
-                                  _pick("key_result_id", "initiative_id", "changes", "previous", *_CHANGE)),
-    Objective.RolledOver: ("ObjectiveRolledOver", "objective", _pick("cycle_id", "to_objective_id", "to_cycle_id")),
+    Objective.InitiativeRevised: (
+        "InitiativeRevised",
+        "objective",
+        _pick("key_result_id", "initiative_id", "changes", "previous", *_CHANGE),
+    ),
+    Objective.RolledOver: (
+        "ObjectiveRolledOver",
+        "objective",
+        _pick("cycle_id", "to_objective_id", "to_cycle_id"),
+    ),
     Cycle.Planned: ("CyclePlanned", "cycle", _pick("name", "cadence", "starts_on", "ends_on")),
     Cycle.Activated: ("CycleActivated", "cycle", _pick("previous_state", "reason")),
     Cycle.GradingStarted: ("CycleGradingStarted", "cycle", _pick("previous_state", "reason")),
@@ -67,10 +118,17 @@ _MAPPERS: dict[type, tuple[str, str, Mapper]] = {
     OrgUnit.Created: ("OrgUnitCreated", "org_unit", _pick("name", "kind", "parent_id")),
     OrgUnit.Renamed: ("OrgUnitRenamed", "org_unit", _pick("name", "previous_name")),
     OrgUnit.Moved: ("OrgUnitMoved", "org_unit", _pick("parent_id", "previous_parent_id")),
-    Person.Joined: ("PersonJoined", "person", _pick("name", "email", "manager_id", "org_unit_id", "locale")),
+    Person.Joined: (
+        "PersonJoined",
+        "person",
+        _pick("name", "email", "manager_id", "org_unit_id", "locale"),
+    ),
     Person.DetailsChanged: ("PersonDetailsChanged", "person", _pick("changes", "previous")),
-    Person.Moved: ("PersonMoved", "person",
-                   _pick("org_unit_id", "manager_id", "previous_org_unit_id", "previous_manager_id")),
+    Person.Moved: (
+        "PersonMoved",
+        "person",
+        _pick("org_unit_id", "manager_id", "previous_org_unit_id", "previous_manager_id"),
+    ),
     Person.Left: ("PersonLeft", "person", lambda e: {}),
     Person.Returned: ("PersonReturned", "person", _pick("org_unit_id", "manager_id")),
 }
@@ -87,8 +145,9 @@ def _subject(kind: str, domain_event: Any, aggregate: Any | None) -> tuple[str, 
     return field, value
 
 
-def to_cloud_event(domain_event: Any, registry: ContractRegistry,
-                   aggregate_key: Callable[[Any], Any] | None = None) -> CloudEvent | None:
+def to_cloud_event(
+    domain_event: Any, registry: ContractRegistry, aggregate_key: Callable[[Any], Any] | None = None
+) -> CloudEvent | None:
     """The published form of a stored event, validated against its schema; None for internal events.
 
     `aggregate_key` looks up the aggregate of events that do not carry their business key
@@ -99,11 +158,22 @@ def to_cloud_event(domain_event: Any, registry: ContractRegistry,
         return None
     name, kind, mapper = mapping
     aggregate = None
-    if kind != "objective" and getattr(domain_event, f"{kind}_id", None) is None and aggregate_key is not None:
+    if (
+        kind != "objective"
+        and getattr(domain_event, f"{kind}_id", None) is None
+        and aggregate_key is not None
+    ):
         aggregate = aggregate_key(domain_event)
     field, subject = _subject(kind, domain_event, aggregate)
-    return published(domain_event, registry, context=CONTEXT, name=name, subject=subject,
-                     data={field: subject, **mapper(domain_event)}, id_namespace=_EVENT_ID_NAMESPACE)
+    return published(
+        domain_event,
+        registry,
+        context=CONTEXT,
+        name=name,
+        subject=subject,
+        data={field: subject, **mapper(domain_event)},
+        id_namespace=_EVENT_ID_NAMESPACE,
+    )
 
 
 def published_form(registry: ContractRegistry) -> PublishedForm:

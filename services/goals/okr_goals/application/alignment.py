@@ -32,11 +32,20 @@ class AlignmentCommands(ObjectiveCommands):
             if child.alignment_weight(str(parent.id)) is None:
                 self._refuse_circle(caller, child, parent)
             if access.may_change(self, caller, parent):
-                child.align(str(parent.id), command.weight, None, change.reason, change.correction, caller.meta)
+                child.align(
+                    str(parent.id),
+                    command.weight,
+                    None,
+                    change.reason,
+                    change.correction,
+                    caller.meta,
+                )
                 self.save_checked([child], change.expected_version)
                 return AlignOutcome(child, linked=True)
             proposal_id = str(self.new_id())
-            child.propose_alignment(proposal_id, str(parent.id), command.weight, command.note, caller.meta)
+            child.propose_alignment(
+                proposal_id, str(parent.id), command.weight, command.note, caller.meta
+            )
             self.save_checked([child], change.expected_version)
             return AlignOutcome(child, linked=False, proposal_id=proposal_id)
 
@@ -44,7 +53,9 @@ class AlignmentCommands(ObjectiveCommands):
         change = command.change
         with self.tenant_lock(caller.tenant_id):
             child = self.load_for_change(change, caller)
-            child.remove_alignment(command.parent_objective_id, change.reason, change.correction, caller.meta)
+            child.remove_alignment(
+                command.parent_objective_id, change.reason, change.correction, caller.meta
+            )
             self.save_checked([child], change.expected_version)
             return child
 
@@ -58,12 +69,20 @@ class AlignmentCommands(ObjectiveCommands):
             proposal = child.proposal(command.proposal_id)
             parent = self._parent(caller, proposal["parent_objective_id"])
             if not access.may_change(self, caller, parent):
-                raise Forbidden("#", "only those who may change the parent objective decide on the proposal")
+                raise Forbidden(
+                    "#", "only those who may change the parent objective decide on the proposal"
+                )
             child = self.load_for_change(change, caller, as_owner=False)
             if command.accept:
                 self._refuse_circle(caller, child, parent)
-                child.align(str(parent.id), proposal["weight"], command.proposal_id, change.reason, change.correction,
-                            caller.meta)
+                child.align(
+                    str(parent.id),
+                    proposal["weight"],
+                    command.proposal_id,
+                    change.reason,
+                    change.correction,
+                    caller.meta,
+                )
             else:
                 child.decline_proposal(command.proposal_id, change.reason, caller.meta)
             self.save_checked([child], change.expected_version)
@@ -85,7 +104,9 @@ class AlignmentCommands(ObjectiveCommands):
             for ancestor_id in current.parent_ids():
                 if ancestor_id == target:
                     circle = " -> ".join([target, *path, target])
-                    raise AlignmentCycle("#/parent_objective_id", f"the link would make a circle: {circle}")
+                    raise AlignmentCycle(
+                        "#/parent_objective_id", f"the link would make a circle: {circle}"
+                    )
                 if ancestor_id in seen:
                     continue
                 seen.add(ancestor_id)

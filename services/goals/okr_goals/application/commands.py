@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class PlanCycle:
     cycle_id: str

@@ -17,16 +17,29 @@ class CycleCommands(GoalsStore):
         """The cycle and whether it was newly planned."""
         _require_admin(caller, "#/cycle_id", "only admins plan cycles")
         existing = self.find_cycle(caller.tenant_id, command.cycle_id)
-        wanted = (command.name, command.cadence, command.starts_on.isoformat(), command.ends_on.isoformat())
+        wanted = (
+            command.name,
+            command.cadence,
+            command.starts_on.isoformat(),
+            command.ends_on.isoformat(),
+        )
         if existing is not None:
             if (existing.name, existing.cadence, existing.starts_on, existing.ends_on) != wanted:
-                raise AlreadyExists("#/cycle_id", f"cycle {command.cycle_id} exists with other settings")
+                raise AlreadyExists(
+                    "#/cycle_id", f"cycle {command.cycle_id} exists with other settings"
+                )
             return existing, False
 
         def build() -> list:
-            cycle = Cycle.plan(aggregate_id=keys.cycle_uuid(caller.tenant_id, command.cycle_id),
-                               cycle_id=command.cycle_id, name=command.name, cadence=command.cadence,
-                               starts_on=command.starts_on, ends_on=command.ends_on, meta=caller.meta)
+            cycle = Cycle.plan(
+                aggregate_id=keys.cycle_uuid(caller.tenant_id, command.cycle_id),
+                cycle_id=command.cycle_id,
+                name=command.name,
+                cadence=command.cadence,
+                starts_on=command.starts_on,
+                ends_on=command.ends_on,
+                meta=caller.meta,
+            )
             roster = self.roster(caller.tenant_id, CYCLES_ROSTER)
             roster.enrol([command.cycle_id])
             return [cycle, roster]
@@ -42,7 +55,9 @@ class CycleCommands(GoalsStore):
         return cycle
 
     def list_cycles(self, tenant_id: str) -> list[Cycle]:
-        cycles = (self.find_cycle(tenant_id, c) for c in self.roster_members(tenant_id, CYCLES_ROSTER))
+        cycles = (
+            self.find_cycle(tenant_id, c) for c in self.roster_members(tenant_id, CYCLES_ROSTER)
+        )
         return [c for c in cycles if c is not None]
 
 

@@ -43,7 +43,9 @@ class _Problems:
         self.items: list[dict[str, Any]] = []
 
     def add(self, section: str, row: ImportRow, name: str, detail: str) -> None:
-        self.items.append({"pointer": f"#/{section}/{row.index}/{name}", "line": row.line, "detail": detail})
+        self.items.append(
+            {"pointer": f"#/{section}/{row.index}/{name}", "line": row.line, "detail": detail}
+        )
 
 
 def _text(row: ImportRow, name: str) -> str | None:
@@ -67,10 +69,14 @@ class DirectoryCommands(GoalsStore):
         if problems.items:
             raise ImportRejected(problems.items)
         report = ImportReport()
-        changed = self._apply_units(units, caller, report) + self._apply_people(people, caller, report)
+        changed = self._apply_units(units, caller, report) + self._apply_people(
+            people, caller, report
+        )
         rosters = []
-        for name, new_ids in ((ORG_UNITS_ROSTER, [k for k, a, new in changed if new and isinstance(a, OrgUnit)]),
-                              (PEOPLE_ROSTER, [k for k, a, new in changed if new and isinstance(a, Person)])):
+        for name, new_ids in (
+            (ORG_UNITS_ROSTER, [k for k, a, new in changed if new and isinstance(a, OrgUnit)]),
+            (PEOPLE_ROSTER, [k for k, a, new in changed if new and isinstance(a, Person)]),
+        ):
             if new_ids:
                 roster = self.roster(caller.tenant_id, name)
                 roster.enrol(new_ids)
@@ -81,17 +87,27 @@ class DirectoryCommands(GoalsStore):
             self.save_checked(aggregates)
         return report
 
-    def _check_units(self, rows: tuple[ImportRow, ...], tenant_id: str, problems: _Problems) -> dict[str, dict]:
+    def _check_units(
+        self, rows: tuple[ImportRow, ...], tenant_id: str, problems: _Problems
+    ) -> dict[str, dict]:
         units: dict[str, dict] = {}
         limits = _limits("OrgUnitCreated")
         for row in rows:
-            unit_id, name, kind, parent = (_text(row, k) for k in ("org_unit_id", "name", "kind", "parent_id"))
+            unit_id, name, kind, parent = (
+                _text(row, k) for k in ("org_unit_id", "name", "kind", "parent_id")
+            )
             if unit_id is None or len(unit_id) > limits["org_unit_id"]:
-                problems.add("org_units", row, "org_unit_id",
-                             f"is required (at most {limits['org_unit_id']} characters)")
+                problems.add(
+                    "org_units",
+                    row,
+                    "org_unit_id",
+                    f"is required (at most {limits['org_unit_id']} characters)",
+                )
                 continue
             if unit_id in units:
-                problems.add("org_units", row, "org_unit_id", f"{unit_id} appears twice in the file")
+                problems.add(
+                    "org_units", row, "org_unit_id", f"{unit_id} appears twice in the file"
+                )
                 continue
             if name is None:
                 problems.add("org_units", row, "name", "is required")
@@ -100,15 +116,25 @@ class DirectoryCommands(GoalsStore):
             if kind not in UNIT_KINDS:
                 problems.add("org_units", row, "kind", f"must be one of {', '.join(UNIT_KINDS)}")
             if (parent is None) != (kind == "company"):
-                problems.add("org_units", row, "parent_id",
-                             "is empty for the company and required for departments and teams")
+                problems.add(
+                    "org_units",
+                    row,
+                    "parent_id",
+                    "is empty for the company and required for departments and teams",
+                )
             units[unit_id] = {"row": row, "name": name, "kind": kind, "parent_id": parent}
         for unit_id, unit in units.items():
             parent = unit["parent_id"]
-            if parent is not None and parent not in units and self.find_unit(tenant_id, parent) is None:
+            if (
+                parent is not None
+                and parent not in units
+                and self.find_unit(tenant_id, parent) is None
+            ):
                 problems.add("org_units", unit["row"], "parent_id", f"unknown org unit {parent}")
             elif self._unit_loops(unit_id, units, tenant_id):
-                problems.add("org_units", unit["row"], "parent_id", "would make the org-unit tree circular")
+                problems.add(
+                    "org_units", unit["row"], "parent_id", "would make the org-unit tree circular"
+                )
         return units
 
     def _unit_loops(self, unit_id: str, units: dict[str, dict], tenant_id: str) -> bool:
@@ -125,17 +151,32 @@ class DirectoryCommands(GoalsStore):
                 current = existing.parent_id if existing is not None else None
         return False
 
-    def _check_people(self, rows: tuple[ImportRow, ...], tenant_id: str, unit_ids: set[str],
-                      problems: _Problems) -> dict[str, dict]:
+    def _check_people(
+        self, rows: tuple[ImportRow, ...], tenant_id: str, unit_ids: set[str], problems: _Problems
+    ) -> dict[str, dict]:
         people: dict[str, dict] = {}
         limits = _limits("PersonJoined")
         for row in rows:
-            values = {k: _text(row, k) for k in ("person_id", "name", "email", "manager_id", "org_unit_id", "locale",
-                                                  "status")}
+            values = {
+                k: _text(row, k)
+                for k in (
+                    "person_id",
+                    "name",
+                    "email",
+                    "manager_id",
+                    "org_unit_id",
+                    "locale",
+                    "status",
+                )
+            }
             person_id = values["person_id"]
             if person_id is None or len(person_id) > limits["person_id"]:
-                problems.add("people", row, "person_id",
-                             f"is required (at most {limits['person_id']} characters)")
+                problems.add(
+                    "people",
+                    row,
+                    "person_id",
+                    f"is required (at most {limits['person_id']} characters)",
+                )
                 continue
             if person_id in people:
                 problems.add("people", row, "person_id", f"{person_id} appears twice in the file")
@@ -152,28 +193,46 @@ class DirectoryCommands(GoalsStore):
                     problems.add("people", row, field, f"at most {limits[field]} characters")
             values["status"] = values["status"] or "active"
             if values["status"] not in PERSON_STATUSES:
-                problems.add("people", row, "status", f"must be one of {', '.join(PERSON_STATUSES)}")
+                problems.add(
+                    "people", row, "status", f"must be one of {', '.join(PERSON_STATUSES)}"
+                )
             unit = values["org_unit_id"]
-            if unit is not None and unit not in unit_ids and self.find_unit(tenant_id, unit) is None:
+            if (
+                unit is not None
+                and unit not in unit_ids
+                and self.find_unit(tenant_id, unit) is None
+            ):
                 problems.add("people", row, "org_unit_id", f"unknown org unit {unit}")
             people[person_id] = {"row": row, **values}
         for person_id, person in people.items():
             manager = person["manager_id"]
             if manager == person_id:
-                problems.add("people", person["row"], "manager_id", "a person cannot manage themselves")
-            elif manager is not None and self.find_person(tenant_id, manager) is None and (
-                    manager not in people or people[manager]["status"] == "left"):
+                problems.add(
+                    "people", person["row"], "manager_id", "a person cannot manage themselves"
+                )
+            elif (
+                manager is not None
+                and self.find_person(tenant_id, manager) is None
+                and (manager not in people or people[manager]["status"] == "left")
+            ):
                 problems.add("people", person["row"], "manager_id", f"unknown person {manager}")
         return people
 
-    def _apply_units(self, units: dict[str, dict], caller: Caller, report: ImportReport) -> list[tuple[str, Any, bool]]:
+    def _apply_units(
+        self, units: dict[str, dict], caller: Caller, report: ImportReport
+    ) -> list[tuple[str, Any, bool]]:
         changed = []
         for unit_id, unit in units.items():
             existing = self.find_unit(caller.tenant_id, unit_id)
             if existing is None:
-                created = OrgUnit.found(aggregate_id=keys.org_unit_uuid(caller.tenant_id, unit_id),
-                                        org_unit_id=unit_id, name=unit["name"], kind=unit["kind"],
-                                        parent_id=unit["parent_id"], meta=caller.meta)
+                created = OrgUnit.found(
+                    aggregate_id=keys.org_unit_uuid(caller.tenant_id, unit_id),
+                    org_unit_id=unit_id,
+                    name=unit["name"],
+                    kind=unit["kind"],
+                    parent_id=unit["parent_id"],
+                    meta=caller.meta,
+                )
                 report.created += 1
                 changed.append((unit_id, created, True))
                 continue
@@ -182,7 +241,9 @@ class DirectoryCommands(GoalsStore):
             _count(existing, report, changed, unit_id)
         return changed
 
-    def _apply_people(self, people: dict[str, dict], caller: Caller, report: ImportReport) -> list[tuple[str, Any, bool]]:
+    def _apply_people(
+        self, people: dict[str, dict], caller: Caller, report: ImportReport
+    ) -> list[tuple[str, Any, bool]]:
         changed = []
         for person_id, p in people.items():
             existing = self.find_person(caller.tenant_id, person_id)
@@ -190,16 +251,24 @@ class DirectoryCommands(GoalsStore):
                 if p["status"] == "left":
                     report.unchanged += 1
                     continue
-                joined = Person.join(aggregate_id=keys.person_uuid(caller.tenant_id, person_id),
-                                     person_id=person_id, name=p["name"], email=p["email"],
-                                     manager_id=p["manager_id"], org_unit_id=p["org_unit_id"],
-                                     locale=p["locale"], meta=caller.meta)
+                joined = Person.join(
+                    aggregate_id=keys.person_uuid(caller.tenant_id, person_id),
+                    person_id=person_id,
+                    name=p["name"],
+                    email=p["email"],
+                    manager_id=p["manager_id"],
+                    org_unit_id=p["org_unit_id"],
+                    locale=p["locale"],
+                    meta=caller.meta,
+                )
                 report.created += 1
                 changed.append((person_id, joined, True))
                 continue
             if p["status"] == "active":
                 existing.come_back(caller.meta)
-            existing.change_details({"name": p["name"], "email": p["email"], "locale": p["locale"]}, caller.meta)
+            existing.change_details(
+                {"name": p["name"], "email": p["email"], "locale": p["locale"]}, caller.meta
+            )
             existing.move(p["org_unit_id"], p["manager_id"], caller.meta)
             if p["status"] == "left" and existing.active:
                 existing.leave(caller.meta)
@@ -214,11 +283,13 @@ class DirectoryCommands(GoalsStore):
         return self.find_unit(tenant_id, org_unit_id)
 
     def list_org_units(self, tenant_id: str) -> list[OrgUnit]:
-        units = (self.find_unit(tenant_id, u) for u in self.roster_members(tenant_id, ORG_UNITS_ROSTER))
+        units = (
+            self.find_unit(tenant_id, u) for u in self.roster_members(tenant_id, ORG_UNITS_ROSTER)
+        )
         return [u for u in units if u is not None]
 
     def list_people(self, tenant_id: str, offset: int = 0, limit: int = 100) -> list[Person]:
-        ids = self.roster_members(tenant_id, PEOPLE_ROSTER)[offset:offset + limit]
+        ids = self.roster_members(tenant_id, PEOPLE_ROSTER)[offset : offset + limit]
         people = (self.find_person(tenant_id, p) for p in ids)
         return [p for p in people if p is not None]
 

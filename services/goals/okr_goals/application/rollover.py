@@ -42,7 +42,9 @@ class RolloverCommands(AlignmentCommands):
         copies: dict[str, Objective] = {}
         for source in sources:
             copies[str(source.id)] = self._copy(source, command, caller, copies, target_cycle.state)
-            source.mark_rolled_over(str(copies[str(source.id)].id), command.to_cycle_id, caller.meta)
+            source.mark_rolled_over(
+                str(copies[str(source.id)].id), command.to_cycle_id, caller.meta
+            )
         if not copies:
             return report
         rosters = {}
@@ -53,14 +55,18 @@ class RolloverCommands(AlignmentCommands):
         report.copies = {source: str(copy.id) for source, copy in copies.items()}
         return report
 
-    def _sources(self, caller: Caller, command: RolloverCycle, report: RolloverReport) -> list[Objective]:
+    def _sources(
+        self, caller: Caller, command: RolloverCycle, report: RolloverReport
+    ) -> list[Objective]:
         members = self.cycle_members(caller.tenant_id, command.from_cycle_id)
         wanted = members if command.objective_ids is None else list(command.objective_ids)
         sources = []
         for i, objective_id in enumerate(wanted):
             objective = self.find(Objective, objective_id, caller.tenant_id)
             if objective is None or objective.cycle_id != command.from_cycle_id:
-                raise UnknownReference(f"#/objective_ids/{i}", f"no objective {objective_id} in the cycle")
+                raise UnknownReference(
+                    f"#/objective_ids/{i}", f"no objective {objective_id} in the cycle"
+                )
             if objective.status not in UNFINISHED:
                 report.skipped[objective_id] = f"status {objective.status}"
                 continue
@@ -68,12 +74,20 @@ class RolloverCommands(AlignmentCommands):
                 report.skipped[objective_id] = "already rolled over"
                 continue
             if not access.may_change(self, caller, objective):
-                raise Forbidden(f"#/objective_ids/{i}", f"you may not roll over objective {objective_id}")
+                raise Forbidden(
+                    f"#/objective_ids/{i}", f"you may not roll over objective {objective_id}"
+                )
             sources.append(objective)
         return sources
 
-    def _copy(self, source: Objective, command: RolloverCycle, caller: Caller, copies: dict[str, Objective],
-              target_state: str) -> Objective:
+    def _copy(
+        self,
+        source: Objective,
+        command: RolloverCycle,
+        caller: Caller,
+        copies: dict[str, Objective],
+        target_state: str,
+    ) -> Objective:
         copy_id = keys.rollover_uuid(source.id, command.to_cycle_id)
         key_results, lineage = [], {}
         for kr in source.key_results:
@@ -92,16 +106,33 @@ class RolloverCommands(AlignmentCommands):
                 if parent is not None and parent.cycle_id != source.cycle_id:
                     alignments.append((parent_id, link["weight"]))
         copy = Objective.create(
-            objective_id=copy_id, title=source.title, description=source.description, level=source.level,
-            owner_type=source.owner_type, owner_id=source.owner_id, org_unit_id=source.org_unit_id,
-            cycle_id=command.to_cycle_id, tags=list(source.tags), visibility=source.visibility,
-            status="draft" if target_state == "planning" else "active", key_results=key_results,
-            alignments=alignments, meta=caller.meta,
-            rolled_over_from={"objective_id": str(source.id), "cycle_id": source.cycle_id, "key_results": lineage},
+            objective_id=copy_id,
+            title=source.title,
+            description=source.description,
+            level=source.level,
+            owner_type=source.owner_type,
+            owner_id=source.owner_id,
+            org_unit_id=source.org_unit_id,
+            cycle_id=command.to_cycle_id,
+            tags=list(source.tags),
+            visibility=source.visibility,
+            status="draft" if target_state == "planning" else "active",
+            key_results=key_results,
+            alignments=alignments,
+            meta=caller.meta,
+            rolled_over_from={
+                "objective_id": str(source.id),
+                "cycle_id": source.cycle_id,
+                "key_results": lineage,
+            },
         )
         for item in source.initiatives:
             if item.status != "done" and item.key_result_id in lineage.values():
                 new_kr_id = next(k for k, v in lineage.items() if v == item.key_result_id)
-                copy.add_initiative(replace(item, initiative_id=str(self.new_id()), key_result_id=new_kr_id),
-                                    None, False, caller.meta)
+                copy.add_initiative(
+                    replace(item, initiative_id=str(self.new_id()), key_result_id=new_kr_id),
+                    None,
+                    False,
+                    caller.meta,
+                )
         return copy

@@ -72,7 +72,7 @@ class InitiativeAsDict(Transcoding):
 
 def backoff(attempt: int) -> None:
     """A short, jittered pause before retrying a write that lost a race."""
-    time.sleep(random.uniform(0, 0.005 * 2 ** attempt))
+    time.sleep(random.uniform(0, 0.005 * 2**attempt))
 
 
 def as_uuid(value: str | UUID) -> UUID:
@@ -104,8 +104,12 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
     name = "goals"
     snapshotting_intervals = {Objective: 200, Roster: 200, Cycle: 50, OrgUnit: 50, Person: 50}
 
-    def __init__(self, env: dict[str, str] | None = None, tenant_locks: TenantLocks | None = None,
-                 published_form: PublishedForm | None = None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        tenant_locks: TenantLocks | None = None,
+        published_form: PublishedForm | None = None,
+    ) -> None:
         super().__init__(env)
         self.tenant_locks = tenant_locks or ProcessTenantLocks()
         self._published_form = published_form or goals_published_form(default_registry())
@@ -123,7 +127,9 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
         """Serialises alignment changes of one tenant (across replicas when the locks are shared)."""
         return self.tenant_locks.hold(tenant_id)
 
-    def find(self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, version: int | None = None) -> A | None:
+    def find(
+        self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, version: int | None = None
+    ) -> A | None:
         """The aggregate if it exists in the tenant and is of `kind`, else None."""
         try:
             uid = as_uuid(aggregate_id)
@@ -157,15 +163,24 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
 
     def cycle_members(self, tenant_id: str, cycle_id: str, at: datetime | None = None) -> list[str]:
         """Every objective listed in the cycle (as of `at`), from all its roster shards."""
-        return [member for shard in range(CYCLE_ROSTER_SHARDS)
-                for member in self.roster_members(tenant_id, f"cycle-objectives:{cycle_id}:{shard}", at)]
+        return [
+            member
+            for shard in range(CYCLE_ROSTER_SHARDS)
+            for member in self.roster_members(tenant_id, f"cycle-objectives:{cycle_id}:{shard}", at)
+        ]
 
     def roster_members(self, tenant_id: str, name: str, at: datetime | None = None) -> list[str]:
         uid = keys.roster_uuid(tenant_id, name)
-        roster = self.find(Roster, uid, tenant_id) if at is None else self.as_of(Roster, uid, tenant_id, at)
+        roster = (
+            self.find(Roster, uid, tenant_id)
+            if at is None
+            else self.as_of(Roster, uid, tenant_id, at)
+        )
         return list(roster.members) if roster is not None else []
 
-    def save_checked(self, aggregates: Iterable[Aggregate], expected_version: int | None = None) -> None:
+    def save_checked(
+        self, aggregates: Iterable[Aggregate], expected_version: int | None = None
+    ) -> None:
         """Saves atomically; a concurrent writer's event at the same version becomes a VersionConflict."""
         items = list(aggregates)
         try:
@@ -173,7 +188,9 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
         except IntegrityError as exc:
             raise VersionConflict(expected_version or 0, None) from exc
 
-    def save_retrying(self, build: Callable[[], list[Aggregate]], attempts: int = 5) -> list[Aggregate]:
+    def save_retrying(
+        self, build: Callable[[], list[Aggregate]], attempts: int = 5
+    ) -> list[Aggregate]:
         """Builds and saves; on a concurrent write (e.g. to a shared roster) builds again from fresh state."""
         for attempt in range(attempts):
             items = build()
@@ -201,7 +218,9 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
             version = domain_event.originator_version
         return version
 
-    def as_of(self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, at: datetime) -> A | None:
+    def as_of(
+        self, kind: type[A], aggregate_id: str | UUID, tenant_id: str, at: datetime
+    ) -> A | None:
         """The aggregate as it stood at time `at` (None if it did not exist yet)."""
         try:
             uid = as_uuid(aggregate_id)

@@ -19,9 +19,15 @@ from okr_goals.domain.objective import Objective
 def node(objective: Objective) -> dict[str, Any]:
     """The tree node of an objective (without its children)."""
     return {
-        "objective_id": str(objective.id), "title": objective.title, "level": objective.level,
-        "owner_type": objective.owner_type, "owner_id": objective.owner_id, "org_unit_id": objective.org_unit_id,
-        "status": objective.status, "visibility": objective.visibility, "version": objective.version,
+        "objective_id": str(objective.id),
+        "title": objective.title,
+        "level": objective.level,
+        "owner_type": objective.owner_type,
+        "owner_id": objective.owner_id,
+        "org_unit_id": objective.org_unit_id,
+        "status": objective.status,
+        "visibility": objective.visibility,
+        "version": objective.version,
         "modified_on": objective.modified_on.isoformat(),
         "key_results": [kr.as_dict() for kr in objective.key_results],
         "alignments": [dict(a) for a in objective.alignments],
@@ -29,8 +35,13 @@ def node(objective: Objective) -> dict[str, Any]:
 
 
 class TimeTravelQueries(RolloverCommands):
-    def alignment_tree(self, caller: Caller, cycle_id: str, at: datetime | None = None,
-                       org_unit_id: str | None = None) -> dict[str, Any]:
+    def alignment_tree(
+        self,
+        caller: Caller,
+        cycle_id: str,
+        at: datetime | None = None,
+        org_unit_id: str | None = None,
+    ) -> dict[str, Any]:
         """Every objective of the cycle (optionally of one org unit and below) as of `at`, nested by alignment.
 
         Nothing is read from a current-state table: the cycle's roster, each objective and
@@ -52,13 +63,22 @@ class TimeTravelQueries(RolloverCommands):
         nodes = {str(o.id): node(o) for o in objectives}
         children: dict[str, list[tuple[str, float]]] = {oid: [] for oid in nodes}
         for oid, item in nodes.items():
-            item["external_parents"] = [a for a in item["alignments"] if a["parent_objective_id"] not in nodes]
+            item["external_parents"] = [
+                a for a in item["alignments"] if a["parent_objective_id"] not in nodes
+            ]
             for link in item["alignments"]:
                 if link["parent_objective_id"] in nodes:
                     children[link["parent_objective_id"]].append((oid, link["weight"]))
-        roots = [oid for oid, item in nodes.items() if len(item["external_parents"]) == len(item["alignments"])]
+        roots = [
+            oid
+            for oid, item in nodes.items()
+            if len(item["external_parents"]) == len(item["alignments"])
+        ]
         return {
-            "cycle_id": cycle_id, "cycle_state": cycle.state, "as_of": at.isoformat(), "org_unit_id": org_unit_id,
+            "cycle_id": cycle_id,
+            "cycle_state": cycle.state,
+            "as_of": at.isoformat(),
+            "org_unit_id": org_unit_id,
             "objective_count": len(nodes),
             "roots": [_nest(oid, None, nodes, children, frozenset()) for oid in roots],
         }
@@ -83,9 +103,17 @@ class TimeTravelQueries(RolloverCommands):
         return subtree
 
 
-def _nest(oid: str, weight: float | None, nodes: dict[str, dict], children: dict[str, list],
-          path: frozenset[str]) -> dict[str, Any]:
+def _nest(
+    oid: str,
+    weight: float | None,
+    nodes: dict[str, dict],
+    children: dict[str, list],
+    path: frozenset[str],
+) -> dict[str, Any]:
     item = {**nodes[oid], "weight": weight}
-    item["children"] = [_nest(child, w, nodes, children, path | {oid})
-                        for child, w in children[oid] if child not in path]
+    item["children"] = [
+        _nest(child, w, nodes, children, path | {oid})
+        for child, w in children[oid]
+        if child not in path
+    ]
     return item

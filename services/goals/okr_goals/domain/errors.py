@@ -67,7 +67,22 @@ class ProposalNotFound(NotFound):
 
 
 __all__ = [
-    "AlignmentCycle", "AlreadyExists", "Conflict", "CycleLocked", "CycleNotFound", "Forbidden", "IdempotencyConflict", "ImportRejected", "InitiativeNotFound", "InvalidField", "KeyResultNotFound", "NotFound",
-    "ObjectiveNotFound", "OrgUnitNotFound", "PersonNotFound", "ProposalNotFound", "UnknownReference",
+    "AlignmentCycle",
+    "AlreadyExists",
+    "Conflict",
+    "CycleLocked",
+    "CycleNotFound",
+    "Forbidden",
+    "IdempotencyConflict",
+    "ImportRejected",
+    "InitiativeNotFound",
+    "InvalidField",
+    "KeyResultNotFound",
+    "NotFound",
+    "ObjectiveNotFound",
+    "OrgUnitNotFound",
+    "PersonNotFound",
+    "ProposalNotFound",
+    "UnknownReference",
     "VersionConflict",
 ]

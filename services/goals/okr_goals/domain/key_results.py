@@ -104,7 +104,9 @@ def _check_kind_rules(kr: KeyResult, pointer: str) -> None:
             if not 0 <= getattr(kr, name) <= 100:
                 raise InvalidField(f"{pointer}/{name}", "must be a percentage between 0 and 100")
     if kr.kind == "currency" and kr.currency not in ISO_4217:
-        raise InvalidField(f"{pointer}/currency", "must be an ISO 4217 currency code such as EUR or USD")
+        raise InvalidField(
+            f"{pointer}/currency", "must be an ISO 4217 currency code such as EUR or USD"
+        )
     if kr.kind == "range" and kr.lower > kr.upper:
         raise InvalidField(f"{pointer}/lower", "must not be above upper")
 

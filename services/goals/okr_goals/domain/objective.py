@@ -29,9 +29,27 @@ OWNER_TYPES = ("person", "org_unit")
 VISIBILITIES = ("public", "org_unit", "private")
 STATUSES = ("draft", "active", "closed", "archived")
 ALWAYS_PUBLIC_LEVELS = ("company", "department")
-OBJECTIVE_REVISABLE = ("title", "description", "owner_type", "owner_id", "org_unit_id", "tags", "visibility")
-KEY_RESULT_REVISABLE = ("title", "owner_id", "weight", "unit", "start", "target", "currency", "baseline", "lower",
-                        "upper")
+OBJECTIVE_REVISABLE = (
+    "title",
+    "description",
+    "owner_type",
+    "owner_id",
+    "org_unit_id",
+    "tags",
+    "visibility",
+)
+KEY_RESULT_REVISABLE = (
+    "title",
+    "owner_id",
+    "weight",
+    "unit",
+    "start",
+    "target",
+    "currency",
+    "baseline",
+    "lower",
+    "upper",
+)
 INITIATIVE_REVISABLE = ("title", "owner_id", "due_on", "deliverable", "status")
 _STATUS_MOVES = {
     "draft": ("active", "archived"),
@@ -80,10 +98,14 @@ def _check_shape(level: str, owner_type: str, visibility: str) -> None:
     if level == "individual" and owner_type != "person":
         raise InvalidField("#/owner_type", "an individual objective is owned by a person")
     if level in ALWAYS_PUBLIC_LEVELS and visibility != "public":
-        raise InvalidField("#/visibility", f"{level} objectives are leaders' objectives and always public")
+        raise InvalidField(
+            "#/visibility", f"{level} objectives are leaders' objectives and always public"
+        )
 
 
-def changed_fields(current: Any, changes: dict[str, Any], allowed: tuple[str, ...]) -> tuple[dict, dict]:
+def changed_fields(
+    current: Any, changes: dict[str, Any], allowed: tuple[str, ...]
+) -> tuple[dict, dict]:
     """The changes that really change something and the values they replace; unknown fields and
     revisions that change nothing are refused."""
     unknown = set(changes) - set(allowed)
@@ -98,7 +120,9 @@ def changed_fields(current: Any, changes: dict[str, Any], allowed: tuple[str, ..
 def check_supports(child_level: str, parent_level: str, pointer: str) -> None:
     """Raises unless an objective at `child_level` may support one at `parent_level` (same or higher)."""
     if LEVEL_RANK[parent_level] > LEVEL_RANK[child_level]:
-        raise InvalidField(pointer, f"a {child_level} objective cannot support a lower, {parent_level} objective")
+        raise InvalidField(
+            pointer, f"a {child_level} objective cannot support a lower, {parent_level} objective"
+        )
 
 
 def _check_weight(weight: Any, pointer: str) -> None:
@@ -143,11 +167,25 @@ class Objective(Aggregate):
             state["key_results"] = [upgrade_key_result(kr) for kr in state["key_results"]]
 
     @event(Created)
-    def __init__(self, tenant_id: str, title: str, description: str, level: str, owner_type: str, owner_id: str,
-                 org_unit_id: str | None, cycle_id: str, tags: list[str], visibility: str, status: str,
-                 key_results: list[dict[str, Any]], alignments: list[dict[str, Any]],
-                 rolled_over_from: dict[str, Any] | None, meta: dict[str, Any],
-                 request_fingerprint: str | None = None) -> None:
+    def __init__(
+        self,
+        tenant_id: str,
+        title: str,
+        description: str,
+        level: str,
+        owner_type: str,
+        owner_id: str,
+        org_unit_id: str | None,
+        cycle_id: str,
+        tags: list[str],
+        visibility: str,
+        status: str,
+        key_results: list[dict[str, Any]],
+        alignments: list[dict[str, Any]],
+        rolled_over_from: dict[str, Any] | None,
+        meta: dict[str, Any],
+        request_fingerprint: str | None = None,
+    ) -> None:
         self.tenant_id = tenant_id
         self.title = title
         self.description = description
@@ -169,13 +207,38 @@ class Objective(Aggregate):
         self.created_by = meta["actor_id"]
 
     @classmethod
-    def create(cls, *, objective_id: Any, title: str, description: str, level: str, owner_type: str, owner_id: str,
-               org_unit_id: str | None, cycle_id: str, tags: list[str], visibility: str, status: str,
-               key_results: list[KeyResult], alignments: list[tuple[str, float]], meta: EventMeta,
-               rolled_over_from: dict[str, Any] | None = None, request_fingerprint: str | None = None) -> Objective:
+    def create(
+        cls,
+        *,
+        objective_id: Any,
+        title: str,
+        description: str,
+        level: str,
+        owner_type: str,
+        owner_id: str,
+        org_unit_id: str | None,
+        cycle_id: str,
+        tags: list[str],
+        visibility: str,
+        status: str,
+        key_results: list[KeyResult],
+        alignments: list[tuple[str, float]],
+        meta: EventMeta,
+        rolled_over_from: dict[str, Any] | None = None,
+        request_fingerprint: str | None = None,
+    ) -> Objective:
         """Validates and sets a new objective."""
-        validate_objective_fields({"title": title, "description": description, "owner_type": owner_type,
-                                   "owner_id": owner_id, "level": level, "tags": tags, "visibility": visibility})
+        validate_objective_fields(
+            {
+                "title": title,
+                "description": description,
+                "owner_type": owner_type,
+                "owner_id": owner_id,
+                "level": level,
+                "tags": tags,
+                "visibility": visibility,
+            }
+        )
         if status not in ("draft", "active"):
             raise InvalidField("#/status", "a new objective is draft or active")
         _check_shape(level, owner_type, visibility)
@@ -189,11 +252,24 @@ class Objective(Aggregate):
         for i, (_, weight) in enumerate(alignments):
             _check_weight(weight, f"#/aligned_to/{i}/weight")
         return cls._create(
-            cls.Created, id=objective_id, tenant_id=meta.tenant_id, title=title, description=description,
-            level=level, owner_type=owner_type, owner_id=owner_id, org_unit_id=org_unit_id, cycle_id=cycle_id,
-            tags=list(tags), visibility=visibility, status=status, key_results=[kr.as_dict() for kr in key_results],
+            cls.Created,
+            id=objective_id,
+            tenant_id=meta.tenant_id,
+            title=title,
+            description=description,
+            level=level,
+            owner_type=owner_type,
+            owner_id=owner_id,
+            org_unit_id=org_unit_id,
+            cycle_id=cycle_id,
+            tags=list(tags),
+            visibility=visibility,
+            status=status,
+            key_results=[kr.as_dict() for kr in key_results],
             alignments=[{"parent_objective_id": p, "weight": w} for p, w in alignments],
-            rolled_over_from=rolled_over_from, meta=meta.as_dict(), request_fingerprint=request_fingerprint,
+            rolled_over_from=rolled_over_from,
+            meta=meta.as_dict(),
+            request_fingerprint=request_fingerprint,
         )
 
     # ---- queries
@@ -214,7 +290,9 @@ class Objective(Aggregate):
         return [a["parent_objective_id"] for a in self.alignments]
 
     def alignment_weight(self, parent_id: str) -> float | None:
-        return next((a["weight"] for a in self.alignments if a["parent_objective_id"] == parent_id), None)
+        return next(
+            (a["weight"] for a in self.alignments if a["parent_objective_id"] == parent_id), None
+        )
 
     def warnings(self) -> list[str]:
         """Advice that does not block: the field recommends 2 to 5 key results per objective."""
@@ -226,14 +304,24 @@ class Objective(Aggregate):
 
     # ---- objective fields and status
 
-    def revise(self, changes: dict[str, Any], reason: str | None, correction: bool, meta: EventMeta) -> None:
+    def revise(
+        self, changes: dict[str, Any], reason: str | None, correction: bool, meta: EventMeta
+    ) -> None:
         """Changes objective fields; unchanged values are dropped, an empty change refused."""
         effective, previous = changed_fields(self, changes, OBJECTIVE_REVISABLE)
         validate_objective_fields(effective)
-        _check_shape(self.level, effective.get("owner_type", self.owner_type),
-                     effective.get("visibility", self.visibility))
-        self._revised(changes=effective, previous=previous, reason=reason, correction=correction,
-                      meta=meta.as_dict())
+        _check_shape(
+            self.level,
+            effective.get("owner_type", self.owner_type),
+            effective.get("visibility", self.visibility),
+        )
+        self._revised(
+            changes=effective,
+            previous=previous,
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     class Revised(Aggregate.Event):
         class_version = 2
@@ -248,30 +336,55 @@ class Objective(Aggregate):
             state["correction"] = False
 
     @event(Revised)
-    def _revised(self, changes: dict[str, Any], previous: dict[str, Any], reason: str | None, correction: bool,
-                 meta: dict[str, Any]) -> None:
+    def _revised(
+        self,
+        changes: dict[str, Any],
+        previous: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
         for name, value in changes.items():
             setattr(self, name, list(value) if isinstance(value, list) else value)
 
-    def change_status(self, status: str, reason: str | None, correction: bool, meta: EventMeta) -> None:
+    def change_status(
+        self, status: str, reason: str | None, correction: bool, meta: EventMeta
+    ) -> None:
         if status not in STATUSES:
             raise InvalidField("#/status", f"must be one of {', '.join(STATUSES)}")
         if status not in _STATUS_MOVES[self.status]:
             raise InvalidField("#/status", f"a {self.status} objective cannot become {status}")
-        self._status_changed(status=status, previous_status=self.status, reason=reason, correction=correction,
-                             meta=meta.as_dict())
+        self._status_changed(
+            status=status,
+            previous_status=self.status,
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     @event("StatusChanged")
-    def _status_changed(self, status: str, previous_status: str, reason: str | None, correction: bool,
-                        meta: dict[str, Any]) -> None:
+    def _status_changed(
+        self,
+        status: str,
+        previous_status: str,
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
         self.status = status
 
     # ---- key results
 
-    def add_key_result(self, key_result: KeyResult, reason: str | None, correction: bool, meta: EventMeta) -> None:
+    def add_key_result(
+        self, key_result: KeyResult, reason: str | None, correction: bool, meta: EventMeta
+    ) -> None:
         validate_key_result(key_result, "#")
-        self._key_result_added(key_result=key_result.as_dict(), reason=reason, correction=correction,
-                               meta=meta.as_dict())
+        self._key_result_added(
+            key_result=key_result.as_dict(),
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     class KeyResultAdded(Aggregate.Event):
         class_version = 2
@@ -287,18 +400,31 @@ class Objective(Aggregate):
             state["correction"] = False
 
     @event(KeyResultAdded)
-    def _key_result_added(self, key_result: dict[str, Any], reason: str | None, correction: bool,
-                          meta: dict[str, Any]) -> None:
+    def _key_result_added(
+        self, key_result: dict[str, Any], reason: str | None, correction: bool, meta: dict[str, Any]
+    ) -> None:
         self.key_results = [*self.key_results, KeyResult.from_dict(key_result)]
 
-    def revise_key_result(self, key_result_id: str, changes: dict[str, Any], reason: str | None, correction: bool,
-                          meta: EventMeta) -> None:
+    def revise_key_result(
+        self,
+        key_result_id: str,
+        changes: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: EventMeta,
+    ) -> None:
         """Changes fields of one key result (not its kind); the old values stay in the history."""
         current = self.key_result(key_result_id)
         effective, previous = changed_fields(current, changes, KEY_RESULT_REVISABLE)
         validate_key_result(replace(current, **effective), "#")
-        self._key_result_revised(key_result_id=key_result_id, changes=effective, previous=previous, reason=reason,
-                                 correction=correction, meta=meta.as_dict())
+        self._key_result_revised(
+            key_result_id=key_result_id,
+            changes=effective,
+            previous=previous,
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     class KeyResultRevised(Aggregate.Event):
         class_version = 2
@@ -314,39 +440,85 @@ class Objective(Aggregate):
             state["correction"] = False
 
     @event(KeyResultRevised)
-    def _key_result_revised(self, key_result_id: str, changes: dict[str, Any], previous: dict[str, Any],
-                            reason: str | None, correction: bool, meta: dict[str, Any]) -> None:
-        self.key_results = [replace(kr, **changes) if kr.key_result_id == key_result_id else kr
-                            for kr in self.key_results]
+    def _key_result_revised(
+        self,
+        key_result_id: str,
+        changes: dict[str, Any],
+        previous: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.key_results = [
+            replace(kr, **changes) if kr.key_result_id == key_result_id else kr
+            for kr in self.key_results
+        ]
 
     # ---- initiatives
 
-    def add_initiative(self, initiative: Initiative, reason: str | None, correction: bool, meta: EventMeta) -> None:
+    def add_initiative(
+        self, initiative: Initiative, reason: str | None, correction: bool, meta: EventMeta
+    ) -> None:
         self.key_result(initiative.key_result_id)
         validate_initiative(initiative, "#")
-        self._initiative_added(key_result_id=initiative.key_result_id, initiative=initiative.public(), reason=reason,
-                               correction=correction, meta=meta.as_dict())
+        self._initiative_added(
+            key_result_id=initiative.key_result_id,
+            initiative=initiative.public(),
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     @event("InitiativeAdded")
-    def _initiative_added(self, key_result_id: str, initiative: dict[str, Any], reason: str | None, correction: bool,
-                          meta: dict[str, Any]) -> None:
-        self.initiatives = [*self.initiatives, Initiative(key_result_id=key_result_id, **initiative)]
+    def _initiative_added(
+        self,
+        key_result_id: str,
+        initiative: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.initiatives = [
+            *self.initiatives,
+            Initiative(key_result_id=key_result_id, **initiative),
+        ]
 
-    def revise_initiative(self, initiative_id: str, changes: dict[str, Any], reason: str | None, correction: bool,
-                          meta: EventMeta) -> None:
+    def revise_initiative(
+        self,
+        initiative_id: str,
+        changes: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: EventMeta,
+    ) -> None:
         current = self.initiative(initiative_id)
         effective, previous = changed_fields(current, changes, INITIATIVE_REVISABLE)
         validate_initiative(replace(current, **effective), "#")
-        self._initiative_revised(key_result_id=current.key_result_id, initiative_id=initiative_id, changes=effective,
-                                 previous=previous, reason=reason,
-                                 correction=correction, meta=meta.as_dict())
+        self._initiative_revised(
+            key_result_id=current.key_result_id,
+            initiative_id=initiative_id,
+            changes=effective,
+            previous=previous,
+            reason=reason,
+            correction=correction,
+            meta=meta.as_dict(),
+        )
 
     @event("InitiativeRevised")
-    def _initiative_revised(self, key_result_id: str, initiative_id: str, changes: dict[str, Any],
-                            previous: dict[str, Any], reason: str | None, correction: bool,
-                            meta: dict[str, Any]) -> None:
-        self.initiatives = [replace(i, **changes) if i.initiative_id == initiative_id else i
-                            for i in self.initiatives]
+    def _initiative_revised(
+        self,
+        key_result_id: str,
+        initiative_id: str,
+        changes: dict[str, Any],
+        previous: dict[str, Any],
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.initiatives = [
+            replace(i, **changes) if i.initiative_id == initiative_id else i
+            for i in self.initiatives
+        ]
 
     # ---- alignment
 
@@ -356,61 +528,131 @@ class Objective(Aggregate):
             raise InvalidField(pointer, "an objective cannot support itself")
         check_supports(self.level, parent.level, pointer)
 
-    def align(self, parent_id: str, weight: float, proposal_id: str | None, reason: str | None, correction: bool,
-              meta: EventMeta) -> None:
+    def align(
+        self,
+        parent_id: str,
+        weight: float,
+        proposal_id: str | None,
+        reason: str | None,
+        correction: bool,
+        meta: EventMeta,
+    ) -> None:
         """Supports a parent (or changes the link's weight if it already does)."""
         _check_weight(weight, "#/weight")
         current = self.alignment_weight(parent_id)
         if current is None:
-            self._aligned(parent_objective_id=parent_id, weight=weight, proposal_id=proposal_id, reason=reason,
-                          correction=correction, meta=meta.as_dict())
+            self._aligned(
+                parent_objective_id=parent_id,
+                weight=weight,
+                proposal_id=proposal_id,
+                reason=reason,
+                correction=correction,
+                meta=meta.as_dict(),
+            )
         elif current != weight:
-            self._alignment_revised(parent_objective_id=parent_id, weight=weight, previous_weight=current,
-                                    reason=reason, correction=correction, meta=meta.as_dict())
+            self._alignment_revised(
+                parent_objective_id=parent_id,
+                weight=weight,
+                previous_weight=current,
+                reason=reason,
+                correction=correction,
+                meta=meta.as_dict(),
+            )
         else:
-            raise InvalidField("#/weight", "the objective already supports that parent with this weight")
+            raise InvalidField(
+                "#/weight", "the objective already supports that parent with this weight"
+            )
 
     @event("Aligned")
-    def _aligned(self, parent_objective_id: str, weight: float, proposal_id: str | None, reason: str | None,
-                 correction: bool, meta: dict[str, Any]) -> None:
-        self.alignments = [*self.alignments, {"parent_objective_id": parent_objective_id, "weight": weight}]
+    def _aligned(
+        self,
+        parent_objective_id: str,
+        weight: float,
+        proposal_id: str | None,
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.alignments = [
+            *self.alignments,
+            {"parent_objective_id": parent_objective_id, "weight": weight},
+        ]
         if proposal_id is not None:
             self.proposals = {k: v for k, v in self.proposals.items() if k != proposal_id}
 
     @event("AlignmentRevised")
-    def _alignment_revised(self, parent_objective_id: str, weight: float, previous_weight: float, reason: str | None,
-                           correction: bool, meta: dict[str, Any]) -> None:
-        self.alignments = [{**a, "weight": weight} if a["parent_objective_id"] == parent_objective_id else a
-                           for a in self.alignments]
+    def _alignment_revised(
+        self,
+        parent_objective_id: str,
+        weight: float,
+        previous_weight: float,
+        reason: str | None,
+        correction: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.alignments = [
+            {**a, "weight": weight} if a["parent_objective_id"] == parent_objective_id else a
+            for a in self.alignments
+        ]
 
-    def remove_alignment(self, parent_id: str, reason: str | None, correction: bool, meta: EventMeta) -> None:
+    def remove_alignment(
+        self, parent_id: str, reason: str | None, correction: bool, meta: EventMeta
+    ) -> None:
         if self.alignment_weight(parent_id) is None:
-            raise InvalidField("#/parent_objective_id", "the objective does not support that parent")
-        self._alignment_removed(parent_objective_id=parent_id, reason=reason, correction=correction,
-                                meta=meta.as_dict())
+            raise InvalidField(
+                "#/parent_objective_id", "the objective does not support that parent"
+            )
+        self._alignment_removed(
+            parent_objective_id=parent_id, reason=reason, correction=correction, meta=meta.as_dict()
+        )
 
     @event("AlignmentRemoved")
-    def _alignment_removed(self, parent_objective_id: str, reason: str | None, correction: bool,
-                           meta: dict[str, Any]) -> None:
-        self.alignments = [a for a in self.alignments if a["parent_objective_id"] != parent_objective_id]
+    def _alignment_removed(
+        self, parent_objective_id: str, reason: str | None, correction: bool, meta: dict[str, Any]
+    ) -> None:
+        self.alignments = [
+            a for a in self.alignments if a["parent_objective_id"] != parent_objective_id
+        ]
 
-    def propose_alignment(self, proposal_id: str, parent_id: str, weight: float, note: str | None,
-                          meta: EventMeta) -> None:
+    def propose_alignment(
+        self, proposal_id: str, parent_id: str, weight: float, note: str | None, meta: EventMeta
+    ) -> None:
         """Bottom-up: asks the parent's owner to accept this objective as support."""
         _check_weight(weight, "#/weight")
         if self.alignment_weight(parent_id) is not None:
-            raise InvalidField("#/parent_objective_id", "the objective already supports that parent")
+            raise InvalidField(
+                "#/parent_objective_id", "the objective already supports that parent"
+            )
         if any(p["parent_objective_id"] == parent_id for p in self.proposals.values()):
-            raise InvalidField("#/parent_objective_id", "a proposal for that parent is already pending")
-        self._alignment_proposed(parent_objective_id=parent_id, proposal_id=proposal_id, weight=weight, note=note,
-                                 meta=meta.as_dict())
+            raise InvalidField(
+                "#/parent_objective_id", "a proposal for that parent is already pending"
+            )
+        self._alignment_proposed(
+            parent_objective_id=parent_id,
+            proposal_id=proposal_id,
+            weight=weight,
+            note=note,
+            meta=meta.as_dict(),
+        )
 
     @event("AlignmentProposed")
-    def _alignment_proposed(self, parent_objective_id: str, proposal_id: str, weight: float, note: str | None,
-                            meta: dict[str, Any]) -> None:
-        self.proposals = {**self.proposals, proposal_id: {"parent_objective_id": parent_objective_id,
-                                                          "weight": weight, "note": note,
-                                                          "proposed_by": meta["actor_id"]}}
+    def _alignment_proposed(
+        self,
+        parent_objective_id: str,
+        proposal_id: str,
+        weight: float,
+        note: str | None,
+        meta: dict[str, Any],
+    ) -> None:
+        self.proposals = {
+            **self.proposals,
+            proposal_id: {
+                "parent_objective_id": parent_objective_id,
+                "weight": weight,
+                "note": note,
+                "proposed_by": meta["actor_id"],
+            },
+        }
 
     def proposal(self, proposal_id: str) -> dict[str, Any]:
         if proposal_id not in self.proposals:
@@ -419,20 +661,31 @@ class Objective(Aggregate):
 
     def decline_proposal(self, proposal_id: str, reason: str | None, meta: EventMeta) -> None:
         proposal = self.proposal(proposal_id)
-        self._proposal_declined(parent_objective_id=proposal["parent_objective_id"], proposal_id=proposal_id,
-                                reason=reason, meta=meta.as_dict())
+        self._proposal_declined(
+            parent_objective_id=proposal["parent_objective_id"],
+            proposal_id=proposal_id,
+            reason=reason,
+            meta=meta.as_dict(),
+        )
 
     @event("AlignmentProposalDeclined")
-    def _proposal_declined(self, parent_objective_id: str, proposal_id: str, reason: str | None,
-                           meta: dict[str, Any]) -> None:
+    def _proposal_declined(
+        self, parent_objective_id: str, proposal_id: str, reason: str | None, meta: dict[str, Any]
+    ) -> None:
         self.proposals = {k: v for k, v in self.proposals.items() if k != proposal_id}
 
     # ---- rollover
 
     def mark_rolled_over(self, to_objective_id: str, to_cycle_id: str, meta: EventMeta) -> None:
-        self._rolled_over(cycle_id=self.cycle_id, to_objective_id=to_objective_id, to_cycle_id=to_cycle_id,
-                          meta=meta.as_dict())
+        self._rolled_over(
+            cycle_id=self.cycle_id,
+            to_objective_id=to_objective_id,
+            to_cycle_id=to_cycle_id,
+            meta=meta.as_dict(),
+        )
 
     @event("RolledOver")
-    def _rolled_over(self, cycle_id: str, to_objective_id: str, to_cycle_id: str, meta: dict[str, Any]) -> None:
+    def _rolled_over(
+        self, cycle_id: str, to_objective_id: str, to_cycle_id: str, meta: dict[str, Any]
+    ) -> None:
         self.rolled_over_to = {"objective_id": to_objective_id, "cycle_id": to_cycle_id}

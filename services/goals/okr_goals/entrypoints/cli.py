@@ -34,7 +34,9 @@ async def _relay_forever() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="okr-goals")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="HTTP API (and the outbox relay unless OKR_GOALS_RELAY_ENABLED=false)")
+    serve = sub.add_parser(
+        "serve", help="HTTP API (and the outbox relay unless OKR_GOALS_RELAY_ENABLED=false)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
     sub.add_parser("relay", help="only the outbox relay")

@@ -21,5 +21,10 @@ App = Annotated[GoalsApplication, Depends(application)]
 def reject_nulls(changes: dict[str, Any], nullable: tuple[str, ...] = ()) -> None:
     nulls = [k for k, v in changes.items() if v is None and k not in nullable]
     if nulls:
-        raise Problem(422, "Invalid request", "Fields cannot be set to null.", kind="validation",
-                      errors=[field_error(f"#/{k}", "must not be null") for k in nulls])
+        raise Problem(
+            422,
+            "Invalid request",
+            "Fields cannot be set to null.",
+            kind="validation",
+            errors=[field_error(f"#/{k}", "must not be null") for k in nulls],
+        )

@@ -28,7 +28,9 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
         task = None
         app.state.health.add_blocking("event-store", event_store_probe(container.application))
         if relay_wanted:
-            await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
+            await ensure_topics(
+                container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)]
+            )
             relay = container.new_relay()
             await relay.publisher.start()
             task = asyncio.create_task(relay.run(stop), name="outbox-relay")
@@ -43,9 +45,13 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
                 await relay.publisher.stop()
 
     app = create_app(
-        "OKR goal service", "0.1.0",
+        "OKR goal service",
+        "0.1.0",
         "Objectives and key results, event-sourced: every change is kept with who, when and why.",
-        verifier=container.verifier, routers=ROUTERS, http=container.settings.http, lifespan=lifespan,
+        verifier=container.verifier,
+        routers=ROUTERS,
+        http=container.settings.http,
+        lifespan=lifespan,
     )
     app.state.container = container
     return app

@@ -128,7 +128,9 @@ class DecisionIn(ChangeIn):
 
 
 class CycleIn(_Body):
-    cycle_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    cycle_id: Annotated[
+        str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    ]
     name: Title
     cadence: Literal["monthly", "quarterly", "yearly", "custom"]
     starts_on: Day
@@ -199,7 +201,9 @@ class ProposalOut(BaseModel):
 class RolledOverFromOut(BaseModel):
     objective_id: str
     cycle_id: str
-    key_results: Annotated[dict[str, str], Field(description="Copied key-result id to the original's")] = {}
+    key_results: Annotated[
+        dict[str, str], Field(description="Copied key-result id to the original's")
+    ] = {}
 
 
 class RolledOverToOut(BaseModel):

@@ -26,23 +26,37 @@ class DueStore:
         self._collection = client[database][COLLECTION]
 
     async def ensure_indexes(self) -> None:
-        await self._collection.create_index([("tenant_id", ASCENDING), ("owner_id", ASCENDING),
-                                             ("status", ASCENDING), ("period_start", ASCENDING)])
+        await self._collection.create_index(
+            [
+                ("tenant_id", ASCENDING),
+                ("owner_id", ASCENDING),
+                ("status", ASCENDING),
+                ("period_start", ASCENDING),
+            ]
+        )
 
-    async def apply_reminder(self, event_type: str, data: dict[str, Any], meta: dict[str, Any],
-                             check_ins: list[CheckIn]) -> bool:
+    async def apply_reminder(
+        self, event_type: str, data: dict[str, Any], meta: dict[str, Any], check_ins: list[CheckIn]
+    ) -> bool:
         """Folds a reminder into its item, done already if a live check-in is effective within the period."""
         key = due_key(meta["tenant_id"], data["key_result_id"], data["period_start"])
         current = await self._collection.find_one({"_id": key})
         done_by = effective_within(check_ins, data["period_start"], data["period_end"])
         return await self._write(current, apply_reminder(current, event_type, data, meta, done_by))
 
-    async def settle(self, tenant_id: str, key_result_id: str, periods: Iterable[dict[str, str]],
-                     check_ins: list[CheckIn]) -> int:
+    async def settle(
+        self,
+        tenant_id: str,
+        key_result_id: str,
+        periods: Iterable[dict[str, str]],
+        check_ins: list[CheckIn],
+    ) -> int:
         """Marks the items of the periods done or open again from the live check-ins; how many changed."""
         changed = 0
         for period in periods:
-            current = await self._collection.find_one({"_id": due_key(tenant_id, key_result_id, period["period_start"])})
+            current = await self._collection.find_one(
+                {"_id": due_key(tenant_id, key_result_id, period["period_start"])}
+            )
             if current is not None:
                 done_by = effective_within(check_ins, period["period_start"], period["period_end"])
                 changed += await self._write(current, settled(current, done_by))
@@ -54,7 +68,15 @@ class DueStore:
         await self._collection.replace_one({"_id": doc["_id"]}, doc, upsert=True)
         return True
 
-    async def open_for(self, tenant_id: str, owner_id: str, limit: int = 0, offset: int = 0) -> list[Document]:
+    async def open_for(
+        self, tenant_id: str, owner_id: str, limit: int = 0, offset: int = 0
+    ) -> list[Document]:
         """The person's items still waiting for a check-in, oldest period first."""
-        query = {"tenant_id": tenant_id, "owner_id": owner_id, "status": {"$in": list(OPEN_STATUSES)}}
-        return await self._collection.find(query).sort(_ORDER).skip(offset).limit(limit).to_list(None)
+        query = {
+            "tenant_id": tenant_id,
+            "owner_id": owner_id,
+            "status": {"$in": list(OPEN_STATUSES)},
+        }
+        return (
+            await self._collection.find(query).sort(_ORDER).skip(offset).limit(limit).to_list(None)
+        )

@@ -28,7 +28,13 @@ LINKS = "objective_links"
 CHECK_IN_REV = "check_in_rev"
 DERIVED = ("rollup_progress", CHECK_IN_REV)
 _ORDER = [("created_at", ASCENDING), ("_id", ASCENDING)]
-_ROLLUP_FIELDS = {"tenant_id": 1, "version": 1, "progress": 1, "rollup_progress": 1, "alignments": 1}
+_ROLLUP_FIELDS = {
+    "tenant_id": 1,
+    "version": 1,
+    "progress": 1,
+    "rollup_progress": 1,
+    "alignments": 1,
+}
 
 
 def visible_to(reader: Reader) -> dict[str, Any]:
@@ -59,27 +65,45 @@ def _child_field(objective_id: str) -> str:
 class ObjectiveStore:
     """Reads and writes of objective documents; rollups are a separate `$set` of derived fields."""
 
-    def __init__(self, client: AsyncMongoClient, database: str, max_rollup_attempts: int = 10,
-                 policy: WritePolicy | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncMongoClient,
+        database: str,
+        max_rollup_attempts: int = 10,
+        policy: WritePolicy | None = None,
+    ) -> None:
         self.policy = policy or WritePolicy()
         self._collection = client[database][COLLECTION]
         self._links = client[database][LINKS]
         self._max_rollup_attempts = max_rollup_attempts
 
     async def ensure_indexes(self) -> None:
-        for field in ("cycle_id", "owner_id", "org_unit_id", "key_results.owner_id",
-                      "key_results.initiatives.owner_id"):
+        for field in (
+            "cycle_id",
+            "owner_id",
+            "org_unit_id",
+            "key_results.owner_id",
+            "key_results.initiatives.owner_id",
+        ):
             await self._collection.create_index([("tenant_id", ASCENDING), (field, ASCENDING)])
 
     async def apply(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> Folded:
         """Folds the event into its objective (not applied if the document already includes it)."""
-        return await fold_into(self._collection, data["objective_id"], meta["tenant_id"], meta["version"],
-                               lambda current: apply_event(current, event_type, data, meta), DERIVED,
-                               creates=event_type == "ObjectiveCreated", guarded=(CHECK_IN_REV,),
-                               policy=self.policy)
+        return await fold_into(
+            self._collection,
+            data["objective_id"],
+            meta["tenant_id"],
+            meta["version"],
+            lambda current: apply_event(current, event_type, data, meta),
+            DERIVED,
+            creates=event_type == "ObjectiveCreated",
+            guarded=(CHECK_IN_REV,),
+            policy=self.policy,
+        )
 
-    async def apply_check_ins(self, tenant_id: str, objective_id: str,
-                              states: dict[str, dict[str, Any]]) -> Document | None:
+    async def apply_check_ins(
+        self, tenant_id: str, objective_id: str, states: dict[str, dict[str, Any]]
+    ) -> Document | None:
         """Sets the check-in state of key results (id to state); the document after, None before it exists."""
         for _ in range(self._max_rollup_attempts):
             doc = await self.get(tenant_id, objective_id)
@@ -88,19 +112,29 @@ class ObjectiveStore:
             try:
                 moved = with_check_ins(doc, states)
             except (KeyError, TypeError, ValueError) as exc:
-                raise UnprojectableEvent(f"cannot set check-ins on {objective_id}: {exc!r}") from exc
+                raise UnprojectableEvent(
+                    f"cannot set check-ins on {objective_id}: {exc!r}"
+                ) from exc
             if moved["key_results"] == doc["key_results"]:
                 return doc
             rev = doc.get(CHECK_IN_REV)
             result = await self._collection.update_one(
                 self.policy.filter(objective_id, version=doc["version"], **{CHECK_IN_REV: rev}),
-                {"$set": {"key_results": moved["key_results"], "progress": moved["progress"],
-                          CHECK_IN_REV: (rev or 0) + 1}})
+                {
+                    "$set": {
+                        "key_results": moved["key_results"],
+                        "progress": moved["progress"],
+                        CHECK_IN_REV: (rev or 0) + 1,
+                    }
+                },
+            )
             if result.matched_count == 1:
                 return {**moved, CHECK_IN_REV: (rev or 0) + 1}
         raise RuntimeError(f"check-ins of {objective_id} did not settle: concurrent writers")
 
-    async def refresh_rollups(self, tenant_id: str, doc: Document, named_parents: Iterable[str] = ()) -> list[str]:
+    async def refresh_rollups(
+        self, tenant_id: str, doc: Document, named_parents: Iterable[str] = ()
+    ) -> list[str]:
         """Recomputes the rollup of `doc` (as just folded), then of its ancestors and of the parents the event named."""
         named = list(named_parents)
         known = await self._ancestry(tenant_id, doc, named)
@@ -113,7 +147,9 @@ class ObjectiveStore:
         doc = await self._collection.find_one({"_id": objective_id}, _ROLLUP_FIELDS)
         return doc if doc is not None and doc["tenant_id"] == tenant_id else None
 
-    async def _ancestry(self, tenant_id: str, doc: Document, named_parents: list[str]) -> dict[str, Document]:
+    async def _ancestry(
+        self, tenant_id: str, doc: Document, named_parents: list[str]
+    ) -> dict[str, Document]:
         """The objective and every ancestor reachable through current links or the named parents, by id."""
         known = {doc["_id"]: doc}
         frontier = [*parent_ids(doc), *named_parents]
@@ -138,10 +174,19 @@ class ObjectiveStore:
             children = await self._contributions(tenant_id, objective_id)
             value = objective_rollup(doc.get("progress"), children.values())
             if value != doc.get("rollup_progress"):
-                guard = self.policy.filter(objective_id, version=doc["version"], progress=doc.get("progress"),
-                                           rollup_progress=doc.get("rollup_progress"))
-                result = await self._collection.update_one(guard, {"$set": {"rollup_progress": value}})
-                stale = result.matched_count == 0 or await self._contributions(tenant_id, objective_id) != children
+                guard = self.policy.filter(
+                    objective_id,
+                    version=doc["version"],
+                    progress=doc.get("progress"),
+                    rollup_progress=doc.get("rollup_progress"),
+                )
+                result = await self._collection.update_one(
+                    guard, {"$set": {"rollup_progress": value}}
+                )
+                stale = (
+                    result.matched_count == 0
+                    or await self._contributions(tenant_id, objective_id) != children
+                )
                 if stale:
                     doc = await self._rollup_doc(tenant_id, objective_id)
                     if doc is None:
@@ -151,43 +196,84 @@ class ObjectiveStore:
                 return
             await self._contribute(tenant_id, objective_id, doc["alignments"], value, named_parents)
             again = await self._rollup_doc(tenant_id, objective_id)
-            if again is None or (again.get("rollup_progress"), again["alignments"]) == (value, doc["alignments"]):
+            if again is None or (again.get("rollup_progress"), again["alignments"]) == (
+                value,
+                doc["alignments"],
+            ):
                 return
             doc = again
         raise RuntimeError(f"rollup of {objective_id} did not settle: concurrent writers")
 
-    async def _contribute(self, tenant_id: str, objective_id: str, alignments: list[dict[str, Any]], value: float,
-                          named_parents: list[str]) -> None:
+    async def _contribute(
+        self,
+        tenant_id: str,
+        objective_id: str,
+        alignments: list[dict[str, Any]],
+        value: float,
+        named_parents: list[str],
+    ) -> None:
         field = _child_field(objective_id)
         for link in alignments:
             parent = link["parent_objective_id"]
             await self._links.update_one(
                 {"_id": tenant_key(tenant_id, parent)},
-                {"$set": {field: contribution(value, link["weight"]), "tenant_id": tenant_id, "objective_id": parent}},
-                upsert=True)
+                {
+                    "$set": {
+                        field: contribution(value, link["weight"]),
+                        "tenant_id": tenant_id,
+                        "objective_id": parent,
+                    }
+                },
+                upsert=True,
+            )
         linked = set(parent_ids({"alignments": alignments}))
         for parent in dict.fromkeys(p for p in named_parents if p not in linked):
-            await self._links.update_one({"_id": tenant_key(tenant_id, parent)}, {"$unset": {field: ""}})
+            await self._links.update_one(
+                {"_id": tenant_key(tenant_id, parent)}, {"$unset": {field: ""}}
+            )
 
     async def get(self, tenant_id: str, objective_id: str) -> Document | None:
         doc = await self._collection.find_one({"_id": objective_id})
         return doc if doc is not None and doc["tenant_id"] == tenant_id else None
 
-    async def list(self, tenant_id: str, filters: dict[str, Any], limit: int = 0, offset: int = 0,
-                   reader: Reader | None = None) -> list[Document]:
+    async def list(
+        self,
+        tenant_id: str,
+        filters: dict[str, Any],
+        limit: int = 0,
+        offset: int = 0,
+        reader: Reader | None = None,
+    ) -> list[Document]:
         """Documents matching the equality filters (a list means any of), visible to `reader` when given."""
         return await self._find(tenant_id, [in_filter(filters)], reader, limit, offset)
 
-    async def involving(self, tenant_id: str, person_id: str, filters: dict[str, Any], limit: int = 0,
-                        offset: int = 0, reader: Reader | None = None) -> list[Document]:
+    async def involving(
+        self,
+        tenant_id: str,
+        person_id: str,
+        filters: dict[str, Any],
+        limit: int = 0,
+        offset: int = 0,
+        reader: Reader | None = None,
+    ) -> list[Document]:
         """Documents the person owns, or where they own a key result or an initiative."""
-        involved = {"$or": [{"owner_type": "person", "owner_id": person_id},
-                            {"key_results.owner_id": person_id},
-                            {"key_results.initiatives.owner_id": person_id}]}
+        involved = {
+            "$or": [
+                {"owner_type": "person", "owner_id": person_id},
+                {"key_results.owner_id": person_id},
+                {"key_results.initiatives.owner_id": person_id},
+            ]
+        }
         return await self._find(tenant_id, [in_filter(filters), involved], reader, limit, offset)
 
-    async def _find(self, tenant_id: str, parts: list[dict[str, Any]], reader: Reader | None, limit: int,
-                    offset: int) -> list[Document]:
+    async def _find(
+        self,
+        tenant_id: str,
+        parts: list[dict[str, Any]],
+        reader: Reader | None,
+        limit: int,
+        offset: int,
+    ) -> list[Document]:
         if reader is not None:
             parts = [*parts, visible_to(reader)]
         query = {"$and": [{"tenant_id": tenant_id}, *(p for p in parts if p)]}

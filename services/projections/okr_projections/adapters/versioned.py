@@ -61,9 +61,18 @@ def _folded(fold: Fold, current: Document | None, doc_id: str, version: int) -> 
     return doc
 
 
-async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, version: int, fold: Fold,
-                    derived: Collection[str] = (), creates: bool = False, max_attempts: int = 5,
-                    guarded: Collection[str] = (), policy: WritePolicy | None = None) -> Folded:
+async def fold_into(
+    collection: AsyncCollection,
+    doc_id: str,
+    tenant_id: str,
+    version: int,
+    fold: Fold,
+    derived: Collection[str] = (),
+    creates: bool = False,
+    max_attempts: int = 5,
+    guarded: Collection[str] = (),
+    policy: WritePolicy | None = None,
+) -> Folded:
     """Writes `fold(current)` but its `derived` fields unless it includes `version`; `guarded` fields must be as read."""
     if creates:
         doc = _folded(fold, None, doc_id, version)
@@ -86,8 +95,9 @@ async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, ve
                 continue
             return Folded(True, doc)
         owned = {k: v for k, v in doc.items() if k != "_id" and k not in derived}
-        guard = (policy or WritePolicy()).filter(doc_id, version=current["version"],
-                                                 **{k: current.get(k) for k in guarded})
+        guard = (policy or WritePolicy()).filter(
+            doc_id, version=current["version"], **{k: current.get(k) for k in guarded}
+        )
         result = await collection.update_one(guard, {"$set": owned})
         if result.matched_count == 1:
             return Folded(True, doc)
@@ -96,4 +106,7 @@ async def fold_into(collection: AsyncCollection, doc_id: str, tenant_id: str, ve
 
 def in_filter(filters: dict[str, Any]) -> dict[str, Any]:
     """Equality filters where a list value means any of its values."""
-    return {k: {"$in": list(v)} if isinstance(v, list | tuple | set | frozenset) else v for k, v in filters.items()}
+    return {
+        k: {"$in": list(v)} if isinstance(v, list | tuple | set | frozenset) else v
+        for k, v in filters.items()
+    }

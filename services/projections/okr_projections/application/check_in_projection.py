@@ -18,7 +18,9 @@ from okr_projections.domain.check_in_state import check_in_state
 from okr_projections.domain.documents import Document
 from okr_projections.domain.due import REMINDER_EVENTS, periods_containing
 
-NOT_PROJECTED = frozenset({"CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"})
+NOT_PROJECTED = frozenset(
+    {"CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
+)
 CHECK_IN_CONTEXT_EVENTS = frozenset({*CHECK_IN_EVENTS, *REMINDER_EVENTS, *NOT_PROJECTED})
 
 
@@ -44,8 +46,9 @@ class CheckInProjection:
         log = folded.doc
         periods = periods_containing(log["reminder_periods"], moved_times(log, data))
         await self.due.settle(tenant_id, key_result_id, periods, log["check_ins"])
-        moved = await self.objectives.apply_check_ins(tenant_id, log["objective_id"],
-                                                      {key_result_id: check_in_state(log["check_ins"])})
+        moved = await self.objectives.apply_check_ins(
+            tenant_id, log["objective_id"], {key_result_id: check_in_state(log["check_ins"])}
+        )
         if moved is not None:
             await self.objectives.refresh_rollups(tenant_id, moved)
         return folded.applied
@@ -54,7 +57,13 @@ class CheckInProjection:
         log = await self.check_ins.add_period(data, meta)
         return await self.due.apply_reminder(event_type, data, meta, log["check_ins"])
 
-    async def apply_stored(self, tenant_id: str, objective_id: str, key_result_ids: list[str]) -> Document | None:
+    async def apply_stored(
+        self, tenant_id: str, objective_id: str, key_result_ids: list[str]
+    ) -> Document | None:
         """Applies the check-ins stored for key results that just arrived; the objective after, None if none."""
         states = await self.check_ins.states(tenant_id, key_result_ids)
-        return await self.objectives.apply_check_ins(tenant_id, objective_id, states) if states else None
+        return (
+            await self.objectives.apply_check_ins(tenant_id, objective_id, states)
+            if states
+            else None
+        )

@@ -15,7 +15,10 @@ from okr_projections.adapters.due_store import DueStore
 from okr_projections.adapters.objectives_store import ObjectiveStore
 from okr_projections.adapters.org_units_store import OrgUnitStore
 from okr_projections.adapters.people_store import PeopleStore
-from okr_projections.application.check_in_projection import CHECK_IN_CONTEXT_EVENTS, CheckInProjection
+from okr_projections.application.check_in_projection import (
+    CHECK_IN_CONTEXT_EVENTS,
+    CheckInProjection,
+)
 from okr_projections.domain.cycles import CYCLE_EVENTS
 from okr_projections.domain.directory import ORG_UNIT_EVENTS, PERSON_EVENTS
 from okr_projections.domain.documents import UnprojectableEvent
@@ -27,16 +30,26 @@ ORG_UNIT_HIERARCHY_EVENTS = frozenset({"OrgUnitCreated", "OrgUnitMoved"})
 class Projector:
     """Folds one event into the read models; UnprojectableEvent when no model takes it (check-ins need their stores)."""
 
-    def __init__(self, objectives: ObjectiveStore, org_units: OrgUnitStore, people: PeopleStore,
-                 cycles: CycleStore, check_ins: CheckInStore | None = None, due: DueStore | None = None) -> None:
+    def __init__(
+        self,
+        objectives: ObjectiveStore,
+        org_units: OrgUnitStore,
+        people: PeopleStore,
+        cycles: CycleStore,
+        check_ins: CheckInStore | None = None,
+        due: DueStore | None = None,
+    ) -> None:
         self.objectives = objectives
         self.org_units = org_units
         self.people = people
         self.cycles = cycles
         self.check_ins = check_ins
         self.due = due
-        self._check_in_projection = (CheckInProjection(objectives, check_ins, due)
-                                     if check_ins is not None and due is not None else None)
+        self._check_in_projection = (
+            CheckInProjection(objectives, check_ins, due)
+            if check_ins is not None and due is not None
+            else None
+        )
 
     async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
         """True if the event changed its document, False if the document already included it."""
@@ -46,7 +59,12 @@ class Projector:
             doc = folded.doc
             arriving = arriving_key_results(event_type, data)
             if arriving and self._check_in_projection is not None:
-                doc = await self._check_in_projection.apply_stored(tenant_id, data["objective_id"], arriving) or doc
+                doc = (
+                    await self._check_in_projection.apply_stored(
+                        tenant_id, data["objective_id"], arriving
+                    )
+                    or doc
+                )
             named = [data["parent_objective_id"]] if data.get("parent_objective_id") else []
             await self.objectives.refresh_rollups(tenant_id, doc, named)
             return folded.applied

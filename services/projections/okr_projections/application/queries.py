@@ -21,8 +21,14 @@ from okr_projections.domain.visibility import Reader, can_read, can_read_work_of
 class ReadQueries:
     """What the HTTP API asks, answered within the principal's tenant and what the principal may see."""
 
-    def __init__(self, objectives: ObjectiveStore, org_units: OrgUnitStore, people: PeopleStore,
-                 cycles: CycleStore, due: DueStore | None = None) -> None:
+    def __init__(
+        self,
+        objectives: ObjectiveStore,
+        org_units: OrgUnitStore,
+        people: PeopleStore,
+        cycles: CycleStore,
+        due: DueStore | None = None,
+    ) -> None:
         self.objectives = objectives
         self.org_units = org_units
         self.people = people
@@ -48,40 +54,68 @@ class ReadQueries:
             return None
         return doc
 
-    async def objectives_list(self, principal: Principal, filters: dict[str, Any], limit: int,
-                              offset: int) -> list[Document]:
+    async def objectives_list(
+        self, principal: Principal, filters: dict[str, Any], limit: int, offset: int
+    ) -> list[Document]:
         """Visible objectives matching equality filters (a list value means any of)."""
-        return await self.objectives.list(principal.tenant_id, filters, limit, offset, await self.reader(principal))
+        return await self.objectives.list(
+            principal.tenant_id, filters, limit, offset, await self.reader(principal)
+        )
 
-    async def unit_scope(self, tenant_id: str, org_unit_id: str, include_sub_units: bool = True) -> list[str]:
+    async def unit_scope(
+        self, tenant_id: str, org_unit_id: str, include_sub_units: bool = True
+    ) -> list[str]:
         """The unit, and when asked every known unit below it."""
-        return await self.org_units.subtree(tenant_id, org_unit_id) if include_sub_units else [org_unit_id]
+        return (
+            await self.org_units.subtree(tenant_id, org_unit_id)
+            if include_sub_units
+            else [org_unit_id]
+        )
 
-    async def org_unit_objectives(self, principal: Principal, org_unit_id: str, cycle_id: str | None,
-                                  include_sub_units: bool, limit: int, offset: int) -> list[Document]:
+    async def org_unit_objectives(
+        self,
+        principal: Principal,
+        org_unit_id: str,
+        cycle_id: str | None,
+        include_sub_units: bool,
+        limit: int,
+        offset: int,
+    ) -> list[Document]:
         """Visible objectives whose org unit is the unit (or, if asked, any unit below it)."""
-        filters: dict[str, Any] = {"org_unit_id": await self.unit_scope(principal.tenant_id, org_unit_id,
-                                                                        include_sub_units)}
+        filters: dict[str, Any] = {
+            "org_unit_id": await self.unit_scope(
+                principal.tenant_id, org_unit_id, include_sub_units
+            )
+        }
         if cycle_id:
             filters["cycle_id"] = cycle_id
         return await self.objectives_list(principal, filters, limit, offset)
 
-    async def person_objectives(self, principal: Principal, person_id: str, cycle_id: str | None, limit: int,
-                                offset: int) -> list[tuple[Document, list[str]]]:
+    async def person_objectives(
+        self, principal: Principal, person_id: str, cycle_id: str | None, limit: int, offset: int
+    ) -> list[tuple[Document, list[str]]]:
         """Visible objectives the person owns or owns a key result or initiative of, each with why."""
         filters = {"cycle_id": cycle_id} if cycle_id else {}
-        docs = await self.objectives.involving(principal.tenant_id, person_id, filters, limit, offset,
-                                               await self.reader(principal))
+        docs = await self.objectives.involving(
+            principal.tenant_id, person_id, filters, limit, offset, await self.reader(principal)
+        )
         return [(doc, involvement(doc, person_id)) for doc in docs]
 
-    async def check_ins_due(self, principal: Principal, person_id: str, limit: int,
-                            offset: int) -> list[Document] | None:
+    async def check_ins_due(
+        self, principal: Principal, person_id: str, limit: int, offset: int
+    ) -> list[Document] | None:
         """The person's open check-ins due, oldest first (none without the due read model); None if not theirs to see."""
         if not can_read_work_of(person_id, await self.reader(principal)):
             return None
-        return [] if self.due is None else await self.due.open_for(principal.tenant_id, person_id, limit, offset)
+        return (
+            []
+            if self.due is None
+            else await self.due.open_for(principal.tenant_id, person_id, limit, offset)
+        )
 
-    async def cycle_tree(self, principal: Principal, cycle_id: str, org_unit_id: str | None) -> list[dict[str, Any]]:
+    async def cycle_tree(
+        self, principal: Principal, cycle_id: str, org_unit_id: str | None
+    ) -> list[dict[str, Any]]:
         """The alignment tree of the visible objectives of the cycle (within the unit's subtree if given)."""
         filters: dict[str, Any] = {"cycle_id": cycle_id}
         if org_unit_id:

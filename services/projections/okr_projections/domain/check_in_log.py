@@ -16,7 +16,16 @@ from okr_projections.domain.check_in_state import as_time
 from okr_projections.domain.documents import Document, Meta, new_document, stamp, tenant_key
 
 CHECK_IN_EVENTS = frozenset({"CheckInRecorded", "CheckInCorrected"})
-_COPIED = ("check_in_id", "value", "confidence", "confidence_band", "note", "blockers", "source", "source_key")
+_COPIED = (
+    "check_in_id",
+    "value",
+    "confidence",
+    "confidence_band",
+    "note",
+    "blockers",
+    "source",
+    "source_key",
+)
 
 
 def key_result_key(tenant_id: str, key_result_id: str) -> str:
@@ -26,10 +35,16 @@ def key_result_key(tenant_id: str, key_result_id: str) -> str:
 
 def empty_log(data: dict[str, Any], meta: Meta) -> Document:
     """The check-in document of a key result before any check-in (version 0)."""
-    doc = new_document(key_result_key(meta["tenant_id"], data["key_result_id"]), meta, {
-        "key_result_id": data["key_result_id"], "objective_id": data["objective_id"],
-        "check_ins": [], "reminder_periods": [],
-    })
+    doc = new_document(
+        key_result_key(meta["tenant_id"], data["key_result_id"]),
+        meta,
+        {
+            "key_result_id": data["key_result_id"],
+            "objective_id": data["objective_id"],
+            "check_ins": [],
+            "reminder_periods": [],
+        },
+    )
     return {**doc, "version": 0}
 
 

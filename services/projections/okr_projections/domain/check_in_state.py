@@ -13,7 +13,15 @@ from typing import Any
 from okr_shared.check_ins import CheckIn
 from okr_shared.check_ins import timeline as shared_timeline
 from okr_shared.confidence import band, trend
-STATE_FIELDS = ("checked_in", "current", "confidence", "confidence_band", "confidence_trend", "last_check_in_at")
+
+STATE_FIELDS = (
+    "checked_in",
+    "current",
+    "confidence",
+    "confidence_band",
+    "confidence_trend",
+    "last_check_in_at",
+)
 NOT_CHECKED_IN: dict[str, Any] = dict.fromkeys(STATE_FIELDS) | {"checked_in": False}
 
 
@@ -53,7 +61,9 @@ def state_of(key_result: dict[str, Any]) -> dict[str, Any]:
     return {**NOT_CHECKED_IN, **{k: key_result.get(k) for k in STATE_FIELDS}}
 
 
-def effective_within(check_ins: list[CheckIn], start: datetime | str, end: datetime | str) -> str | None:
+def effective_within(
+    check_ins: list[CheckIn], start: datetime | str, end: datetime | str
+) -> str | None:
     """The id of the earliest live check-in effective within [start, end), or None."""
     lower, upper = as_time(start), as_time(end)
     found = [c for c in timeline(check_ins) if lower <= as_time(c["effective_at"]) < upper]

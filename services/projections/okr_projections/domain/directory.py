@@ -13,32 +13,52 @@ from collections.abc import Mapping
 from typing import Any
 
 from okr_projections.domain.documents import (
-    Document, Meta, OutOfOrderEvent, existing, new_document, pick, stamp, tenant_key,
+    Document,
+    Meta,
+    OutOfOrderEvent,
+    existing,
+    new_document,
+    pick,
+    stamp,
+    tenant_key,
 )
 
 ORG_UNIT_EVENTS = frozenset({"OrgUnitCreated", "OrgUnitRenamed", "OrgUnitMoved"})
-PERSON_EVENTS = frozenset({"PersonJoined", "PersonDetailsChanged", "PersonMoved", "PersonLeft", "PersonReturned"})
+PERSON_EVENTS = frozenset(
+    {"PersonJoined", "PersonDetailsChanged", "PersonMoved", "PersonLeft", "PersonReturned"}
+)
 PERSON_DETAILS = ("name", "email", "locale")
 
 
-def ancestors_from(org_unit_id: str, parent_id: str | None, parent_ancestors: list[str] | None) -> list[str]:
+def ancestors_from(
+    org_unit_id: str, parent_id: str | None, parent_ancestors: list[str] | None
+) -> list[str]:
     """The units above a unit, root first (parent ancestors None: unknown); a transient cycle is cut at the unit."""
     if parent_id is None:
         return []
     chain = [*(parent_ancestors or []), parent_id]
     if org_unit_id in chain:
-        chain = chain[len(chain) - chain[::-1].index(org_unit_id):]
+        chain = chain[len(chain) - chain[::-1].index(org_unit_id) :]
     return chain
 
 
-def apply_org_unit_event(doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta) -> Document:
+def apply_org_unit_event(
+    doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta
+) -> Document:
     """A new org-unit document: `doc` after the event."""
     unit_id = data["org_unit_id"]
     if event_type == "OrgUnitCreated":
-        doc = new_document(tenant_key(meta["tenant_id"], unit_id), meta, {
-            "org_unit_id": unit_id, "name": data["name"], "kind": data["kind"], "parent_id": data["parent_id"],
-            "ancestors": ancestors_from(unit_id, data["parent_id"], None),
-        })
+        doc = new_document(
+            tenant_key(meta["tenant_id"], unit_id),
+            meta,
+            {
+                "org_unit_id": unit_id,
+                "name": data["name"],
+                "kind": data["kind"],
+                "parent_id": data["parent_id"],
+                "ancestors": ancestors_from(unit_id, data["parent_id"], None),
+            },
+        )
         return stamp(doc, meta)
     doc = copy.deepcopy(existing(doc, event_type, f"org unit {unit_id}"))
     if event_type == "OrgUnitRenamed":
@@ -50,14 +70,24 @@ def apply_org_unit_event(doc: Document | None, event_type: str, data: dict[str, 
     return stamp(doc, meta)
 
 
-def apply_person_event(doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta) -> Document:
+def apply_person_event(
+    doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta
+) -> Document:
     """A new person document: `doc` after the event."""
     person_id = data["person_id"]
     if event_type == "PersonJoined":
-        doc = new_document(tenant_key(meta["tenant_id"], person_id), meta, {
-            **{k: data[k] for k in ("person_id", "name", "email", "manager_id", "org_unit_id", "locale")},
-            "active": True, "left_at": None,
-        })
+        doc = new_document(
+            tenant_key(meta["tenant_id"], person_id),
+            meta,
+            {
+                **{
+                    k: data[k]
+                    for k in ("person_id", "name", "email", "manager_id", "org_unit_id", "locale")
+                },
+                "active": True,
+                "left_at": None,
+            },
+        )
         return stamp(doc, meta)
     doc = copy.deepcopy(existing(doc, event_type, f"person {person_id}"))
     if event_type == "PersonDetailsChanged":

@@ -24,8 +24,13 @@ def tenant_key(tenant_id: str, business_id: str) -> str:
 
 def new_document(doc_id: str, meta: Meta, fields: dict[str, Any]) -> Document:
     """A document created by the event described by `meta`."""
-    return {"_id": doc_id, "tenant_id": meta["tenant_id"], **fields,
-            "created_at": meta["time"], "created_by": meta["actor_id"]}
+    return {
+        "_id": doc_id,
+        "tenant_id": meta["tenant_id"],
+        **fields,
+        "created_at": meta["time"],
+        "created_by": meta["actor_id"],
+    }
 
 
 def existing(doc: Document | None, event_type: str, what: str) -> Document:

@@ -36,26 +36,44 @@ def settled(doc: Document, done_by: str | None) -> Document:
     return {**doc, "done_by": done_by, "status": "done" if done_by else doc["reminder"]}
 
 
-def apply_reminder(doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta,
-                   done_by: str | None) -> Document:
+def apply_reminder(
+    doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta, done_by: str | None
+) -> Document:
     """The due item after a reminder; `done_by` is the live check-in effective within its period, if any."""
     reminder = REMINDER_EVENTS[event_type]
     if doc is None:
-        doc = new_document(due_key(meta["tenant_id"], data["key_result_id"], data["period_start"]), meta, {
-            "key_result_id": data["key_result_id"], "period_start": as_time(data["period_start"]),
-            "period_end": as_time(data["period_end"]), "reminder": reminder, "due_at": None, "overdue_at": None,
-        })
+        doc = new_document(
+            due_key(meta["tenant_id"], data["key_result_id"], data["period_start"]),
+            meta,
+            {
+                "key_result_id": data["key_result_id"],
+                "period_start": as_time(data["period_start"]),
+                "period_end": as_time(data["period_end"]),
+                "reminder": reminder,
+                "due_at": None,
+                "overdue_at": None,
+            },
+        )
     doc = copy.deepcopy(doc)
     if _RANK[reminder] >= _RANK[doc["reminder"]]:
-        doc.update(reminder=reminder, owner_id=data["owner_id"], objective_id=data["objective_id"],
-                   cadence=data["cadence"])
+        doc.update(
+            reminder=reminder,
+            owner_id=data["owner_id"],
+            objective_id=data["objective_id"],
+            cadence=data["cadence"],
+        )
     if doc[f"{reminder}_at"] is None:
         doc[f"{reminder}_at"] = as_time(meta["time"])
     return settled(doc, done_by)
 
 
-def periods_containing(periods: Iterable[dict[str, str]], times: Iterable[datetime]) -> list[dict[str, str]]:
+def periods_containing(
+    periods: Iterable[dict[str, str]], times: Iterable[datetime]
+) -> list[dict[str, str]]:
     """The reminder periods that contain any of the times."""
     moments = list(times)
-    return [p for p in periods
-            if any(as_time(p["period_start"]) <= t < as_time(p["period_end"]) for t in moments)]
+    return [
+        p
+        for p in periods
+        if any(as_time(p["period_start"]) <= t < as_time(p["period_end"]) for t in moments)
+    ]

@@ -11,32 +11,82 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from okr_shared.progress import initial_value, key_result_progress, rollup_progress, weighted_progress
+from okr_shared.progress import (
+    initial_value,
+    key_result_progress,
+    rollup_progress,
+    weighted_progress,
+)
 
 from okr_projections.domain.check_in_state import NOT_CHECKED_IN, STATE_FIELDS, state_of
 from okr_projections.domain.documents import (
-    Document, Meta, OutOfOrderEvent, existing, new_document, pick, stamp,
+    Document,
+    Meta,
+    OutOfOrderEvent,
+    existing,
+    new_document,
+    pick,
+    stamp,
 )
 
-OBJECTIVE_EVENTS = frozenset({
-    "ObjectiveCreated", "ObjectiveRevised", "ObjectiveStatusChanged", "KeyResultAdded", "KeyResultRevised",
-    "ObjectiveAligned", "ObjectiveAlignmentRevised", "ObjectiveAlignmentRemoved", "AlignmentProposed",
-    "AlignmentProposalDeclined", "InitiativeAdded", "InitiativeRevised", "ObjectiveRolledOver",
-})
-OBJECTIVE_REVISABLE = ("title", "description", "owner_type", "owner_id", "org_unit_id", "tags", "visibility")
-KEY_RESULT_REVISABLE = ("title", "owner_id", "weight", "unit", "start", "target", "currency", "baseline", "lower", "upper")
+OBJECTIVE_EVENTS = frozenset(
+    {
+        "ObjectiveCreated",
+        "ObjectiveRevised",
+        "ObjectiveStatusChanged",
+        "KeyResultAdded",
+        "KeyResultRevised",
+        "ObjectiveAligned",
+        "ObjectiveAlignmentRevised",
+        "ObjectiveAlignmentRemoved",
+        "AlignmentProposed",
+        "AlignmentProposalDeclined",
+        "InitiativeAdded",
+        "InitiativeRevised",
+        "ObjectiveRolledOver",
+    }
+)
+OBJECTIVE_REVISABLE = (
+    "title",
+    "description",
+    "owner_type",
+    "owner_id",
+    "org_unit_id",
+    "tags",
+    "visibility",
+)
+KEY_RESULT_REVISABLE = (
+    "title",
+    "owner_id",
+    "weight",
+    "unit",
+    "start",
+    "target",
+    "currency",
+    "baseline",
+    "lower",
+    "upper",
+)
 INITIATIVE_REVISABLE = ("title", "owner_id", "due_on", "deliverable", "status")
 _KEY_RESULT_DERIVED = (*STATE_FIELDS, "progress", "initiatives")
 
 
-def key_result(fields: dict[str, Any], check_in: dict[str, Any] | None = None,
-               initiatives: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def key_result(
+    fields: dict[str, Any],
+    check_in: dict[str, Any] | None = None,
+    initiatives: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """A key result of the document at its check-in state; `current` stays at the initial value until checked in."""
     kr = {k: v for k, v in fields.items() if k not in _KEY_RESULT_DERIVED}
     state = {**NOT_CHECKED_IN, **(check_in or {})}
     value = state["current"] if state["checked_in"] else initial_value(kr)
-    return {**kr, **state, "current": value, "progress": key_result_progress(kr, value),
-            "initiatives": list(initiatives or [])}
+    return {
+        **kr,
+        **state,
+        "current": value,
+        "progress": key_result_progress(kr, value),
+        "initiatives": list(initiatives or []),
+    }
 
 
 def objective_progress(key_results: list[dict[str, Any]]) -> float | None:
@@ -49,18 +99,38 @@ def objective_progress(key_results: list[dict[str, Any]]) -> float | None:
 def _created(data: dict[str, Any], meta: Meta) -> Document:
     key_results = [key_result(kr) for kr in data["key_results"]]
     progress = objective_progress(key_results)
-    return new_document(data["objective_id"], meta, {
-        "objective_id": data["objective_id"],
-        **{k: data[k] for k in ("title", "description", "level", "owner_type", "owner_id", "org_unit_id",
-                                "cycle_id", "tags", "visibility", "status", "rolled_over_from")},
-        "key_results": key_results,
-        "alignments": [{"parent_objective_id": a["parent_objective_id"], "weight": a["weight"]}
-                       for a in data["alignments"]],
-        "pending_proposals": [],
-        "rolled_over_to": None,
-        "progress": progress,
-        "rollup_progress": rollup_progress(progress, []),
-    })
+    return new_document(
+        data["objective_id"],
+        meta,
+        {
+            "objective_id": data["objective_id"],
+            **{
+                k: data[k]
+                for k in (
+                    "title",
+                    "description",
+                    "level",
+                    "owner_type",
+                    "owner_id",
+                    "org_unit_id",
+                    "cycle_id",
+                    "tags",
+                    "visibility",
+                    "status",
+                    "rolled_over_from",
+                )
+            },
+            "key_results": key_results,
+            "alignments": [
+                {"parent_objective_id": a["parent_objective_id"], "weight": a["weight"]}
+                for a in data["alignments"]
+            ],
+            "pending_proposals": [],
+            "rolled_over_to": None,
+            "progress": progress,
+            "rollup_progress": rollup_progress(progress, []),
+        },
+    )
 
 
 def _find(items: list[dict[str, Any]], key: str, value: str, what: str) -> dict[str, Any]:
@@ -73,7 +143,9 @@ def _find(items: list[dict[str, Any]], key: str, value: str, what: str) -> dict[
 def _revise_key_result(doc: Document, data: dict[str, Any]) -> None:
     krs = doc["key_results"]
     old = _find(krs, "key_result_id", data["key_result_id"], "key result")
-    revised = key_result({**old, **pick(data["changes"], KEY_RESULT_REVISABLE)}, state_of(old), old["initiatives"])
+    revised = key_result(
+        {**old, **pick(data["changes"], KEY_RESULT_REVISABLE)}, state_of(old), old["initiatives"]
+    )
     doc["key_results"] = [revised if kr is old else kr for kr in krs]
 
 
@@ -83,19 +155,26 @@ def _link(doc: Document, parent_objective_id: str, weight: float) -> None:
 
 
 def _unlink(doc: Document, parent_objective_id: str) -> None:
-    doc["alignments"] = [a for a in doc["alignments"] if a["parent_objective_id"] != parent_objective_id]
+    doc["alignments"] = [
+        a for a in doc["alignments"] if a["parent_objective_id"] != parent_objective_id
+    ]
 
 
 def _without_proposal(doc: Document, proposal_id: str | None) -> None:
-    doc["pending_proposals"] = [p for p in doc["pending_proposals"] if p["proposal_id"] != proposal_id]
+    doc["pending_proposals"] = [
+        p for p in doc["pending_proposals"] if p["proposal_id"] != proposal_id
+    ]
 
 
 def _propose(doc: Document, data: dict[str, Any], meta: Meta) -> None:
     _without_proposal(doc, data["proposal_id"])
-    doc["pending_proposals"].append({
-        **{k: data[k] for k in ("proposal_id", "parent_objective_id", "weight", "note")},
-        "proposed_at": meta["time"], "proposed_by": meta["actor_id"],
-    })
+    doc["pending_proposals"].append(
+        {
+            **{k: data[k] for k in ("proposal_id", "parent_objective_id", "weight", "note")},
+            "proposed_at": meta["time"],
+            "proposed_by": meta["actor_id"],
+        }
+    )
 
 
 def _add_initiative(doc: Document, data: dict[str, Any]) -> None:
@@ -118,8 +197,10 @@ def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) ->
         doc["status"] = data["status"]
     elif event_type == "KeyResultAdded":
         added = data["key_result"]
-        doc["key_results"] = [*(kr for kr in doc["key_results"] if kr["key_result_id"] != added["key_result_id"]),
-                              key_result(added)]
+        doc["key_results"] = [
+            *(kr for kr in doc["key_results"] if kr["key_result_id"] != added["key_result_id"]),
+            key_result(added),
+        ]
     elif event_type == "KeyResultRevised":
         _revise_key_result(doc, data)
     elif event_type in ("ObjectiveAligned", "ObjectiveAlignmentRevised"):
@@ -137,12 +218,17 @@ def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) ->
     elif event_type == "InitiativeRevised":
         _revise_initiative(doc, data)
     elif event_type == "ObjectiveRolledOver":
-        doc["rolled_over_to"] = {"objective_id": data["to_objective_id"], "cycle_id": data["to_cycle_id"]}
+        doc["rolled_over_to"] = {
+            "objective_id": data["to_objective_id"],
+            "cycle_id": data["to_cycle_id"],
+        }
     else:
         raise OutOfOrderEvent(f"{event_type} is not an objective event")
 
 
-def apply_event(doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta) -> Document:
+def apply_event(
+    doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta
+) -> Document:
     """A new document: `doc` after the event (`meta`: tenant_id, version, event_id, time, actor_id)."""
     if event_type == "ObjectiveCreated":
         return stamp(_created(data, meta), meta)
@@ -164,8 +250,12 @@ def arriving_key_results(event_type: str, data: dict[str, Any]) -> list[str]:
 def with_check_ins(doc: Document, states: dict[str, dict[str, Any]]) -> Document:
     """A new document whose key results named in `states` (key result id to check-in state) stand there."""
     doc = copy.deepcopy(doc)
-    doc["key_results"] = [key_result(kr, states[kr["key_result_id"]], kr["initiatives"])
-                          if kr["key_result_id"] in states else kr for kr in doc["key_results"]]
+    doc["key_results"] = [
+        key_result(kr, states[kr["key_result_id"]], kr["initiatives"])
+        if kr["key_result_id"] in states
+        else kr
+        for kr in doc["key_results"]
+    ]
     doc["progress"] = objective_progress(doc["key_results"])
     return doc
 

@@ -25,14 +25,21 @@ def contribution(child_rollup: float, link_weight: float) -> dict[str, float]:
     return {"rollup_progress": child_rollup, "weight": link_weight}
 
 
-def objective_rollup(own_progress: float | None, contributions: Iterable[Mapping[str, Any]]) -> float:
+def objective_rollup(
+    own_progress: float | None, contributions: Iterable[Mapping[str, Any]]
+) -> float:
     """The rollup progress of an objective from its own progress and its children's contributions."""
-    return rollup_progress(own_progress, [(c["rollup_progress"], c["weight"]) for c in contributions])
+    return rollup_progress(
+        own_progress, [(c["rollup_progress"], c["weight"]) for c in contributions]
+    )
 
 
 def refresh_order(parents: Mapping[str, Iterable[str]]) -> list[str]:
     """The ids of `parents` (id to parent ids), every child before its parents; a cycle in bad data ends it."""
-    ups = {node: [p for p in dict.fromkeys(ps) if p in parents and p != node] for node, ps in parents.items()}
+    ups = {
+        node: [p for p in dict.fromkeys(ps) if p in parents and p != node]
+        for node, ps in parents.items()
+    }
     waiting = dict.fromkeys(ups, 0)
     for ps in ups.values():
         for p in ps:

@@ -8,8 +8,12 @@ from okr_projections.domain.documents import Document
 from okr_projections.domain.rollup import parent_ids
 
 
-def _node(doc: Document, weight: float | None, children: dict[str, list[tuple[Document, float]]],
-          path: frozenset[str]) -> dict[str, Any]:
+def _node(
+    doc: Document,
+    weight: float | None,
+    children: dict[str, list[tuple[Document, float]]],
+    path: frozenset[str],
+) -> dict[str, Any]:
     oid = doc["objective_id"]
     below = path | {oid}
     return {
@@ -20,8 +24,11 @@ def _node(doc: Document, weight: float | None, children: dict[str, list[tuple[Do
         "progress": doc.get("progress"),
         "rollup_progress": doc.get("rollup_progress"),
         "weight": weight,
-        "children": [_node(child, w, children, below) for child, w in children.get(oid, [])
-                     if child["objective_id"] not in below],
+        "children": [
+            _node(child, w, children, below)
+            for child, w in children.get(oid, [])
+            if child["objective_id"] not in below
+        ],
     }
 
 

@@ -16,7 +16,9 @@ from okr_projections.entrypoints.http import create_http_app
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="okr-projections")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="HTTP API and the Kafka consumer (unless OKR_PROJECTIONS_CONSUME=false)")
+    serve = sub.add_parser(
+        "serve", help="HTTP API and the Kafka consumer (unless OKR_PROJECTIONS_CONSUME=false)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8005)
     args = parser.parse_args(argv)

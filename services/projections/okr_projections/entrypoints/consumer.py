@@ -27,12 +27,19 @@ from okr_projections.domain.documents import UnprojectableEvent
 
 
 def build_broker(
-    kafka: KafkaSettings, projector: Projector, registry: ContractRegistry, group_id: str,
-    retry_backoff_seconds: float = 0.2, retry_attempts: int = 4,
+    kafka: KafkaSettings,
+    projector: Projector,
+    registry: ContractRegistry,
+    group_id: str,
+    retry_backoff_seconds: float = 0.2,
+    retry_attempts: int = 4,
 ) -> KafkaBroker:
     """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the projector's models."""
     broker = KafkaBroker(
-        kafka.bootstrap_servers, middlewares=[KafkaTelemetryMiddleware()], client_id=group_id, log_level=logging.DEBUG,
+        kafka.bootstrap_servers,
+        middlewares=[KafkaTelemetryMiddleware()],
+        client_id=group_id,
+        log_level=logging.DEBUG,
         security=kafka.broker_security(),
     )
 
@@ -40,8 +47,13 @@ def build_broker(
 
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
         """Projects one event; the two subscribers take turns, so this process never races itself."""
-        meta = {"tenant_id": event.tenantid, "actor_id": event.actorid, "version": event.sequence,
-                "event_id": event.id, "time": event.time}
+        meta = {
+            "tenant_id": event.tenantid,
+            "actor_id": event.actorid,
+            "version": event.sequence,
+            "event_id": event.id,
+            "time": event.time,
+        }
         async with one_at_a_time:
             try:
                 await projector.project(event.schema_name, data, meta)
@@ -50,11 +62,25 @@ def build_broker(
 
     dead_letters = kafka.topic(dead_letter_topic(group_id))
     broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
-        broker, kafka.topic(GOALS_TOPIC), group_id=group_id, context="goals", registry=registry, handle=project,
-        retry_backoff_seconds=retry_backoff_seconds, retry_attempts=retry_attempts,
-        dead_letters=dead_letters)
+        broker,
+        kafka.topic(GOALS_TOPIC),
+        group_id=group_id,
+        context="goals",
+        registry=registry,
+        handle=project,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+        dead_letters=dead_letters,
+    )
     broker.on_check_in_event = subscribe(  # type: ignore[attr-defined]
-        broker, kafka.topic(CHECKINS_TOPIC), group_id=group_id, context="checkins", registry=registry,
-        handle=project, retry_backoff_seconds=retry_backoff_seconds, retry_attempts=retry_attempts,
-        dead_letters=dead_letters)
+        broker,
+        kafka.topic(CHECKINS_TOPIC),
+        group_id=group_id,
+        context="checkins",
+        registry=registry,
+        handle=project,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+        dead_letters=dead_letters,
+    )
     return broker

@@ -9,8 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 
 from okr_shared.api_models import Offset, problems
-from okr_shared.health import (consumer_check, document_store_check, kafka_check, stop_seconds,
-                               stop_within)
+from okr_shared.health import (
+    consumer_check,
+    document_store_check,
+    kafka_check,
+    stop_seconds,
+    stop_within,
+)
 from okr_shared.problems import Problem
 from okr_shared.web import CurrentPrincipal, create_app
 
@@ -45,8 +50,12 @@ def _queries(request: Request) -> ReadQueries:
 
 def _found(doc: Document | None, what: str, business_id: str) -> dict[str, Any]:
     if doc is None:
-        raise Problem(404, f"{what.capitalize()} not found", f"No {what} {business_id} in this tenant.",
-                      kind="not-found")
+        raise Problem(
+            404,
+            f"{what.capitalize()} not found",
+            f"No {what} {business_id} in this tenant.",
+            kind="not-found",
+        )
     return public_view(doc)
 
 
@@ -54,15 +63,22 @@ def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any
     return {"items": items, "limit": limit, "offset": offset}
 
 
-@objectives.get("/objectives/{objective_id}/progress", response_model=ObjectiveProgressOut, **DOCUMENT)
-async def objective_progress(objective_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+@objectives.get(
+    "/objectives/{objective_id}/progress", response_model=ObjectiveProgressOut, **DOCUMENT
+)
+async def objective_progress(
+    objective_id: Id, request: Request, principal: CurrentPrincipal
+) -> dict[str, Any]:
     """The read model of one objective: key results, progress, rollup, alignments."""
-    return _found(await _queries(request).objective(principal, objective_id), "objective", objective_id)
+    return _found(
+        await _queries(request).objective(principal, objective_id), "objective", objective_id
+    )
 
 
 @objectives.get("/objectives", response_model=ObjectivesPageOut, **PAGE)
 async def list_objectives(
-    request: Request, principal: CurrentPrincipal,
+    request: Request,
+    principal: CurrentPrincipal,
     cycle_id: CycleFilter = None,
     owner_id: Annotated[str | None, Query(max_length=200)] = None,
     level: Annotated[str | None, Query(pattern="^(company|department|team|individual)$")] = None,
@@ -73,26 +89,42 @@ async def list_objectives(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Visible objectives of the tenant, filtered by cycle, owner, level, status, tag or org unit."""
-    filters = {"cycle_id": cycle_id, "owner_id": owner_id, "level": level, "status": status, "tags": tag,
-               "org_unit_id": org_unit_id}
-    docs = await _queries(request).objectives_list(principal, {k: v for k, v in filters.items() if v}, limit, offset)
+    filters = {
+        "cycle_id": cycle_id,
+        "owner_id": owner_id,
+        "level": level,
+        "status": status,
+        "tags": tag,
+        "org_unit_id": org_unit_id,
+    }
+    docs = await _queries(request).objectives_list(
+        principal, {k: v for k, v in filters.items() if v}, limit, offset
+    )
     return _page([public_view(d) for d in docs], limit, offset)
 
 
 @directory.get("/org-units/{org_unit_id}", response_model=OrgUnitOut, **DOCUMENT)
-async def org_unit(org_unit_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+async def org_unit(
+    org_unit_id: Id, request: Request, principal: CurrentPrincipal
+) -> dict[str, Any]:
     """One org unit, with the units above it (`ancestors`, root first)."""
     return _found(await _queries(request).org_unit(principal, org_unit_id), "org unit", org_unit_id)
 
 
 @directory.get("/org-units/{org_unit_id}/objectives", response_model=ObjectivesPageOut, **PAGE)
 async def org_unit_objectives(
-    org_unit_id: Id, request: Request, principal: CurrentPrincipal,
-    cycle_id: CycleFilter = None, include_sub_units: bool = True, limit: Limit = 100, offset: Offset = 0,
+    org_unit_id: Id,
+    request: Request,
+    principal: CurrentPrincipal,
+    cycle_id: CycleFilter = None,
+    include_sub_units: bool = True,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Visible objectives of the unit and, unless `include_sub_units=false`, of every unit below it."""
-    docs = await _queries(request).org_unit_objectives(principal, org_unit_id, cycle_id, include_sub_units,
-                                                       limit, offset)
+    docs = await _queries(request).org_unit_objectives(
+        principal, org_unit_id, cycle_id, include_sub_units, limit, offset
+    )
     return _page([public_view(d) for d in docs], limit, offset)
 
 
@@ -102,27 +134,42 @@ async def person(person_id: Id, request: Request, principal: CurrentPrincipal) -
     return _found(await _queries(request).person(principal, person_id), "person", person_id)
 
 
-@directory.get("/people/{person_id}/objectives", response_model=InvolvedObjectivesPageOut,
-               **PAGE)
+@directory.get("/people/{person_id}/objectives", response_model=InvolvedObjectivesPageOut, **PAGE)
 async def person_objectives(
-    person_id: Id, request: Request, principal: CurrentPrincipal,
-    cycle_id: CycleFilter = None, limit: Limit = 100, offset: Offset = 0,
+    person_id: Id,
+    request: Request,
+    principal: CurrentPrincipal,
+    cycle_id: CycleFilter = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Visible objectives the person owns or owns a key result or initiative of; `involvement` says which."""
     found = await _queries(request).person_objectives(principal, person_id, cycle_id, limit, offset)
     return _page([{**public_view(doc), "involvement": why} for doc, why in found], limit, offset)
 
 
-@directory.get("/people/{person_id}/check-ins-due", response_model=CheckInsDueOut,
-               responses=problems(403), **PAGE)
+@directory.get(
+    "/people/{person_id}/check-ins-due",
+    response_model=CheckInsDueOut,
+    responses=problems(403),
+    **PAGE,
+)
 async def person_check_ins_due(
-    person_id: Id, request: Request, principal: CurrentPrincipal, limit: Limit = 100, offset: Offset = 0,
+    person_id: Id,
+    request: Request,
+    principal: CurrentPrincipal,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Check-ins still due from the person (`due` or `overdue`), oldest period first; for them, their managers, admins."""
     items = await _queries(request).check_ins_due(principal, person_id, limit, offset)
     if items is None:
-        raise Problem(403, "Forbidden", f"Only {person_id}, the people above them and admins see their check-ins due.",
-                      kind="forbidden")
+        raise Problem(
+            403,
+            "Forbidden",
+            f"Only {person_id}, the people above them and admins see their check-ins due.",
+            kind="forbidden",
+        )
     return {"person_id": person_id, **_page([public_view(d) for d in items], limit, offset)}
 
 
@@ -134,7 +181,9 @@ async def cycle(cycle_id: Id, request: Request, principal: CurrentPrincipal) -> 
 
 @cycles.get("/cycles/{cycle_id}/tree", response_model=CycleTreeOut, **PAGE)
 async def cycle_tree(
-    cycle_id: Id, request: Request, principal: CurrentPrincipal,
+    cycle_id: Id,
+    request: Request,
+    principal: CurrentPrincipal,
     org_unit_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """The alignment tree of the cycle's visible objectives (within the unit's subtree when given)."""
@@ -162,9 +211,12 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
             await stop_within("document store client", container.mongo.close(), stop_seconds())
 
     app = create_app(
-        "OKR projections service", "0.3.0",
+        "OKR projections service",
+        "0.3.0",
         "Objective (with check-ins), check-ins due, directory and cycle read models kept from the platform's events.",
-        verifier=container.verifier, routers=[objectives, directory, cycles], http=container.settings.http,
+        verifier=container.verifier,
+        routers=[objectives, directory, cycles],
+        http=container.settings.http,
         lifespan=lifespan,
     )
     app.state.container = container

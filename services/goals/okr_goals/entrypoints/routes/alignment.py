@@ -19,11 +19,19 @@ from okr_goals.entrypoints.schemas import AlignIn, DecisionIn, ObjectiveOut, Rea
 router = APIRouter(prefix="/v1/objectives", tags=["alignment"])
 
 
-@router.post("/{objective_id}/alignments", status_code=201, response_model=ObjectiveOut, responses={
-    201: {"description": "Linked: the caller decides for the parent"},
-    202: {"model": ObjectiveOut, "description": "Proposed to the parent's owner"},
-    **problems(403, 404, 409)})
-async def align(objective_id: str, body: AlignIn, response: Response, caller: CurrentCaller, app: App) -> ObjectiveOut:
+@router.post(
+    "/{objective_id}/alignments",
+    status_code=201,
+    response_model=ObjectiveOut,
+    responses={
+        201: {"description": "Linked: the caller decides for the parent"},
+        202: {"model": ObjectiveOut, "description": "Proposed to the parent's owner"},
+        **problems(403, 404, 409),
+    },
+)
+async def align(
+    objective_id: str, body: AlignIn, response: Response, caller: CurrentCaller, app: App
+) -> ObjectiveOut:
     """Links the objective to a parent (201) if the caller decides for the parent, else proposes it (202)."""
     command = Align(change_of(objective_id, body), body.parent_objective_id, body.weight, body.note)
     outcome = await run(app.align, command, caller)
@@ -31,22 +39,41 @@ async def align(objective_id: str, body: AlignIn, response: Response, caller: Cu
     return respond(response, outcome.objective)
 
 
-@router.delete("/{objective_id}/alignments/{parent_objective_id}", response_model=ObjectiveOut,
-               responses=CHANGE_PROBLEMS)
+@router.delete(
+    "/{objective_id}/alignments/{parent_objective_id}",
+    response_model=ObjectiveOut,
+    responses=CHANGE_PROBLEMS,
+)
 async def remove_alignment(
-    objective_id: str, parent_objective_id: str, response: Response, caller: CurrentCaller, app: App,
-    expected_version: Annotated[int, Query(ge=1, le=MAX_VERSION)], reason: Annotated[Reason | None, Query()] = None,
+    objective_id: str,
+    parent_objective_id: str,
+    response: Response,
+    caller: CurrentCaller,
+    app: App,
+    expected_version: Annotated[int, Query(ge=1, le=MAX_VERSION)],
+    reason: Annotated[Reason | None, Query()] = None,
     correction: bool = False,
 ) -> ObjectiveOut:
     """Stops supporting a parent."""
-    command = RemoveAlignment(Change(objective_id, expected_version, reason, correction), parent_objective_id)
+    command = RemoveAlignment(
+        Change(objective_id, expected_version, reason, correction), parent_objective_id
+    )
     return respond(response, await run(app.remove_alignment, command, caller))
 
 
-@router.post("/{objective_id}/proposals/{proposal_id}/decision", response_model=ObjectiveOut,
-             responses=CHANGE_PROBLEMS)
-async def decide(objective_id: str, proposal_id: str, body: DecisionIn, response: Response, caller: CurrentCaller,
-                 app: App) -> ObjectiveOut:
+@router.post(
+    "/{objective_id}/proposals/{proposal_id}/decision",
+    response_model=ObjectiveOut,
+    responses=CHANGE_PROBLEMS,
+)
+async def decide(
+    objective_id: str,
+    proposal_id: str,
+    body: DecisionIn,
+    response: Response,
+    caller: CurrentCaller,
+    app: App,
+) -> ObjectiveOut:
     """The parent's owner accepts or declines a bottom-up alignment proposal."""
     command = DecideProposal(change_of(objective_id, body), proposal_id, body.decision == "accept")
     return respond(response, await run(app.decide_proposal, command, caller))

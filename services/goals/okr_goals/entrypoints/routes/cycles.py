@@ -27,9 +27,17 @@ from okr_goals.entrypoints.schemas import (
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 
 
-@router.post("", status_code=201, responses={
-    200: {"model": CycleOut, "description": "The same cycle was planned before"}, **problems(403, 409)})
-async def plan_cycle(body: CycleIn, response: Response, caller: CurrentCaller, app: App) -> CycleOut:
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {"model": CycleOut, "description": "The same cycle was planned before"},
+        **problems(403, 409),
+    },
+)
+async def plan_cycle(
+    body: CycleIn, response: Response, caller: CurrentCaller, app: App
+) -> CycleOut:
     """Plans a cycle (admins); the same request again answers 200."""
     command = PlanCycle(body.cycle_id, body.name, body.cadence, body.starts_on, body.ends_on)
     cycle, created = await run(app.plan_cycle, command, caller)
@@ -51,7 +59,9 @@ async def get_cycle(cycle_id: str, caller: CurrentCaller, app: App) -> CycleOut:
 
 
 @router.post("/{cycle_id}/state", responses=problems(403, 404, 409))
-async def advance_cycle(cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App) -> CycleOut:
+async def advance_cycle(
+    cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App
+) -> CycleOut:
     """Moves the cycle to its next state (admins): planning, active, grading, closed."""
     cycle = await run(app.advance_cycle, AdvanceCycle(cycle_id, body.state, body.reason), caller)
     return cycle_view(cycle)
@@ -60,19 +70,32 @@ async def advance_cycle(cycle_id: str, body: CycleStateIn, caller: CurrentCaller
 @router.post("/{cycle_id}/rollover", responses=problems(403, 404, 409))
 async def rollover(cycle_id: str, body: RolloverIn, caller: CurrentCaller, app: App) -> RolloverOut:
     """Copies unfinished objectives into the next cycle; the copies record where they came from."""
-    command = RolloverCycle(cycle_id, body.to_cycle_id,
-                            tuple(body.objective_ids) if body.objective_ids is not None else None,
-                            tuple(body.exclude_key_result_ids))
+    command = RolloverCycle(
+        cycle_id,
+        body.to_cycle_id,
+        tuple(body.objective_ids) if body.objective_ids is not None else None,
+        tuple(body.exclude_key_result_ids),
+    )
     report = await run(app.rollover, command, caller)
-    return RolloverOut(from_cycle_id=cycle_id, to_cycle_id=body.to_cycle_id, copies=report.copies,
-                       skipped=report.skipped)
+    return RolloverOut(
+        from_cycle_id=cycle_id,
+        to_cycle_id=body.to_cycle_id,
+        copies=report.copies,
+        skipped=report.skipped,
+    )
 
 
 @router.get("/{cycle_id}/tree", responses=problems(404))
 async def alignment_tree(
-    cycle_id: str, caller: CurrentCaller, app: App,
-    as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset; now if absent")] = None,
+    cycle_id: str,
+    caller: CurrentCaller,
+    app: App,
+    as_of: Annotated[
+        datetime | None, Query(description="An ISO 8601 time with offset; now if absent")
+    ] = None,
     org_unit_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> TreeOut:
     """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from events."""
-    return await run(app.alignment_tree, caller, cycle_id, require_offset(as_of, "as_of"), org_unit_id)
+    return await run(
+        app.alignment_tree, caller, cycle_id, require_offset(as_of, "as_of"), org_unit_id
+    )
