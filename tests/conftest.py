@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings
-
 from tests.support.infra import Containers, Infra, local_processes
 
 os.environ.setdefault("OKR_ENV", "development")

@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from okr_shared.text import shown
 from okr_shared.errors import (
     DomainError,
     IdempotencyConflict,
@@ -20,6 +19,7 @@ from okr_shared.errors import (
     Rejected,
     VersionConflict,
 )
+from okr_shared.text import shown
 
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://okr-platform.dev/problems/"

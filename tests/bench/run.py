@@ -38,7 +38,6 @@ from okr_goals.settings import GoalsSettings
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import AuthSettings, KafkaSettings
-
 from tests.conftest import postgres_env
 from tests.e2e.conftest import Process, free_port, wait_healthy
 from tests.support.infra import local_processes

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from okr_shared.identity import DevTokenIssuer
 
+from okr_shared.identity import DevTokenIssuer
 from tests.conftest import postgres_env
 from tests.support import org
 from tests.support.infra import Infra

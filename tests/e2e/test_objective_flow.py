@@ -9,8 +9,8 @@ import uuid
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 
+from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from tests.e2e.conftest import wait_for
 
 OBJECTIVE = {

@@ -17,7 +17,6 @@ from okr_projections.settings import ProjectionsSettings
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
 from okr_shared.telemetry import configure_telemetry
-
 from tests.conftest import postgres_env
 from tests.support.org import CYCLE, seed
 

@@ -7,7 +7,6 @@ from okr_goals.application.commands import Align, Change, CreateObjective
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.errors import AlignmentCycle
 from okr_shared.outbox import postgres_conninfo
-
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE, seed
 

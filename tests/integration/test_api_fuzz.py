@@ -14,13 +14,13 @@ import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis.config import SchemathesisConfig
+from schemathesis.generation.modes import GenerationMode
+
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
 from okr_projections.entrypoints.http import create_http_app as projections_http
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
-from schemathesis.config import SchemathesisConfig
-from schemathesis.generation.modes import GenerationMode
-
 from tests.integration.test_progress_store import Feed
 from tests.support.apps import checkins_app, goals_app
 from tests.unit.test_checkins_application import World

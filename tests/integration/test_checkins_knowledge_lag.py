@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import httpx
 import psycopg
 import pytest
+
 from okr_checkins.application.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.entrypoints.http import create_http_app
@@ -18,7 +19,6 @@ from okr_goals.bootstrap import bootstrap as goals_bootstrap
 from okr_goals.settings import GoalsSettings
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
-
 from tests.conftest import postgres_env
 from tests.support.org import CYCLE, caller, seed
 from tests.support.relaying import relay_all

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+
 from okr_checkins.application.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.settings import CheckinsSettings
@@ -16,7 +17,6 @@ from okr_goals.settings import GoalsSettings
 from okr_shared.cloudevents import from_kafka
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
-
 from tests.conftest import postgres_env
 from tests.support.org import CYCLE, caller, seed
 from tests.support.relaying import relay_all

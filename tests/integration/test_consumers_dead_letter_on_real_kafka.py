@@ -5,13 +5,13 @@ import asyncio
 import uuid
 
 import pytest
+
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.settings import CheckinsSettings
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-
 from tests.conftest import postgres_env
 from tests.support.kafka_records import cycle_planned, poisoned, produce, records_on
 from tests.support.waiting import until_nothing_missing

@@ -3,6 +3,7 @@
 import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from okr_shared.messaging import ensure_topics
 from okr_shared.settings import KafkaSettings
 

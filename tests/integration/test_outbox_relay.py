@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaConsumer
 from eventsourcing.application import Application
+
 from okr_goals.adapters.event_contracts import to_cloud_event
 from okr_goals.application.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
 from okr_goals.bootstrap import bootstrap
@@ -20,7 +21,6 @@ from okr_shared.cloudevents import CloudEvent, from_kafka, schema_urn
 from okr_shared.contracts import default_registry
 from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
 from okr_shared.settings import KafkaSettings
-
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE, TENANT, seed
 

@@ -5,14 +5,14 @@ import contextlib
 import uuid
 
 import pytest
+from pymongo import AsyncMongoClient
+
 from okr_projections.adapters.cycles_store import CycleStore
 from okr_projections.adapters.objectives_store import ObjectiveStore
 from okr_projections.adapters.org_units_store import OrgUnitStore
 from okr_projections.adapters.people_store import PeopleStore
 from okr_projections.application.projector import Projector
 from okr_projections.domain.documents import UnprojectableEvent
-from pymongo import AsyncMongoClient
-
 from tests.unit.test_objective_progress import created, kr, meta
 
 AGGREGATE_KEYS = ("objective_id", "person_id", "org_unit_id", "cycle_id")

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from pymongo import MongoClient
+
 from okr_projections.adapters.objectives_store import CHECK_IN_REV, DERIVED
 from okr_projections.adapters.versioned import fold_into
 from okr_projections.bootstrap import bootstrap
@@ -17,8 +19,6 @@ from okr_projections.settings import ProjectionsSettings
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher
 from okr_shared.settings import KafkaSettings
-from pymongo import MongoClient
-
 from tests.integration.test_progress_store import Feed, without_projection_time
 from tests.unit.test_objective_progress import created, kr, meta
 from tests.unit.test_projection_checkins_due import WEEK1, WEEK2, recorded, reminder

@@ -121,7 +121,6 @@ def seed_goals(app) -> dict[tuple[str, str], object]:
         NewKeyResult,
         PlanCycle,
     )
-
     from tests.support.org import CYCLE
 
     units = [

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.entrypoints.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
 from okr_goals.entrypoints.http import create_http_app as goals_http
 from okr_goals.settings import GoalsSettings
-
 from tests.support.org import seed
 
 

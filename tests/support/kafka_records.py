@@ -10,6 +10,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
+
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 
 Record = tuple[bytes, bytes, list[tuple[str, bytes]]]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from okr_goals.application.commands import ImportDirectory, ImportRow, PlanCycle
-from okr_shared.event_meta import Caller
-from okr_shared.event_meta import EventMeta
+from okr_shared.event_meta import Caller, EventMeta
 
 TENANT = "acme"
 CYCLE = "2026-Q1"

@@ -1,8 +1,8 @@
 """The shared access rules answer the whole matrix, and the README states the same matrix."""
 
 import pytest
-from okr_shared import access
 
+from okr_shared import access
 from tests.support.access_matrix import (
     EXPECTED,
     GOAL_UNIT,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from okr_checkins.domain.bitemporal import known, value_at, within
 from okr_shared.check_ins import live, timeline
 

@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from okr_shared.confidence import band
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.contracts.registry import SCHEMA_DIR
-
 from tests.support.catalogue import assert_schema_is_valid_and_documented, catalogue
 
 CHECKINS = SCHEMA_DIR / "checkins"

@@ -10,7 +10,6 @@ from okr_checkins.application.commands import (
     StartConversation,
 )
 from okr_shared.contracts import default_registry
-
 from tests.support.catalogue import catalogue
 from tests.support.org import ADMIN, caller
 from tests.unit.test_checkins_application import World

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from okr_checkins.adapters.knowledge_store import MemoryKnowledge
 from okr_checkins.application.clock import FixedClock
 from okr_checkins.application.commands import (
@@ -31,7 +32,6 @@ from okr_shared.errors import (
     NotKnownYet,
     UnknownReference,
 )
-
 from tests.support.checkins import learn_from
 from tests.support.freshness import FakeFreshness
 from tests.support.org import ADMIN, CYCLE, caller, seed

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.consumer import AppliedPositions, raw_body, subscribe
 from okr_shared.contracts import ContractRegistry

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+
 from okr_checkins.adapters.knowledge_store import MemoryKnowledge
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.key_result_log import KeyResultLog
@@ -15,7 +16,6 @@ from okr_goals.entrypoints.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from okr_shared.contracts import ContractViolation
 from okr_shared.errors import InvalidField
-
 from tests.support.org import ADMIN, TENANT, seed
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}

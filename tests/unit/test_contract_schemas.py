@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.contracts.registry import SCHEMA_DIR
-
 from tests.support.catalogue import assert_schema_is_valid_and_documented, catalogue
 
 GOALS = SCHEMA_DIR / "goals"

@@ -1,12 +1,12 @@
 """Directory import: all-or-nothing with a per-row report; re-importing changes nothing; moves and departures are events."""
 
 import pytest
+
 from okr_goals.adapters.directory_files import UnreadableFile, from_csv
 from okr_goals.application.commands import ImportDirectory
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.errors import Forbidden, ImportRejected
 from okr_shared.contracts import default_registry
-
 from tests.support.org import ADMIN, ORG_UNITS, PEOPLE, caller, rows
 
 PEOPLE_CSV = """person_id,name,email,manager_id,org_unit_id,locale,status

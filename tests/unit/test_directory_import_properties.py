@@ -5,10 +5,10 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from okr_goals.application.commands import ImportDirectory, ImportRow
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.errors import ImportRejected
-
 from tests.support.directory_files import valid_directories
 from tests.support.org import ADMIN
 

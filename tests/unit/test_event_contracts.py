@@ -4,6 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+
 from okr_goals.adapters.event_contracts import to_cloud_event
 from okr_goals.application.commands import (
     AddInitiative,
@@ -16,16 +17,15 @@ from okr_goals.application.commands import (
     DecideProposal,
     ImportDirectory,
     NewKeyResult,
+    RemoveAlignment,
     ReviseInitiative,
     ReviseKeyResult,
     ReviseObjective,
-    RemoveAlignment,
     RolloverCycle,
 )
 from okr_goals.application.service import GoalsApplication
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka, schema_urn, to_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation, default_registry
-
 from tests.support.catalogue import catalogue
 from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, PEOPLE, caller, rows, seed
 

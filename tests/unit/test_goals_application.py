@@ -1,6 +1,7 @@
 """The goal application on an in-memory event store: rules of the OKR model, with fakes for nothing else."""
 
 import pytest
+
 from okr_goals.application.commands import (
     AddInitiative,
     AdvanceCycle,
@@ -24,7 +25,6 @@ from okr_goals.domain.errors import (
     UnknownReference,
     VersionConflict,
 )
-
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 ARR = NewKeyResult("ARR", "increase_to", 0.5, start=10.0, target=20.0, unit="MEUR")

@@ -3,10 +3,10 @@
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+
 from okr_goals.bootstrap import bootstrap
 from okr_goals.entrypoints.http import create_http_app
 from okr_goals.settings import GoalsSettings
-
 from tests.support.org import CYCLE, seed
 
 VALID = {

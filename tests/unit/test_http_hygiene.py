@@ -5,11 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+
 from okr_projections.entrypoints.http import create_http_app as projections_http
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.identity import TokenVerifier
 from okr_shared.settings import AuthSettings
-
 from tests.support.apps import checkins_app, goals_app
 from tests.support.org import CYCLE
 from tests.unit.test_checkins_application import World

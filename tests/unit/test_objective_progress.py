@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from okr_projections.domain.documents import OutOfOrderEvent
 from okr_projections.domain.objectives import apply_event, involvement
 

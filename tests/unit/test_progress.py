@@ -1,4 +1,5 @@
 import pytest
+
 from okr_shared.progress import numeric_progress, weighted_progress
 
 

@@ -6,6 +6,7 @@ import sys
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+
 from okr_shared.progress import key_result_progress
 
 PROPERTY = settings(max_examples=150, deadline=None)

@@ -7,6 +7,7 @@ number, magnitudes stay below 1e300 (`test_progress_properties_found.py` covers 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+
 from okr_shared.progress import KINDS, NUMERIC_KINDS, key_result_progress, range_progress
 
 PROPERTY = settings(max_examples=150, deadline=None)

@@ -4,16 +4,16 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from okr_shared.settings import KafkaSettings
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+
 from okr_projections.application.projector import Projector
 from okr_projections.entrypoints.consumer import build_broker
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.consumer import raw_body
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
-
+from okr_shared.settings import KafkaSettings
 from tests.unit.test_projection_projector import FakeStore
 
 GROUP = "unit-projections"

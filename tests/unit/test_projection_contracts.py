@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
-from okr_shared.contracts import default_registry
 
+from okr_shared.contracts import default_registry
 from tests.unit.test_objective_progress import created, kr
 
 OBJECTIVE, PARENT, PROPOSAL = (str(uuid.uuid4()) for _ in range(3))

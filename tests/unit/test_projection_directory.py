@@ -1,6 +1,7 @@
 """Directory and cycle read models: org units with ancestors, people with managers, cycles with states."""
 
 import pytest
+
 from okr_projections.domain.cycles import apply_cycle_event
 from okr_projections.domain.directory import (
     ancestors_from,
@@ -9,7 +10,6 @@ from okr_projections.domain.directory import (
     manager_chain,
 )
 from okr_projections.domain.documents import OutOfOrderEvent
-
 from tests.unit.test_objective_progress import NOW, meta
 
 

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+
 from okr_projections.entrypoints.http import create_http_app
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.identity import TokenVerifier

@@ -1,10 +1,10 @@
 """Routing of goal events to read models, and refreshing what a change derives even on redelivery."""
 
 import pytest
+
 from okr_projections.adapters.versioned import Folded
 from okr_projections.application.projector import Projector
 from okr_projections.domain.documents import UnprojectableEvent
-
 from tests.unit.test_objective_progress import created, meta
 
 

@@ -1,6 +1,7 @@
 """Rollup along alignment links: the value of one objective and the order ancestors are refreshed in."""
 
 import pytest
+
 from okr_projections.domain.rollup import contribution, objective_rollup, refresh_order
 
 

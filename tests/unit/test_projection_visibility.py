@@ -1,12 +1,12 @@
 """The projections answer the access matrix: single reads, the query filter and the reader."""
 
 import pytest
+
 from okr_projections.adapters.objectives_store import visible_to
 from okr_projections.application.queries import ReadQueries
 from okr_projections.domain.visibility import Reader, can_read, can_read_work_of, reader_from
 from okr_shared.access import ROLES
 from okr_shared.identity import Principal
-
 from tests.support.access_matrix import (
     OTHER_TENANT,
     OWNERS,

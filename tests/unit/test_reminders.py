@@ -3,11 +3,11 @@
 from datetime import UTC, date, datetime
 
 import pytest
+
 from okr_checkins.application.commands import RecordCheckIn, Report, SetCadence
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.cadence import ReminderLedger, period_at
 from okr_shared.errors import Forbidden
-
 from tests.support.org import ADMIN, caller
 from tests.unit.test_checkins_application import FEB, World
 

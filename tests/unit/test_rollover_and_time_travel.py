@@ -4,6 +4,7 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+
 from okr_goals.application.commands import (
     AdvanceCycle,
     Align,
@@ -15,7 +16,6 @@ from okr_goals.application.commands import (
     RolloverCycle,
 )
 from okr_goals.application.service import GoalsApplication
-
 from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, caller, seed
 
 ARR = NewKeyResult("ARR", "increase_to", 1.0, start=10.0, target=20.0)

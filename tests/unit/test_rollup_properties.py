@@ -4,6 +4,7 @@ of the parts, and a refresh order that puts children first."""
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from okr_projections.domain.rollup import contribution, objective_rollup, refresh_order
 from okr_shared.progress import weighted_progress
 

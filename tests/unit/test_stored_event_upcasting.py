@@ -3,12 +3,13 @@
 import uuid
 
 from eventsourcing.persistence import StoredEvent
+
 from okr_goals.adapters.event_contracts import to_cloud_event
 from okr_goals.application.service import GoalsApplication
 from okr_goals.domain.key_results import KeyResult
-from okr_shared.event_meta import EventMeta
 from okr_goals.domain.objective import Objective
 from okr_shared.contracts import default_registry
+from okr_shared.event_meta import EventMeta
 
 META = EventMeta(tenant_id="acme", actor_id="alice", correlation_id="c", causation_id="r")
 V2_ONLY = (

@@ -7,6 +7,14 @@ import logging
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
+
+from okr_checkins.adapters.event_contracts import to_cloud_event
+from okr_checkins.adapters.knowledge_freshness import KafkaKnowledgeFreshness
+from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_checkins.application.clock import Clock
+from okr_checkins.application.service import CheckinsApplication
+from okr_checkins.entrypoints.goals_consumer import build_broker
+from okr_checkins.settings import CheckinsSettings
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
@@ -19,14 +27,6 @@ from okr_shared.messaging import (
     ensure_topics,
 )
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
-
-from okr_checkins.adapters.event_contracts import to_cloud_event
-from okr_checkins.adapters.knowledge_freshness import KafkaKnowledgeFreshness
-from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
-from okr_checkins.application.clock import Clock
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.entrypoints.goals_consumer import build_broker
-from okr_checkins.settings import CheckinsSettings
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from okr_shared.contracts import ContractRegistry, default_registry
-from okr_shared.event_store import open_application
-from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
-from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
-
 from okr_goals.adapters.event_contracts import published_form
 from okr_goals.adapters.tenant_locks import PostgresTenantLocks
 from okr_goals.application.service import GoalsApplication
 from okr_goals.application.store import ProcessTenantLocks, TenantLocks
 from okr_goals.settings import GoalsSettings
+from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.event_store import open_application
+from okr_shared.identity import TokenVerifier
+from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
+from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
 
 
 @dataclass

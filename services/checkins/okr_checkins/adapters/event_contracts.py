@@ -6,13 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from okr_shared.cloudevents import CloudEvent
-from okr_shared.contracts import ContractRegistry, published
-from okr_shared.contracts.guard import PublishedForm
-
 from okr_checkins.domain.cadence import Cadence, ReminderLedger
 from okr_checkins.domain.conversations import Conversation, FeedbackThread
 from okr_checkins.domain.key_result_log import KeyResultLog
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import ContractRegistry, published
+from okr_shared.contracts.guard import PublishedForm
 
 CONTEXT = "checkins"
 _EVENT_ID_NAMESPACE = uuid.UUID("7d2a5c1b-9e4f-4b3a-8c6d-2f1e0a9b8c7d")

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
 from okr_shared.consumer import AppliedPositions
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from okr_checkins.adapters.event_contracts import published_form
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.contracts import default_registry
 from okr_shared.contracts.guard import ContractCheckedSave
-
-from okr_checkins.adapters.event_contracts import published_form
 
 
 class PublishedContractCheck(ContractCheckedSave):

@@ -15,10 +15,6 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
-from okr_shared.confidence import band
-from okr_shared.errors import DomainError, Forbidden, NotKnownYet, UnknownReference, VersionConflict
-from okr_shared.event_meta import Caller
-from okr_shared.progress import key_result_progress
 
 from okr_checkins.adapters.knowledge_store import KnowledgeStore
 from okr_checkins.application.clock import Clock, SystemClock
@@ -51,6 +47,10 @@ from okr_checkins.domain.errors import (
 )
 from okr_checkins.domain.key_result_log import KeyResultLog
 from okr_checkins.domain.knowledge import Doc, key_result_owner
+from okr_shared.confidence import band
+from okr_shared.errors import DomainError, Forbidden, NotKnownYet, UnknownReference, VersionConflict
+from okr_shared.event_meta import Caller
+from okr_shared.progress import key_result_progress
 
 A = TypeVar("A", bound=Aggregate)
 M = TypeVar("M", bound=Callable[..., Any])

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from okr_checkins.domain.knowledge import Doc, contributors
 from okr_shared import access as rules
 from okr_shared.event_meta import Caller
-
-from okr_checkins.domain.knowledge import Doc, contributors
 
 Lookup = Callable[[str, str], Doc | None]
 MAX_DEPTH = 64

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
+
 from okr_shared.errors import InvalidField
 
 CADENCES = ("weekly", "biweekly", "monthly")

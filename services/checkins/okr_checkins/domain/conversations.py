@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
+
 from okr_shared.errors import Forbidden, InvalidField
 
 FEEDBACK_KINDS = ("praise", "suggestion", "concern")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
-from okr_shared.errors import InvalidField
 
 from okr_checkins.domain.bitemporal import CheckIn
 from okr_checkins.domain.errors import CheckInNotFound
+from okr_shared.errors import InvalidField
 
 
 class KeyResultLog(Aggregate):

@@ -6,9 +6,8 @@ import math
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from okr_shared.errors import InvalidField
-
 from okr_checkins.domain.errors import KeyResultClosed
+from okr_shared.errors import InvalidField
 
 CLOCK_SKEW = timedelta(minutes=5)
 NOTE_PARTS = ("progress", "plans", "problems")

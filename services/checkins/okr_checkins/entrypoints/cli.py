@@ -6,10 +6,10 @@ import argparse
 import logging
 
 import uvicorn
-from okr_shared.telemetry import configure_telemetry
 
 from okr_checkins.bootstrap import bootstrap
 from okr_checkins.entrypoints.http import create_http_app
+from okr_shared.telemetry import configure_telemetry
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,13 +13,13 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
+from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import AppliedPositions, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-
-from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
 
 
 def build_broker(

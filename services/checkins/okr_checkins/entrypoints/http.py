@@ -10,17 +10,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
-from okr_shared.api_models import problem_response, problems
-from okr_shared.health import (
-    consumer_check,
-    event_store_probe,
-    kafka_check,
-    stop_seconds,
-    stop_within,
-)
-from okr_shared.messaging import CHECKINS_TOPIC, ensure_topics
-from okr_shared.problems import call
-from okr_shared.web import CurrentCaller, create_app, require_offset
 
 from okr_checkins.application.commands import (
     CorrectCheckIn,
@@ -51,6 +40,17 @@ from okr_checkins.entrypoints.schemas import (
     ReportIn,
     ValueOut,
 )
+from okr_shared.api_models import problem_response, problems
+from okr_shared.health import (
+    consumer_check,
+    event_store_probe,
+    kafka_check,
+    stop_seconds,
+    stop_within,
+)
+from okr_shared.messaging import CHECKINS_TOPIC, ensure_topics
+from okr_shared.problems import call
+from okr_shared.web import CurrentCaller, create_app, require_offset
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 

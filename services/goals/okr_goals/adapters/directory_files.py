@@ -6,9 +6,8 @@ import csv
 import io
 from typing import Any
 
-from okr_shared.text import shown, text_fault
-
 from okr_goals.application.commands import ImportDirectory, ImportRow
+from okr_shared.text import shown, text_fault
 
 ORG_UNIT_COLUMNS = ("org_unit_id", "name", "kind", "parent_id")
 PERSON_COLUMNS = ("person_id", "name", "email", "manager_id", "org_unit_id", "locale", "status")

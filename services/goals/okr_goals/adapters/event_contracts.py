@@ -6,13 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from okr_shared.cloudevents import CloudEvent
-from okr_shared.contracts import ContractRegistry, published
-from okr_shared.contracts.guard import PublishedForm
-
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit, Person
 from okr_goals.domain.objective import Objective
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import ContractRegistry, published
+from okr_shared.contracts.guard import PublishedForm
 
 CONTEXT = "goals"
 _EVENT_ID_NAMESPACE = uuid.UUID("2b0d7c1e-5f3a-4e8b-a1d4-9c6e0f7b3a52")

@@ -5,10 +5,10 @@ Facts come from the directory aggregates, each looked up only when a rule needs 
 
 from __future__ import annotations
 
-from okr_shared import access as rules
-from okr_shared.event_meta import Caller
 from okr_goals.application.store import GoalsStore
 from okr_goals.domain.objective import Objective
+from okr_shared import access as rules
+from okr_shared.event_meta import Caller
 
 MAX_DEPTH = 64
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from okr_goals.application import access
 from okr_goals.application.commands import Align, DecideProposal, RemoveAlignment
-from okr_shared.event_meta import Caller
 from okr_goals.application.objectives import ObjectiveCommands
 from okr_goals.domain.errors import AlignmentCycle, Forbidden, UnknownReference, VersionConflict
 from okr_goals.domain.objective import Objective
+from okr_shared.event_meta import Caller
 
 
 @dataclass(frozen=True)

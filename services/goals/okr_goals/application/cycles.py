@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from okr_goals.application.commands import AdvanceCycle, PlanCycle
-from okr_shared.event_meta import Caller
 from okr_goals.application.store import CYCLES_ROSTER, GoalsStore
 from okr_goals.domain import keys
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.errors import AlreadyExists, Forbidden
+from okr_shared.event_meta import Caller
 
 
 class CycleCommands(GoalsStore):

@@ -11,12 +11,12 @@ from functools import cache
 from typing import Any
 
 from okr_goals.application.commands import ImportDirectory, ImportRow
-from okr_shared.contracts import default_registry
-from okr_shared.event_meta import Caller
 from okr_goals.application.store import ORG_UNITS_ROSTER, PEOPLE_ROSTER, GoalsStore
 from okr_goals.domain import keys
 from okr_goals.domain.directory import EMAIL, LOCALE, UNIT_KINDS, OrgUnit, Person
 from okr_goals.domain.errors import Forbidden, ImportRejected
+from okr_shared.contracts import default_registry
+from okr_shared.event_meta import Caller
 
 PERSON_STATUSES = ("active", "left")
 

@@ -25,8 +25,6 @@ from okr_goals.application.commands import (
     ReviseKeyResult,
     ReviseObjective,
 )
-from okr_shared.event_meta import Caller
-
 from okr_goals.application.store import GoalsStore, backoff, cycle_roster
 from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.errors import (
@@ -40,6 +38,7 @@ from okr_goals.domain.errors import (
 )
 from okr_goals.domain.key_results import Initiative, KeyResult
 from okr_goals.domain.objective import Objective, check_supports
+from okr_shared.event_meta import Caller
 
 _IDEMPOTENCY_NAMESPACE = UUID("6f1c8f0e-3b0a-4c55-9d1e-6a7c2b0f9e21")
 _UNIT_LEVEL = {"company": "company", "department": "department", "team": "team"}

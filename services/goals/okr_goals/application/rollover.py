@@ -7,11 +7,11 @@ from dataclasses import dataclass, field, replace
 from okr_goals.application import access
 from okr_goals.application.alignment import AlignmentCommands
 from okr_goals.application.commands import RolloverCycle
-from okr_shared.event_meta import Caller
 from okr_goals.application.store import cycle_roster
 from okr_goals.domain import keys
 from okr_goals.domain.errors import CycleLocked, Forbidden, InvalidField, UnknownReference
 from okr_goals.domain.objective import LEVEL_RANK, Objective
+from okr_shared.event_meta import Caller
 
 UNFINISHED = ("draft", "active")
 

@@ -7,17 +7,14 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Transcoder, Transcoding
-from okr_shared.cloudevents import CloudEvent
-from okr_shared.contracts import default_registry
-from okr_shared.contracts.guard import ContractCheckedSave, PublishedForm
 
 from okr_goals.adapters.event_contracts import published_form as goals_published_form
 from okr_goals.domain import keys
@@ -27,6 +24,9 @@ from okr_goals.domain.errors import CycleNotFound, VersionConflict
 from okr_goals.domain.key_results import Initiative, KeyResult
 from okr_goals.domain.objective import Objective
 from okr_goals.domain.roster import Roster
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.contracts import default_registry
+from okr_shared.contracts.guard import ContractCheckedSave, PublishedForm
 
 A = TypeVar("A", bound=Aggregate)
 ORG_UNITS_ROSTER = "org-units"

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from okr_goals.application import access
-from okr_shared.event_meta import Caller
 from okr_goals.application.rollover import RolloverCommands
 from okr_goals.application.store import ORG_UNITS_ROSTER
 from okr_goals.domain import keys
@@ -14,6 +13,7 @@ from okr_goals.domain.cycle import Cycle
 from okr_goals.domain.directory import OrgUnit
 from okr_goals.domain.errors import CycleNotFound, OrgUnitNotFound
 from okr_goals.domain.objective import Objective
+from okr_shared.event_meta import Caller
 
 
 def node(objective: Objective) -> dict[str, Any]:

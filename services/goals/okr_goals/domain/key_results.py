@@ -7,10 +7,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from okr_shared.progress import KINDS
-
 from okr_goals.domain.currencies import ISO_4217
 from okr_goals.domain.errors import InvalidField
+from okr_shared.progress import KINDS
 
 TITLE_MAX = 200
 INITIATIVE_STATUSES = ("todo", "in_progress", "done", "blocked")

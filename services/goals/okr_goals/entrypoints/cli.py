@@ -9,11 +9,10 @@ import signal
 
 import uvicorn
 
-from okr_shared.messaging import GOALS_TOPIC, ensure_topics
-from okr_shared.telemetry import configure_telemetry
-
 from okr_goals.bootstrap import bootstrap
 from okr_goals.entrypoints.http import create_http_app
+from okr_shared.messaging import GOALS_TOPIC, ensure_topics
+from okr_shared.telemetry import configure_telemetry
 
 
 async def _relay_forever() -> None:

@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from okr_shared.problems import Problem, field_error
-
 from okr_goals.application.service import GoalsApplication
+from okr_shared.problems import Problem, field_error
 
 
 def application(request: Request) -> GoalsApplication:

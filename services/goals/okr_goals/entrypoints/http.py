@@ -8,12 +8,11 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from okr_goals.bootstrap import GoalsContainer
+from okr_goals.entrypoints.routes import alignment, cycles, directory, objectives
 from okr_shared.health import event_store_probe, kafka_check, stop_seconds, stop_within
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.web import create_app
-
-from okr_goals.bootstrap import GoalsContainer
-from okr_goals.entrypoints.routes import alignment, cycles, directory, objectives
 
 ROUTERS = [objectives.router, alignment.router, cycles.router, directory.router]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from okr_shared import access
 from pymongo import ASCENDING, AsyncMongoClient
 
 from okr_projections.adapters.versioned import Folded, WritePolicy, fold_into, in_filter
@@ -22,6 +21,7 @@ from okr_projections.domain.documents import Document, UnprojectableEvent, tenan
 from okr_projections.domain.objectives import apply_event, with_check_ins
 from okr_projections.domain.rollup import contribution, objective_rollup, parent_ids, refresh_order
 from okr_projections.domain.visibility import Reader, can_read
+from okr_shared import access
 
 COLLECTION = "objective_progress"
 LINKS = "objective_links"

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from okr_shared import access
-from okr_shared.identity import Principal
-
 from okr_projections.adapters.cycles_store import CycleStore
 from okr_projections.adapters.due_store import DueStore
 from okr_projections.adapters.objectives_store import ObjectiveStore
@@ -16,6 +13,8 @@ from okr_projections.domain.documents import Document
 from okr_projections.domain.objectives import involvement
 from okr_projections.domain.tree import alignment_tree
 from okr_projections.domain.visibility import Reader, can_read, can_read_work_of, reader_from
+from okr_shared import access
+from okr_shared.identity import Principal
 
 
 class ReadQueries:

@@ -11,13 +11,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from okr_shared.progress import (
-    initial_value,
-    key_result_progress,
-    rollup_progress,
-    weighted_progress,
-)
-
 from okr_projections.domain.check_in_state import NOT_CHECKED_IN, STATE_FIELDS, state_of
 from okr_projections.domain.documents import (
     Document,
@@ -27,6 +20,12 @@ from okr_projections.domain.documents import (
     new_document,
     pick,
     stamp,
+)
+from okr_shared.progress import (
+    initial_value,
+    key_result_progress,
+    rollup_progress,
+    weighted_progress,
 )
 
 OBJECTIVE_EVENTS = frozenset(

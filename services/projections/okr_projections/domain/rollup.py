@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from okr_shared.progress import rollup_progress
-
 from okr_projections.domain.documents import Document
+from okr_shared.progress import rollup_progress
 
 
 def parent_ids(doc: Document) -> list[str]:

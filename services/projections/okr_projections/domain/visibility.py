@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from okr_shared import access as rules
-
 from okr_projections.domain.documents import Document
+from okr_shared import access as rules
 
 
 @dataclass(frozen=True)

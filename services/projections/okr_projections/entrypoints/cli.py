@@ -7,10 +7,9 @@ import logging
 
 import uvicorn
 
-from okr_shared.telemetry import configure_telemetry
-
 from okr_projections.bootstrap import bootstrap
 from okr_projections.entrypoints.http import create_http_app
+from okr_shared.telemetry import configure_telemetry
 
 
 def main(argv: list[str] | None = None) -> None:

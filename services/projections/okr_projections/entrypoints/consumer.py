@@ -16,14 +16,13 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
+from okr_projections.application.projector import Projector
+from okr_projections.domain.documents import UnprojectableEvent
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-
-from okr_projections.application.projector import Projector
-from okr_projections.domain.documents import UnprojectableEvent
 
 
 def build_broker(

@@ -8,17 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 
-from okr_shared.api_models import Offset, problems
-from okr_shared.health import (
-    consumer_check,
-    document_store_check,
-    kafka_check,
-    stop_seconds,
-    stop_within,
-)
-from okr_shared.problems import Problem
-from okr_shared.web import CurrentPrincipal, create_app
-
 from okr_projections.application.queries import ReadQueries
 from okr_projections.bootstrap import ProjectionsContainer
 from okr_projections.domain.documents import Document, public_view
@@ -32,6 +21,16 @@ from okr_projections.entrypoints.schemas import (
     OrgUnitOut,
     PersonOut,
 )
+from okr_shared.api_models import Offset, problems
+from okr_shared.health import (
+    consumer_check,
+    document_store_check,
+    kafka_check,
+    stop_seconds,
+    stop_within,
+)
+from okr_shared.problems import Problem
+from okr_shared.web import CurrentPrincipal, create_app
 
 objectives = APIRouter(prefix="/v1", tags=["objectives"])
 directory = APIRouter(prefix="/v1", tags=["directory"])

@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from okr_shared.api_models import MAX_VERSION, problems
-from okr_shared.web import CurrentCaller
-from okr_shared.problems import call as run
-
 from okr_goals.application.commands import Align, Change, DecideProposal, RemoveAlignment
 from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.objectives import CHANGE_PROBLEMS, change_of
 from okr_goals.entrypoints.routes.views import respond
 from okr_goals.entrypoints.schemas import AlignIn, DecisionIn, ObjectiveOut, Reason
+from okr_shared.api_models import MAX_VERSION, problems
+from okr_shared.problems import call as run
+from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1/objectives", tags=["alignment"])
 

@@ -7,10 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from okr_shared.api_models import problems
-from okr_shared.web import CurrentCaller, require_offset
-from okr_shared.problems import call as run
-
 from okr_goals.application.commands import AdvanceCycle, PlanCycle, RolloverCycle
 from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import cycle_view
@@ -23,6 +19,9 @@ from okr_goals.entrypoints.schemas import (
     RolloverOut,
     TreeOut,
 )
+from okr_shared.api_models import problems
+from okr_shared.problems import call as run
+from okr_shared.web import CurrentCaller, require_offset
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 

@@ -8,12 +8,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from okr_shared.api_models import Offset, problems
-from okr_shared.problems import Problem, field_error
-
-from okr_shared.web import CurrentCaller
-from okr_shared.problems import call as run
-
 from okr_goals.adapters.directory_files import UnreadableFile, from_csv, from_json
 from okr_goals.entrypoints.deps import App
 from okr_goals.entrypoints.routes.views import org_unit_view, person_view
@@ -25,6 +19,10 @@ from okr_goals.entrypoints.schemas import (
     PeopleOut,
     PersonOut,
 )
+from okr_shared.api_models import Offset, problems
+from okr_shared.problems import Problem, field_error
+from okr_shared.problems import call as run
+from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1/directory", tags=["directory"])
 

@@ -7,10 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from okr_shared.api_models import MAX_VERSION, problems
-from okr_shared.web import CurrentCaller, require_offset
-from okr_shared.problems import call as run
-
 from okr_goals.application.commands import (
     AddInitiative,
     AddKeyResult,
@@ -37,6 +33,9 @@ from okr_goals.entrypoints.schemas import (
     ObjectiveRevisionIn,
     StatusIn,
 )
+from okr_shared.api_models import MAX_VERSION, problems
+from okr_shared.problems import call as run
+from okr_shared.web import CurrentCaller, require_offset
 
 router = APIRouter(prefix="/v1/objectives", tags=["objectives"])
 CHANGE_PROBLEMS = problems(403, 404, 409)
