@@ -5,7 +5,8 @@ this module adds the platform's rules on top: required extensions, one spec vers
 data, `ce_type` agreeing with `ce_dataschema`, and the subject as the Kafka key.
 
 Platform extensions carried on every event: `tenantid`, `actorid`, `correlationid`,
-`causationid` and `sequence` (the aggregate version, for per-aggregate ordering and dedup).
+`causationid` and `sequence` (the version of the producer's stream after the event; several
+streams may share a subject, see the contracts README). The Kafka key is the subject.
 """
 
 from __future__ import annotations
