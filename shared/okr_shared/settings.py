@@ -157,7 +157,7 @@ class KafkaSettings(EnvSettings):
         return self
 
     def topic(self, name: str) -> str:
-        """The topic's name in this deployment: `<namespace>.<name>` when several share a cluster."""
+        """The topic's name here: `<namespace>.<name>` when several deployments share a cluster."""
         return f"{self.topic_namespace}.{name}" if self.topic_namespace else name
 
     @property

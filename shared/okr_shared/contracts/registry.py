@@ -1,4 +1,4 @@
-"""Loads the JSON Schemas under `schemas/<context>/<Event>.v<N>.json`, validates and upcasts data."""
+"""Loads the JSON Schemas `schemas/<context>/<Event>.v<N>.json`; validates and upcasts data."""
 
 from __future__ import annotations
 
@@ -17,9 +17,7 @@ from okr_shared.contracts.upcasters import Upcaster, register_goal_upcasters
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 _FILE = re.compile(r"^(?P<name>[A-Za-z]+)\.v(?P<version>\d+)\.json$")
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 FORMATS = FormatChecker(formats=("uuid", "date", "email"))
 """The `format`s the schemas use, enforced: uuid, date, email (jsonschema's own checks) and
