@@ -1,4 +1,4 @@
-"""What the HTTP APIs document in common: the problem-details body and the statuses a route answers."""
+"""What the HTTP APIs document in common: the problem-details body and a route's statuses."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ STATUS_TITLES = {
 
 
 class FieldErrorOut(BaseModel):
-    """One field at fault: a JSON pointer into the body (`#/...`), or `query:`, `path:`, `header:`."""
+    """One field at fault: a JSON pointer into the body (`#/...`), or `query:`, `path:`,
+    `header:`."""
 
     pointer: str
     detail: str

@@ -1,7 +1,12 @@
 """CloudEvents 1.0 in Kafka's binary content mode: attributes in `ce_*` headers, data as JSON.
 
+The records are written and read by the CloudEvents SDK's Kafka binding (`cloudevents.v1.kafka`);
+this module adds the platform's rules on top: required extensions, one spec version, JSON
+data, `ce_type` agreeing with `ce_dataschema`, and the subject as the Kafka key.
+
 Platform extensions carried on every event: `tenantid`, `actorid`, `correlationid`,
-`causationid` and `sequence` (the aggregate version, for per-aggregate ordering and dedup).
+`causationid` and `sequence` (the version of the producer's stream after the event; several
+streams may share a subject, see the contracts README). The Kafka key is the subject.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from cloudevents.v1 import kafka
+from cloudevents.v1.exceptions import DataUnmarshallerError, GenericException
+from cloudevents.v1.http import CloudEvent as SdkEvent
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -85,32 +94,51 @@ def _check_type(type_: str, context: str, name: str) -> None:
         )
 
 
+def _data_json(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _kafka_key(event: SdkEvent) -> bytes:
+    return str(event["subject"]).encode()
+
+
 def to_kafka(event: CloudEvent) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """Key, value and headers of the Kafka record carrying the event."""
-    headers = {
-        "ce_specversion": SPEC_VERSION,
-        "ce_id": event.id,
-        "ce_source": event.source,
-        "ce_type": event.type,
-        "ce_subject": event.subject,
-        "ce_time": event.time.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "ce_dataschema": event.dataschema,
-        "content-type": CONTENT_TYPE,
-        "ce_tenantid": event.tenantid,
-        "ce_actorid": event.actorid,
-        "ce_correlationid": event.correlationid,
-        "ce_causationid": event.causationid,
-        "ce_sequence": str(event.sequence),
-        **event.extra_headers,
+    """Key, value and headers of the Kafka record carrying the event.
+
+    The CloudEvents SDK's Kafka binding writes the `ce_*` headers and the body; the key is the
+    subject and the data is compact JSON with sorted keys.
+    """
+    attributes = {
+        "specversion": SPEC_VERSION,
+        "id": event.id,
+        "source": event.source,
+        "type": event.type,
+        "subject": event.subject,
+        "time": event.time.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "dataschema": event.dataschema,
+        "datacontenttype": CONTENT_TYPE,
+        "tenantid": event.tenantid,
+        "actorid": event.actorid,
+        "correlationid": event.correlationid,
+        "causationid": event.causationid,
+        "sequence": str(event.sequence),
     }
+    message = kafka.to_binary(
+        SdkEvent.create(attributes, event.data), data_marshaller=_data_json, key_mapper=_kafka_key
+    )
+    # The SDK writes content-type first; the records keep the platform's header order.
+    sdk_headers = dict(message.headers)
+    content_type = sdk_headers.pop("content-type")
+    headers = list(sdk_headers.items())
+    at = [name for name, _ in headers].index("ce_dataschema") + 1
+    headers.insert(at, ("content-type", content_type))
+    headers += [(k, v.encode()) for k, v in event.extra_headers.items()]
     if event.traceparent:
-        headers["traceparent"] = event.traceparent
-    value = json.dumps(event.data, separators=(",", ":"), sort_keys=True).encode()
-    return event.subject.encode(), value, [(k, v.encode()) for k, v in headers.items()]
+        headers.append(("traceparent", event.traceparent.encode()))
+    return message.key, message.value, headers
 
 
-def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
-    """Decodes a Kafka record into a CloudEvent, or raises UndecodableEvent with the reason."""
+def _required_headers(headers: dict[str, str]) -> dict[str, str]:
     ce = {k[3:]: v for k, v in headers.items() if k.startswith("ce_")}
     missing = [
         a for a in (*_REQUIRED, "subject", "time", "dataschema", *_EXTENSIONS) if not ce.get(a)
@@ -124,10 +152,28 @@ def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
     content_type = headers.get("content-type", CONTENT_TYPE)
     if not content_type.startswith(CONTENT_TYPE):
         raise UndecodableEvent(f"unsupported content-type {content_type!r}")
+    return ce
+
+
+def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
+    """Decodes a Kafka record into a CloudEvent, or raises UndecodableEvent with the reason.
+
+    The platform's checks (required headers and extensions, spec version, content type, type
+    agreeing with dataschema) come first; the SDK's Kafka binding then reads the record.
+    """
+    _required_headers(headers)
+    message = kafka.KafkaMessage(
+        headers={k: v.encode() for k, v in headers.items() if k != "traceparent"},
+        key=None,
+        value=value,
+    )
     try:
-        data = json.loads(value)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UndecodableEvent(f"data is not JSON: {exc}") from exc
+        sdk_event = kafka.from_binary(message, data_unmarshaller=json.loads)
+    except DataUnmarshallerError as exc:
+        raise UndecodableEvent(f"data is not JSON: {exc.__context__ or exc}") from exc
+    except GenericException as exc:
+        raise UndecodableEvent(f"not a CloudEvent: {exc}") from exc
+    ce, data = sdk_event.get_attributes(), sdk_event.get_data()
     if not isinstance(data, dict):
         raise UndecodableEvent("data is not a JSON object")
     try:

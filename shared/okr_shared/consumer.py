@@ -66,7 +66,8 @@ async def raw_body(message: StreamMessage[Any]) -> bytes:
 async def dead_letter(
     broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str, topic: str | None = None
 ) -> None:
-    """Publishes the message unchanged to the group's dead-letter topic, with why and where it came from."""
+    """Publishes the message unchanged to the group's dead-letter topic, with why and where it
+    came from."""
     raw = message.raw_message
     log.warning("dead-lettering %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, reason)
     headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
@@ -96,6 +97,34 @@ def decode(
     if event.schema_context != context:
         raise UndecodableEvent(f"ce_dataschema '{event.dataschema}' is not of context '{context}'")
     return event, registry.read(context, event)
+
+
+async def _handle_with_retries(
+    handle: Handler, event: CloudEvent, data: dict[str, Any], attempts: int, backoff: float
+) -> str | None:
+    """Calls the handler until it succeeds, at most `attempts` times, pausing `backoff` seconds
+    and then twice as long each time; returns why the event must be dead-lettered, or None."""
+    pause = backoff
+    for attempt in range(1, attempts + 1):
+        try:
+            await handle(event, data)
+            return None
+        except Unprocessable as exc:
+            return exc.reason
+        except Exception as exc:
+            if attempt == attempts:
+                log.exception("could not handle %s after %s attempts", event.id, attempt)
+                return f"handler failed {attempt} times; last error: {exc!r}"
+            log.warning(
+                "could not handle %s (attempt %s): %r; retrying in %ss",
+                event.id,
+                attempt,
+                exc,
+                pause,
+            )
+            await asyncio.sleep(pause)
+            pause *= 2
+    return None
 
 
 def subscribe(
@@ -137,29 +166,11 @@ def subscribe(
         except (UndecodableEvent, ContractViolation) as exc:
             await _dead_letter(message, exc.reason)
             return
-        pause = retry_backoff_seconds
-        for attempt in range(1, retry_attempts + 1):
-            try:
-                await handle(event, data)
-                return
-            except Unprocessable as exc:
-                await _dead_letter(message, exc.reason)
-                return
-            except Exception as exc:
-                if attempt == retry_attempts:
-                    log.exception("could not handle %s after %s attempts", event.id, attempt)
-                    reason = f"handler failed {attempt} times; last error: {exc!r}"
-                    await _dead_letter(message, reason)
-                    return
-                log.warning(
-                    "could not handle %s (attempt %s): %r; retrying in %ss",
-                    event.id,
-                    attempt,
-                    exc,
-                    pause,
-                )
-                await asyncio.sleep(pause)
-                pause *= 2
+        reason = await _handle_with_retries(
+            handle, event, data, retry_attempts, retry_backoff_seconds
+        )
+        if reason is not None:
+            await _dead_letter(message, reason)
 
     async def _dead_letter(message: KafkaMessage, reason: str) -> None:
         try:

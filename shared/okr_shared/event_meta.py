@@ -1,4 +1,4 @@
-"""Who caused an event and within which request (recorded on every event), and who sends a command."""
+"""Who caused an event and within which request (recorded on every event); who sends a command."""
 
 from __future__ import annotations
 

@@ -1,11 +1,25 @@
-"""Settings read from the environment, common to every service."""
+"""Settings read from the environment, common to every service.
+
+Each class is a pydantic-settings `BaseSettings`: a field reads the environment variable named
+in its `validation_alias` (case-sensitive, as the platform documents them) and may also be
+given by its own name (`KafkaSettings(bootstrap_servers=...)`); instances are frozen.
+"""
 
 from __future__ import annotations
 
 import os
 import ssl
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEV_JWT_KEY = "dev-only-secret-change-me-in-every-real-deployment"
 DEV_JWT_ISSUER = "okr-dev-issuer"
@@ -19,10 +33,6 @@ class UnsafeConfiguration(RuntimeError):
     """A setting that must not reach a real deployment; the service refuses to start."""
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
 def development_mode() -> bool:
     """Whether this process runs for local development or tests (`OKR_ENV=development`)."""
     return os.environ.get("OKR_ENV", "production").strip().lower() == "development"
@@ -32,41 +42,99 @@ def _dev_default(value: str) -> str:
     return value if development_mode() else ""
 
 
-@dataclass(frozen=True)
-class KafkaSettings:
+def _csv(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+def _true_ignoring_case(value: Any) -> Any:
+    return value.lower() == "true" if isinstance(value, str) else value
+
+
+def _true(value: Any) -> Any:
+    return value == "true" if isinstance(value, str) else value
+
+
+Upper = Annotated[str, BeforeValidator(_upper)]
+Csv = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_csv)]
+TrueIgnoringCase = Annotated[bool, BeforeValidator(_true_ignoring_case)]
+Flag = Annotated[bool, BeforeValidator(_true)]
+"""A switch that is on only when its variable is exactly `true`."""
+
+
+def env(name: str, default: Any = None, **kwargs: Any) -> Any:
+    """A field read from the environment variable `name`."""
+    if "default_factory" in kwargs:
+        return Field(validation_alias=name, **kwargs)
+    return Field(default, validation_alias=name, **kwargs)
+
+
+class _NamedVariables(EnvSettingsSource):
+    """The environment, read only for the fields that name their variable (`env(...)`)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field.validation_alias is None:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+
+class EnvSettings(BaseSettings):
+    """Base of the platform's settings: exact variable names, frozen, no `.env` or secret files;
+    fields without a variable (nested settings, computed defaults) come only from the code."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, frozen=True, populate_by_name=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _NamedVariables(settings_cls)
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def replace(settings: S, **changes: Any) -> S:
+    """A copy of `settings` with some fields changed, validated again (like dataclasses.replace)."""
+    fields = {name: getattr(settings, name) for name in type(settings).model_fields}
+    return type(settings)(**{**fields, **changes})
+
+
+class KafkaSettings(EnvSettings):
     """Where the Kafka cluster is, how clients authenticate, how topics are made."""
 
-    bootstrap_servers: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_BOOTSTRAP", "localhost:9092")
-    )
-    client_id_prefix: str = field(default_factory=lambda: _env("OKR_KAFKA_CLIENT_PREFIX", "okr"))
-    topic_partitions: int = field(default_factory=lambda: int(_env("OKR_KAFKA_PARTITIONS", "3")))
-    replication_factor: int = field(default_factory=lambda: int(_env("OKR_KAFKA_REPLICATION", "1")))
-    topic_namespace: str = field(default_factory=lambda: _env("OKR_KAFKA_TOPIC_NAMESPACE", ""))
-    create_topics: bool = field(
-        default_factory=lambda: _env("OKR_KAFKA_CREATE_TOPICS", "true").lower() == "true"
-    )
+    bootstrap_servers: str = env("OKR_KAFKA_BOOTSTRAP", "localhost:9092")
+    client_id_prefix: str = env("OKR_KAFKA_CLIENT_PREFIX", "okr")
+    topic_partitions: int = env("OKR_KAFKA_PARTITIONS", 3)
+    replication_factor: int = env("OKR_KAFKA_REPLICATION", 1)
+    topic_namespace: str = env("OKR_KAFKA_TOPIC_NAMESPACE", "")
+    create_topics: TrueIgnoringCase = env("OKR_KAFKA_CREATE_TOPICS", True)
     # -1 keeps events forever: read models are rebuilt by consuming a topic from its start.
-    retention_ms: int = field(default_factory=lambda: int(_env("OKR_KAFKA_RETENTION_MS", "-1")))
+    retention_ms: int = env("OKR_KAFKA_RETENTION_MS", -1)
     # 0 means min(2, replication factor): one replica may fail without losing acknowledged events.
-    min_insync_replicas: int = field(default_factory=lambda: int(_env("OKR_KAFKA_MIN_INSYNC", "0")))
-    cleanup_policy: str = field(default_factory=lambda: _env("OKR_KAFKA_CLEANUP_POLICY", "delete"))
-    security_protocol: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").upper()
-    )
-    ssl_cafile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_CAFILE", ""))
-    ssl_certfile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_CERTFILE", ""))
-    ssl_keyfile: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_KEYFILE", ""))
-    ssl_key_password: str = field(default_factory=lambda: _env("OKR_KAFKA_SSL_KEY_PASSWORD", ""))
-    sasl_mechanism: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SASL_MECHANISM", "").upper()
-    )
-    sasl_username: str = field(default_factory=lambda: _env("OKR_KAFKA_SASL_USERNAME", ""))
-    sasl_password: str = field(
-        default_factory=lambda: _env("OKR_KAFKA_SASL_PASSWORD", ""), repr=False
-    )
+    min_insync_replicas: int = env("OKR_KAFKA_MIN_INSYNC", 0)
+    cleanup_policy: str = env("OKR_KAFKA_CLEANUP_POLICY", "delete")
+    security_protocol: Upper = env("OKR_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT")
+    ssl_cafile: str = env("OKR_KAFKA_SSL_CAFILE", "")
+    ssl_certfile: str = env("OKR_KAFKA_SSL_CERTFILE", "")
+    ssl_keyfile: str = env("OKR_KAFKA_SSL_KEYFILE", "")
+    ssl_key_password: str = env("OKR_KAFKA_SSL_KEY_PASSWORD", "", repr=False)
+    sasl_mechanism: Upper = env("OKR_KAFKA_SASL_MECHANISM", "")
+    sasl_username: str = env("OKR_KAFKA_SASL_USERNAME", "")
+    sasl_password: str = env("OKR_KAFKA_SASL_PASSWORD", "", repr=False)
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _refuse_incomplete_security(self) -> KafkaSettings:
         if self.security_protocol not in SECURITY_PROTOCOLS:
             raise ValueError(
                 "OKR_KAFKA_SECURITY_PROTOCOL must be one of "
@@ -86,9 +154,10 @@ class KafkaSettings:
                 )
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("OKR_KAFKA_SSL_CERTFILE and OKR_KAFKA_SSL_KEYFILE go together")
+        return self
 
     def topic(self, name: str) -> str:
-        """The topic's name in this deployment: `<namespace>.<name>` when several share a cluster."""
+        """The topic's name here: `<namespace>.<name>` when several deployments share a cluster."""
         return f"{self.topic_namespace}.{name}" if self.topic_namespace else name
 
     @property
@@ -152,40 +221,27 @@ class KafkaSettings:
         )
 
 
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip())
-
-
-@dataclass(frozen=True)
-class AuthSettings:
+class AuthSettings(EnvSettings):
     """How bearer tokens are verified: a static key, or the JWKS of an OIDC issuer."""
 
-    issuer: str = field(
-        default_factory=lambda: _env("OKR_JWT_ISSUER", _dev_default(DEV_JWT_ISSUER))
+    issuer: str = env("OKR_JWT_ISSUER", default_factory=lambda: _dev_default(DEV_JWT_ISSUER))
+    audience: str = env("OKR_JWT_AUDIENCE", "okr-platform")
+    algorithm: str = env("OKR_JWT_ALGORITHM", "HS256")
+    verification_key: str = env(
+        "OKR_JWT_KEY", default_factory=lambda: _dev_default(DEV_JWT_KEY), repr=False
     )
-    audience: str = field(default_factory=lambda: _env("OKR_JWT_AUDIENCE", "okr-platform"))
-    algorithm: str = field(default_factory=lambda: _env("OKR_JWT_ALGORITHM", "HS256"))
-    verification_key: str = field(
-        default_factory=lambda: _env("OKR_JWT_KEY", _dev_default(DEV_JWT_KEY)), repr=False
+    leeway_seconds: int = env("OKR_JWT_LEEWAY", 30)
+    tenant_claim: str = env("OKR_JWT_TENANT_CLAIM", "tenant")
+    roles_claim: str = env("OKR_JWT_ROLES_CLAIM", "roles")
+    oidc_issuer: Annotated[str, BeforeValidator(lambda v: v.rstrip("/"))] = env(
+        "OKR_OIDC_ISSUER", ""
     )
-    leeway_seconds: int = field(default_factory=lambda: int(_env("OKR_JWT_LEEWAY", "30")))
-    tenant_claim: str = field(default_factory=lambda: _env("OKR_JWT_TENANT_CLAIM", "tenant"))
-    roles_claim: str = field(default_factory=lambda: _env("OKR_JWT_ROLES_CLAIM", "roles"))
-    oidc_issuer: str = field(default_factory=lambda: _env("OKR_OIDC_ISSUER", "").rstrip("/"))
-    oidc_jwks_url: str = field(default_factory=lambda: _env("OKR_OIDC_JWKS_URL", ""))
-    oidc_algorithms: tuple[str, ...] = field(
-        default_factory=lambda: _csv(_env("OKR_OIDC_ALGORITHMS", "RS256,ES256"))
-    )
+    oidc_jwks_url: str = env("OKR_OIDC_JWKS_URL", "")
+    oidc_algorithms: Csv = env("OKR_OIDC_ALGORITHMS", ("RS256", "ES256"))
     # Keys are refetched when this old, and at most this often when a token names an unknown key.
-    jwks_cache_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_JWKS_CACHE_SECONDS", "300"))
-    )
-    jwks_min_refresh_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_JWKS_MIN_REFRESH_SECONDS", "10"))
-    )
-    http_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_OIDC_HTTP_TIMEOUT_SECONDS", "5"))
-    )
+    jwks_cache_seconds: float = env("OKR_OIDC_JWKS_CACHE_SECONDS", 300.0)
+    jwks_min_refresh_seconds: float = env("OKR_OIDC_JWKS_MIN_REFRESH_SECONDS", 10.0)
+    http_timeout_seconds: float = env("OKR_OIDC_HTTP_TIMEOUT_SECONDS", 5.0)
 
     @property
     def uses_oidc(self) -> bool:
@@ -239,25 +295,17 @@ class AuthSettings:
             )
 
 
-@dataclass(frozen=True)
-class HttpSettings:
+class HttpSettings(EnvSettings):
     """Limits applied to every HTTP API."""
 
-    max_body_bytes: int = field(
-        default_factory=lambda: int(_env("OKR_HTTP_MAX_BODY_BYTES", str(256 * 1024)))
-    )
+    max_body_bytes: int = env("OKR_HTTP_MAX_BODY_BYTES", 256 * 1024)
 
 
-@dataclass(frozen=True)
-class HealthSettings:
+class HealthSettings(EnvSettings):
     """How long each readiness check and each step of shutdown may take."""
 
-    check_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_HEALTH_CHECK_TIMEOUT_SECONDS", "2"))
-    )
-    stop_timeout_seconds: float = field(
-        default_factory=lambda: float(_env("OKR_STOP_TIMEOUT_SECONDS", "5"))
-    )
+    check_timeout_seconds: float = env("OKR_HEALTH_CHECK_TIMEOUT_SECONDS", 2.0)
+    stop_timeout_seconds: float = env("OKR_STOP_TIMEOUT_SECONDS", 5.0)
 
 
 def event_store_env(prefix: str) -> dict[str, str]:

@@ -307,13 +307,13 @@ def current_principal(
     request: Request,
     _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> Principal:
-    """The authenticated principal of the request (verifier from `app.state.token_verifier`), else 401."""
+    """The request's authenticated principal (verifier: `app.state.token_verifier`), else 401."""
     known = request.scope.get(PRINCIPAL_KEY)
     return known if isinstance(known, Principal) else authenticate(request)
 
 
 def authenticate(request: Request) -> Principal:
-    """Verifies the request's bearer token with `app.state.token_verifier`; 401 problems otherwise."""
+    """Verifies the request's bearer token with `app.state.token_verifier`; else 401 problems."""
     verifier: TokenVerifier = request.app.state.token_verifier
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -343,7 +343,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
-    """The authenticated caller, with the request's correlation and trace to record on its events."""
+    """The authenticated caller, with the request's correlation and trace for its events."""
     request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
     meta = EventMeta(
         tenant_id=principal.tenant_id,
@@ -359,7 +359,8 @@ CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
 def require_offset(value: datetime | None, name: str) -> datetime | None:
-    """Refuses query times without an offset: an audit query must not depend on the server's time zone."""
+    """Refuses query times without an offset: an audit query must not depend on the server's
+    time zone."""
     if value is not None and value.tzinfo is None:
         raise Problem(
             422,

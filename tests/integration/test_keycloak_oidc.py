@@ -7,7 +7,6 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -15,7 +14,7 @@ import jwt
 import pytest
 
 from okr_shared.identity import AuthenticationError, TokenVerifier
-from okr_shared.settings import AuthSettings
+from okr_shared.settings import AuthSettings, replace
 
 KEYCLOAK = os.environ.get("OKR_KEYCLOAK_URL", "http://127.0.0.1:18080").rstrip("/")
 ISSUER = f"{KEYCLOAK}/realms/okr"

@@ -115,15 +115,19 @@ def test_the_injected_published_form_is_what_is_checked():
     assert refused(app, new_unit("Acme")).field == "#/title"
 
 
+KR_ID, OBJECTIVE_ID = str(uuid.uuid4()), str(uuid.uuid4())
+
+
 def test_check_ins_beyond_the_contract_are_refused_too():
+    # Ids are UUIDs, as the contract requires: only the confidence breaks it.
     app = CheckinsApplication(env=POPO, knowledge=MemoryKnowledge())
     at = "2026-02-16T12:00:00+00:00"
-    log = KeyResultLog.open(uuid.uuid4(), TENANT, "kr-1", "o-1")
+    log = KeyResultLog.open(uuid.uuid4(), TENANT, KR_ID, OBJECTIVE_ID)
     log.record(
         {
-            "check_in_id": "c-1",
-            "objective_id": "o-1",
-            "key_result_id": "kr-1",
+            "check_in_id": str(uuid.uuid4()),
+            "objective_id": OBJECTIVE_ID,
+            "key_result_id": KR_ID,
             "value": 1.0,
             "confidence": 11,
             "confidence_band": "on_track",

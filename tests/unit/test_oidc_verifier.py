@@ -10,7 +10,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -21,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from okr_shared.identity import AuthenticationError, TokenVerifier, claim_at
-from okr_shared.settings import AuthSettings
+from okr_shared.settings import AuthSettings, replace
 
 
 class Issuer:

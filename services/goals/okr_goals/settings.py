@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from pydantic import Field
 
-from okr_shared.settings import AuthSettings, HttpSettings, KafkaSettings, event_store_env
+from okr_shared.settings import (
+    AuthSettings,
+    EnvSettings,
+    Flag,
+    HttpSettings,
+    KafkaSettings,
+    env,
+    event_store_env,
+)
 
 
-@dataclass(frozen=True)
-class GoalsSettings:
-    kafka: KafkaSettings = field(default_factory=KafkaSettings)
-    auth: AuthSettings = field(default_factory=AuthSettings)
-    http: HttpSettings = field(default_factory=HttpSettings)
-    event_store: dict[str, str] = field(default_factory=lambda: event_store_env("GOALS"))
-    relay_enabled: bool = field(
-        default_factory=lambda: os.environ.get("OKR_GOALS_RELAY_ENABLED", "true") == "true"
-    )
-    relay_poll_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("OKR_GOALS_RELAY_POLL", "0.05"))
-    )
+class GoalsSettings(EnvSettings):
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    event_store: dict[str, str] = Field(default_factory=lambda: event_store_env("GOALS"))
+    relay_enabled: Flag = env("OKR_GOALS_RELAY_ENABLED", True)
+    relay_poll_seconds: float = env("OKR_GOALS_RELAY_POLL", 0.05)

@@ -1,23 +1,37 @@
-"""Loads the JSON Schemas under `schemas/<context>/<Event>.v<N>.json`, validates and upcasts data."""
+"""Loads the JSON Schemas `schemas/<context>/<Event>.v<N>.json`; validates and upcasts data."""
 
 from __future__ import annotations
 
 import json
 import re
 import uuid
-from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from okr_shared.cloudevents import CloudEvent, schema_urn
+from okr_shared.contracts.upcasters import Upcaster, register_goal_upcasters
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 _FILE = re.compile(r"^(?P<name>[A-Za-z]+)\.v(?P<version>\d+)\.json$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
-Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+FORMATS = FormatChecker(formats=("uuid", "date", "email"))
+"""The `format`s the schemas use, enforced: uuid, date, email (jsonschema's own checks) and
+date-time (RFC 3339, checked here: jsonschema's needs a package the platform does not ship)."""
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _is_rfc3339(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if not _RFC3339.match(instance):
+        return False
+    datetime.fromisoformat(instance.replace("Z", "+00:00").replace("z", "+00:00"))
+    return True
 
 
 class ContractViolation(Exception):
@@ -48,7 +62,7 @@ class ContractRegistry:
                 schema = json.loads(path.read_text())
                 Draft202012Validator.check_schema(schema)
                 key = (path.parent.name, match["name"], int(match["version"]))
-                self._validators[key] = Draft202012Validator(schema)
+                self._validators[key] = Draft202012Validator(schema, format_checker=FORMATS)
 
     def versions(self, context: str, name: str) -> list[int]:
         return sorted(v for (c, n, v) in self._validators if (c, n) == (context, name))
@@ -123,6 +137,7 @@ def _detail(error: ValidationError) -> str:
         "maxItems": f"at most {value} items",
         "minItems": f"at least {value} items",
         "pattern": "does not have the expected format",
+        "format": f"must be a valid {value}",
         "enum": f"must be one of {', '.join(map(str, value))}" if isinstance(value, list) else "",
         "required": "is required",
         "maximum": f"at most {value}",
@@ -134,8 +149,6 @@ def _detail(error: ValidationError) -> str:
 @cache
 def default_registry() -> ContractRegistry:
     """The registry of the schemas and upcasters shipped with the platform."""
-    from okr_shared.contracts.upcasters import register_goal_upcasters
-
     registry = ContractRegistry()
     register_goal_upcasters(registry)
     return registry

@@ -1,12 +1,17 @@
-"""Upcasters of the `goals` contracts: old event data becomes data of the next schema version."""
+"""Upcasters of the `goals` contracts: old event data becomes data of the next schema version.
+
+Plain functions and a table; the registry imports this module, never the other way round.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from okr_shared.contracts.registry import ContractRegistry
+from collections.abc import Callable
+from typing import Any, Protocol
 
 CONTEXT = "goals"
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns event data of one schema version into data of the next one."""
 
 
 def key_result_v1_to_v2(key_result: dict[str, Any]) -> dict[str, Any]:
@@ -49,9 +54,22 @@ def not_a_correction(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "correction": False}
 
 
-def register_goal_upcasters(registry: ContractRegistry) -> None:
+GOAL_UPCASTERS: dict[tuple[str, str, int], Upcaster] = {
+    (CONTEXT, "ObjectiveCreated", 1): objective_created_v1_to_v2,
+    (CONTEXT, "KeyResultAdded", 1): key_result_added_v1_to_v2,
+    (CONTEXT, "ObjectiveRevised", 1): not_a_correction,
+    (CONTEXT, "KeyResultRevised", 1): not_a_correction,
+}
+"""Every upcaster of the `goals` context, by (context, event name, version it reads)."""
+
+
+class _Registers(Protocol):
+    def register_upcaster(
+        self, context: str, name: str, from_version: int, upcaster: Upcaster
+    ) -> None: ...
+
+
+def register_goal_upcasters(registry: _Registers) -> None:
     """Registers every upcaster of the `goals` context on `registry`."""
-    registry.register_upcaster(CONTEXT, "ObjectiveCreated", 1, objective_created_v1_to_v2)
-    registry.register_upcaster(CONTEXT, "KeyResultAdded", 1, key_result_added_v1_to_v2)
-    registry.register_upcaster(CONTEXT, "ObjectiveRevised", 1, not_a_correction)
-    registry.register_upcaster(CONTEXT, "KeyResultRevised", 1, not_a_correction)
+    for (context, name, from_version), upcaster in GOAL_UPCASTERS.items():
+        registry.register_upcaster(context, name, from_version, upcaster)

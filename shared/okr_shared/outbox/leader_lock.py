@@ -61,7 +61,7 @@ class PostgresAdvisoryLock:
 
 
 class FileLock:
-    """An exclusive lock on a file beside an embedded (SQLite) event store: one relay per machine."""
+    """An exclusive lock on a file beside an embedded (SQLite) event store: one relay a machine."""
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -90,7 +90,8 @@ class FileLock:
 
 
 def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
-    """The PostgreSQL connection string of an eventsourcing store (settings in `env`), None if not PostgreSQL."""
+    """The PostgreSQL connection string of an eventsourcing store (settings in `env`); None when
+    the store is not PostgreSQL."""
 
     def get(key: str, default: str = "") -> str:
         return env.get(f"{prefix}_{key}") or env.get(key) or default
@@ -99,12 +100,14 @@ def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
         return None
     return (
         f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-        f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+        f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')}"
+        f" password={get('POSTGRES_PASSWORD')}"
     )
 
 
 def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:
-    """An advisory lock on PostgreSQL, a file lock beside an SQLite store (eventsourcing settings in `env`)."""
+    """An advisory lock on PostgreSQL, a file lock beside an SQLite store (eventsourcing settings
+    in `env`)."""
     conninfo = postgres_conninfo(env, prefix)
     if conninfo is not None:
         return PostgresAdvisoryLock(conninfo, f"okr:{name}")

@@ -1,4 +1,4 @@
-"""The outbox relay: publishes the event store's notification log to Kafka, then records its position.
+"""The outbox relay: publishes the event store's notification log to Kafka, then records where.
 
 The position is recorded only after Kafka acknowledged the batch, so a crash in between
 publishes the batch again (at-least-once; consumers dedup by aggregate version).
@@ -12,6 +12,7 @@ the store is unreachable the relay retries the same batch, pausing longer after 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -252,7 +253,5 @@ class OutboxRelay:
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
