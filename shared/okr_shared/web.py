@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Security
 from fastapi.responses import JSONResponse
@@ -183,9 +183,48 @@ class JsonBodyGuardMiddleware:
         await self.app(scope, replay, send)
 
 
+def _repeatable(annotation: Any) -> bool:
+    """Whether a query parameter of this type may be given several times (a list)."""
+    if get_origin(annotation) in (list, tuple, set, frozenset):
+        return True
+    return any(_repeatable(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def _declared_query(request: Request) -> dict[str, bool] | None:
+    """The matched route's query parameters, each with whether it may repeat (None: no route)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return None
+    names: dict[str, bool] = {}
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        for param in current.query_params:
+            names[param.alias] = _repeatable(param.field_info.annotation)
+        pending.extend(current.dependencies)
+    return names
+
+
+def _query_fault(
+    name: str, value: str, declared: dict[str, bool] | None, seen: set[str]
+) -> str | None:
+    fault = text_fault(name) or text_fault(value)
+    if fault or declared is None:
+        return fault
+    if name not in declared:
+        return "unknown query parameter"
+    if name in seen and not declared[name]:
+        return "given more than once"
+    seen.add(name)
+    return None
+
+
 def check_parameters(request: Request) -> None:
-    """Refuses path and query parameters holding characters no identifier or text may hold."""
+    """Refuses unknown query parameters (a misspelt filter must not be ignored) and path and
+    query parameters holding characters no identifier or text may hold."""
     errors = []
+    declared = _declared_query(request)
     for name, value in request.path_params.items():
         if isinstance(value, str) and (text_fault(value) or any(c in value for c in "\t\n\r")):
             errors.append(
@@ -194,8 +233,9 @@ def check_parameters(request: Request) -> None:
                     "detail": text_fault(value) or "must not contain control characters",
                 }
             )
+    seen: set[str] = set()
     for name, value in request.query_params.multi_items():
-        fault = text_fault(name) or text_fault(value)
+        fault = _query_fault(name, value, declared, seen)
         if fault:
             errors.append({"pointer": f"query:{shown(name)}", "detail": fault})
     if errors:

@@ -186,3 +186,19 @@ def test_without_a_valid_token_a_malformed_body_is_401_not_400(goals, checkins, 
 def test_health_and_the_api_documents_need_no_token(goals):
     for path in ["/health", "/openapi.json", "/docs"]:
         assert goals.get(path).status_code == 200
+
+
+def test_an_unknown_query_parameter_is_a_422_naming_it(projections, admin):
+    response = projections.get("/v1/objectives", params={"cycle": "2026-Q1"}, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"pointer": "query:cycle", "detail": "unknown query parameter"}
+    ]
+
+
+def test_a_query_parameter_given_twice_is_a_422_naming_it(projections, admin):
+    response = projections.get("/v1/cycles/q1/tree?org_unit_id=a&org_unit_id=b", headers=admin)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"pointer": "query:org_unit_id", "detail": "given more than once"}
+    ]
