@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from okr_checkins.application.clock import FixedClock
+from okr_checkins.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult

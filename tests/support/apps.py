@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
-from okr_checkins.entrypoints.http import create_http_app as checkins_http
+from okr_checkins.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
 from okr_goals.entrypoints.http import create_http_app as goals_http

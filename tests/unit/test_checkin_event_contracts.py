@@ -1,14 +1,10 @@
 """Every check-in event is published in its documented contract on `okr.checkins.v1`."""
 
-from okr_checkins.adapters.event_contracts import to_cloud_event
-from okr_checkins.application.commands import (
-    CorrectCheckIn,
-    GiveFeedback,
-    RecordCheckIn,
-    Report,
-    SetCadence,
-    StartConversation,
-)
+from okr_checkins.cadences.commands import SetCadence
+from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
+from okr_checkins.contracts import to_cloud_event
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.feedback.commands import GiveFeedback
 from okr_shared.contracts import default_registry
 from tests.support.catalogue import catalogue
 from tests.support.org import ADMIN, caller

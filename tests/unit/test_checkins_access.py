@@ -2,9 +2,9 @@
 
 import pytest
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain import access
+from okr_checkins.knowledge import access
+from okr_checkins.knowledge.store import MemoryKnowledge
+from okr_checkins.store import CheckinsApplication
 from okr_goals.application.service import GoalsApplication
 from okr_shared.errors import NotFound
 from tests.support.access_matrix import caller_for, cases, seed_goals

@@ -4,18 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.clock import FixedClock
-from okr_checkins.application.commands import (
-    CorrectCheckIn,
-    FeedItem,
-    GiveFeedback,
-    RecordCheckIn,
-    Report,
-    StartConversation,
-)
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.errors import KeyResultClosed
+from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
+from okr_checkins.check_ins.domain import KeyResultClosed
+from okr_checkins.clock import FixedClock
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.feed.commands import FeedItem
+from okr_checkins.feedback.commands import GiveFeedback
+from okr_checkins.knowledge.store import MemoryKnowledge
+from okr_checkins.store import CheckinsApplication
 from okr_goals.application.commands import (
     AdvanceCycle,
     Change,

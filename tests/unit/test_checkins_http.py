@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_checkins.bootstrap import bootstrap
-from okr_checkins.entrypoints.http import create_http_app
+from okr_checkins.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
 from tests.support.checkins import learn_from
 from tests.support.freshness import FakeFreshness

@@ -5,9 +5,9 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.key_result_log import KeyResultLog
+from okr_checkins.knowledge.store import MemoryKnowledge
+from okr_checkins.store import CheckinsApplication
+from okr_checkins.check_ins.domain import KeyResultLog
 from okr_goals.application.service import GoalsApplication
 from okr_goals.bootstrap import bootstrap
 from okr_goals.domain import keys

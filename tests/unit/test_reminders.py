@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from okr_checkins.application.commands import RecordCheckIn, Report, SetCadence
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.cadence import ReminderLedger, period_at
+from okr_checkins.cadences.commands import SetCadence
+from okr_checkins.cadences.domain import ReminderLedger, period_at
+from okr_checkins.check_ins.commands import RecordCheckIn, Report
+from okr_checkins.store import CheckinsApplication
 from okr_shared.errors import Forbidden
 from tests.support.org import ADMIN, caller
 from tests.unit.test_checkins_application import FEB, World

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
-from okr_checkins.adapters.event_contracts import to_cloud_event
-from okr_checkins.adapters.knowledge_freshness import KafkaKnowledgeFreshness
-from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
-from okr_checkins.application.clock import Clock
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.entrypoints.goals_consumer import build_broker
+from okr_checkins.clock import Clock
+from okr_checkins.contracts import to_cloud_event
+from okr_checkins.knowledge.freshness import KafkaKnowledgeFreshness
+from okr_checkins.knowledge.store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_checkins.knowledge.subscriber import build_broker
 from okr_checkins.settings import CheckinsSettings
+from okr_checkins.store import CheckinsApplication
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
