@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from okr_checkins.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
+from okr_checkins.clock import FixedClock
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
@@ -142,11 +142,11 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
         )
     finally:
         await first.broker.stop()
-    assert first.application.send_reminders(tenant) == 4
+    assert first.handlers.cadences.send_reminders(tenant) == 4
     await relay_all(first, "checkins-relay")
 
     restarted = checkins_bootstrap(settings, clock=clock)
-    assert restarted.application.send_reminders(tenant) == 0
+    assert restarted.handlers.cadences.send_reminders(tenant) == 0
     await relay_all(restarted, "checkins-relay")
 
     seen = await reminders_on_topic(

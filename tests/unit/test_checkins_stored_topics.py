@@ -7,8 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from okr_checkins.knowledge.store import MemoryKnowledge
-from okr_checkins.store import CheckinsApplication
+from okr_checkins.store import CheckinsStore
 from okr_checkins.stored_topics import old_topics
 
 FIXTURES = Path(__file__).parent.parent / "support" / "fixtures"
@@ -22,7 +21,7 @@ def app(tmp_path):
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(tmp_path / "store.sqlite"),
     }
-    return CheckinsApplication(env=env, knowledge=MemoryKnowledge())
+    return CheckinsStore(env=env)
 
 
 def state(aggregate) -> dict:

@@ -5,9 +5,8 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_checkins.knowledge.store import MemoryKnowledge
-from okr_checkins.store import CheckinsApplication
 from okr_checkins.check_ins.domain import KeyResultLog
+from okr_checkins.store import CheckinsStore
 from okr_goals.application.service import GoalsApplication
 from okr_goals.bootstrap import bootstrap
 from okr_goals.domain import keys
@@ -116,7 +115,7 @@ def test_the_injected_published_form_is_what_is_checked():
 
 
 def test_check_ins_beyond_the_contract_are_refused_too():
-    app = CheckinsApplication(env=POPO, knowledge=MemoryKnowledge())
+    app = CheckinsStore(env=POPO)
     at = "2026-02-16T12:00:00+00:00"
     log = KeyResultLog.open(uuid.uuid4(), TENANT, "kr-1", "o-1")
     log.record(

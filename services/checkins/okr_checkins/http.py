@@ -35,7 +35,7 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
         stop = asyncio.Event()
         tasks, relay = [], None
         health = app.state.health
-        health.add_blocking("event-store", event_store_probe(container.application))
+        health.add_blocking("event-store", event_store_probe(container.store))
         if background and settings.consume:
             await container.start_consuming()
             health.add("goals-consumer", consumer_check(container.broker))

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
 
 from okr_checkins.check_ins.schemas import report_from
-from okr_checkins.deps import App
 from okr_checkins.feed.commands import FeedItem
+from okr_checkins.feed.handlers import FeedHandlers
 from okr_checkins.feed.schemas import FeedIn, FeedOut
 from okr_shared.api_models import problems
 from okr_shared.problems import call
 from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
+
+
+def feed_handlers(request: Request) -> FeedHandlers:
+    """The feature's handlers, built once in `bootstrap`."""
+    return request.app.state.container.handlers.feed
+
+
+Feed = Annotated[FeedHandlers, Depends(feed_handlers)]
 
 
 @router.post(
@@ -22,10 +32,10 @@ router = APIRouter(prefix="/v1", tags=["check-ins"])
         **problems(403),
     },
 )
-async def feed(body: FeedIn, response: Response, caller: CurrentCaller, app: App) -> FeedOut:
+async def feed(body: FeedIn, response: Response, caller: CurrentCaller, handlers: Feed) -> FeedOut:
     """A batch of values from another system; each item has its own idempotency key and result."""
     items = [FeedItem(i.idempotency_key, i.key_result_id, report_from(i)) for i in body.items]
-    results = await call(app.feed, items, caller)
+    results = await call(handlers.feed, items, caller)
     if any(r.status == "rejected" for r in results):
         response.status_code = 207
     return FeedOut.model_validate({"items": [r.__dict__ for r in results]})

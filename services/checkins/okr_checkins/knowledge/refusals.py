@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from okr_shared.errors import DomainError, NotKnownYet
 
@@ -26,10 +26,19 @@ class _Unconfirmed(NotKnownYet):
         self.refusal = refusal
 
 
+def refuse(refusal: DomainError) -> NoReturn:
+    """Raises a refusal resting on goal knowledge: final on a read made once that knowledge
+    was known current, else to be confirmed (see `confirms_refusals`)."""
+    if _REFUSALS_FINAL.get():
+        raise refusal
+    raise _Unconfirmed(refusal)
+
+
 def confirms_refusals(method: M) -> M:
-    """Runs a command or query; a refusal resting on goal knowledge stands only if, once that
-    knowledge is known to be current, a second run on a fresh read refuses too. While the
-    knowledge may be behind Kafka, the answer is NotKnownYet (503) instead."""
+    """Runs a handler's command or query; a refusal resting on goal knowledge stands only if, once
+    that knowledge is known to be current, a second run on a fresh read refuses too. While the
+    knowledge may be behind Kafka, the answer is NotKnownYet (503) instead. The handler asks
+    its `goals` (a `GoalKnowledge`) for the freshness."""
 
     @functools.wraps(method)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -38,7 +47,7 @@ def confirms_refusals(method: M) -> M:
         try:
             return method(self, *args, **kwargs)
         except _Unconfirmed as exc:
-            if not self.freshness.is_current():
+            if not self.goals.freshness.is_current():
                 raise NotKnownYet(str(exc), exc.field) from exc.refusal
         token = _REFUSALS_FINAL.set(True)
         try:
