@@ -1,7 +1,7 @@
 """Where the check-in service keeps its knowledge of goals: a table in its own database.
 
-PostgreSQL in production (the check-in service's database, never the goal service's), SQLite
-for `make run`, a dict in unit tests. Each document carries the version (the CloudEvent
+PostgreSQL in production (the check-in service's database, never the goal service's), through
+a connection pool; SQLite for `make run`; a dict in unit tests. Each document carries the version (the CloudEvent
 sequence) it reflects, so duplicated or replayed goal events change nothing.
 """
 
@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-import psycopg
+from psycopg_pool import ConnectionPool
 
 from okr_checkins.knowledge.domain import Doc, fold, key_of, kind_of
 
@@ -75,29 +75,47 @@ class MemoryKnowledge:
 
 
 class SqlKnowledge:
-    """Knowledge in one table of PostgreSQL (conninfo) or SQLite (a file path)."""
+    """Knowledge in one table of PostgreSQL (conninfo; a pool of at most `pool_size`
+    connections shared by the threads) or SQLite (a file path; a connection per thread)."""
 
-    def __init__(self, *, conninfo: str | None = None, sqlite_path: str | None = None) -> None:
+    def __init__(
+        self, *, conninfo: str | None = None, sqlite_path: str | None = None, pool_size: int = 8
+    ) -> None:
         if (conninfo is None) == (sqlite_path is None):
             raise ValueError("give a PostgreSQL conninfo or an SQLite path")
-        self._conninfo, self._sqlite_path = conninfo, sqlite_path
+        self._sqlite_path = sqlite_path
         self._p = "%s" if conninfo else "?"
         self._local = threading.local()
+        self._pool: ConnectionPool | None = None
+        if conninfo:
+            self._pool = ConnectionPool(
+                conninfo,
+                min_size=1,
+                max_size=pool_size,
+                kwargs={"autocommit": True},
+                name="checkins-knowledge",
+                open=True,
+            )
         with self._connection() as conn:
             conn.execute(_TABLE)
 
     def _connection(self) -> Any:
+        """A connection for a few statements, each committing on its own."""
+        if self._pool is not None:
+            return self._pool.connection()
         conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(conn, "closed", False):
-            if self._conninfo:
-                conn = psycopg.connect(self._conninfo, autocommit=True)
-            else:
-                conn = sqlite3.connect(
-                    self._sqlite_path, isolation_level=None, check_same_thread=False, timeout=30
-                )
-                conn.execute("PRAGMA journal_mode=WAL")
+        if conn is None:
+            conn = sqlite3.connect(
+                self._sqlite_path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
             self._local.conn = conn
         return _Autocommit(conn)
+
+    def close(self) -> None:
+        """Closes the PostgreSQL pool (SQLite connections close with their threads)."""
+        if self._pool is not None:
+            self._pool.close()
 
     def load(self, tenant_id: str, kind: str, key: str) -> tuple[int, Doc | None]:
         with self._connection() as conn:
@@ -127,7 +145,8 @@ class SqlKnowledge:
 
 
 class _Autocommit:
-    """A connection used as a context manager without closing it (each statement commits)."""
+    """An SQLite connection used as a context manager without closing it (each statement
+    commits)."""
 
     def __init__(self, conn: Any) -> None:
         self._conn = conn
