@@ -1,5 +1,5 @@
-"""The check-in service on PostgreSQL and Kafka: it learns goals from `okr.goals.v1`, and its due and
-overdue reminders reach `okr.checkins.v1` exactly once per period across a restart."""
+"""The check-in service on PostgreSQL and Kafka: it learns goals from `okr.goals.v1`, and its due
+and overdue reminders reach `okr.checkins.v1` exactly once per period across a restart."""
 
 import asyncio
 import uuid
@@ -41,8 +41,8 @@ def second_db(infra):
 
     name = f"okr_test_{uuid.uuid4().hex[:12]}"
     admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} "
-        f"dbname={infra.pg_admin_db}"
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
     )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -52,7 +52,8 @@ def second_db(infra):
 
 
 async def publish_goals(kafka, infra, dbname, tenant):
-    """A goal service in `tenant` with one active-cycle objective of two key results, relayed to Kafka."""
+    """A goal service in `tenant` with one active-cycle objective of two key results, relayed to
+    Kafka."""
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
     seed(goals.application, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)

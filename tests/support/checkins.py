@@ -18,7 +18,8 @@ from tests.support.org import ADMIN, CYCLE, caller, seed
 
 
 def learn_from(goals_app, knowledge: KnowledgeStore) -> int:
-    """Feeds every event the goal application stored, in its published form, to the knowledge store."""
+    """Feeds every event the goal application stored, in its published form, to the knowledge
+    store."""
     registry = default_registry()
     first_versions: dict = {}
 
@@ -55,7 +56,8 @@ FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
 
 
 class World:
-    """A goal service with a team objective (numeric and milestone key results) and a check-in service."""
+    """A goal service with a team objective (numeric and milestone key results) and a check-in
+    service."""
 
     def __init__(self) -> None:
         self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})

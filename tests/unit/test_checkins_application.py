@@ -1,4 +1,5 @@
-"""The check-in application on in-memory stores, with goal knowledge learned from real goal events."""
+"""The check-in application on in-memory stores, with goal knowledge learned from real goal
+events."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,5 @@
-"""Due and overdue reminders: once per period and key result, also after a restart, with a settable clock."""
+"""Due and overdue reminders: once per period and key result, also after a restart, with a settable
+clock."""
 
 from datetime import UTC, date, datetime
 

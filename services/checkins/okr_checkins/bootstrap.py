@@ -119,7 +119,8 @@ class CheckinsContainer:
 
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
-    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its store."""
+    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
+    store."""
 
     def get(key: str, default: str = "") -> str:
         return env.get(f"CHECKINS_{key}") or env.get(key) or default
@@ -129,7 +130,8 @@ def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
         return SqlKnowledge(
             conninfo=(
                 f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} "
+                f"password={get('POSTGRES_PASSWORD')}"
             )
         )
     if module == "eventsourcing.sqlite":

@@ -20,7 +20,8 @@ _MAPPERS = {**CHECK_INS, **CADENCES, **CONVERSATIONS, **FEEDBACK}
 
 
 def to_cloud_event(domain_event: Any, registry: ContractRegistry) -> CloudEvent | None:
-    """The published form of a stored event, validated against its schema; None for internal events."""
+    """The published form of a stored event, validated against its schema; None for internal
+    events."""
     mapping = _MAPPERS.get(type(domain_event))
     if mapping is None:
         return None

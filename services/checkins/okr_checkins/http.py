@@ -27,7 +27,8 @@ from okr_shared.web import create_app
 
 
 def create_http_app(container: CheckinsContainer, background: bool = True) -> FastAPI:
-    """The check-in service's ASGI app; with `background`, also its consumer, relay and scheduler."""
+    """The check-in service's ASGI app; with `background`, also its consumer, relay and
+    scheduler."""
     settings = container.settings
 
     @contextlib.asynccontextmanager
@@ -63,7 +64,8 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
     app = create_app(
         "OKR check-in service",
         "0.1.0",
-        "Check-ins with confidence, known and effective times kept apart; reminders, conversations, feedback.",
+        "Check-ins with confidence, known and effective times kept apart; reminders, "
+        "conversations, feedback.",
         verifier=container.verifier,
         routers=[check_ins, feed, cadences, conversations, feedback],
         http=settings.http,

@@ -41,7 +41,8 @@ def _boundary(cadence: str, first: date, index: int) -> date:
 
 
 def period_at(cadence: str, starts_on: date, ends_on: date, at: datetime) -> Period | None:
-    """The period containing `at`, or None outside the cycle; the last period ends with the cycle."""
+    """The period containing `at`, or None outside the cycle; the last period ends with the
+    cycle."""
     cycle_end = datetime.combine(ends_on + timedelta(days=1), time(), UTC)
     if not datetime.combine(starts_on, time(), UTC) <= at < cycle_end:
         return None

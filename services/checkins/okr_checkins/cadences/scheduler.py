@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from okr_checkins.cadences.handlers import CadenceHandlers
@@ -24,9 +25,7 @@ async def remind_forever(
                         log.info("recorded %s reminders", sent)
                 except Exception:
                     log.exception("reminders failed; retrying next interval")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
-            except TimeoutError:
-                pass
     finally:
         await asyncio.to_thread(lock.release)

@@ -8,7 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Report:
-    """What a check-in says: value, confidence, a note in three parts, blockers, and when it was true."""
+    """What a check-in says: value, confidence, a note in three parts, blockers, and when it was
+    true."""
 
     value: float | bool
     confidence: int

@@ -187,7 +187,8 @@ def known(check_ins: list[CheckIn], known_at: datetime | None = None) -> list[Ch
 def value_at(
     check_ins: list[CheckIn], effective_at: datetime | None = None, known_at: datetime | None = None
 ) -> CheckIn | None:
-    """The check-in that says what the value was at `effective_at`, as the platform knew at `known_at`:
+    """The check-in that says what the value was at `effective_at`, as the platform knew at
+    `known_at`:
     the platform-wide rule applied to what was known by then and effective by then."""
     standing = [
         c

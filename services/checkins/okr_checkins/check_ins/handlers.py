@@ -105,7 +105,8 @@ class CheckInHandlers:
 
     @confirms_refusals
     def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
-        """A new check-in that replaces an earlier one from now on; the earlier one stays in history."""
+        """A new check-in that replaces an earlier one from now on; the earlier one stays in
+        history."""
         objective, fields = self._checked(caller, command.key_result_id, command.report)
         log = self._log(caller, command.key_result_id, objective["objective_id"])
         if command.report.effective_at is None:
@@ -144,7 +145,8 @@ class CheckInHandlers:
         effective_at: datetime | None = None,
         known_at: datetime | None = None,
     ) -> dict[str, Any]:
-        """The key result's value at `effective_at` as the platform knew it at `known_at`, with its progress."""
+        """The key result's value at `effective_at` as the platform knew it at `known_at`, with its
+        progress."""
         _, kr = self.goals.key_result(caller, key_result_id)
         log = self.log_of(caller.tenant_id, key_result_id)
         found = value_at(log.check_ins if log else [], effective_at, known_at)

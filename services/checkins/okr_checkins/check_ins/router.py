@@ -76,7 +76,8 @@ async def value(
     effective_at: Annotated[datetime | None, Query()] = None,
     known_at: Annotated[datetime | None, Query()] = None,
 ) -> ValueOut:
-    """The value effective at `effective_at`, as the platform knew it at `known_at` (both default to now)."""
+    """The value effective at `effective_at`, as the platform knew it at `known_at` (both default
+    to now)."""
     return await call(
         handlers.value,
         caller,

@@ -19,7 +19,8 @@ class NoteIn(Body):
 
 
 class ReportIn(Body):
-    """A value is a number, or true/false for a milestone; the kind of the key result decides which."""
+    """A value is a number, or true/false for a milestone; the kind of the key result decides
+    which."""
 
     value: Annotated[Any, Field(description="A number, or true/false for a milestone")]
     confidence: int

@@ -20,7 +20,8 @@ class FeedHandlers:
         self.goals = goals
 
     def feed(self, items: list[FeedItem], caller: Caller) -> list[FeedResult]:
-        """Values from an integration, one idempotency key per item; a retried batch records nothing twice."""
+        """Values from an integration, one idempotency key per item; a retried batch records
+        nothing twice."""
         if not caller.roles & {"admin", "integration"}:
             raise Forbidden("#", "the feed is for integrations (role integration) and admins")
         results = []

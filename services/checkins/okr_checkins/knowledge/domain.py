@@ -84,9 +84,8 @@ def _key_result(kr: dict[str, Any]) -> Doc:
     return {k: kr.get(k) for k in KR_FIELDS}
 
 
-def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
-    """The document after the event; None when the event cannot apply yet (its creation is missing)."""
-    doc = copy.deepcopy(doc)
+def _created(event_type: str, data: dict[str, Any]) -> Doc | None:
+    """The document an event creates; None for events that change an existing one."""
     if event_type == "ObjectiveCreated":
         return {
             "objective_id": data["objective_id"],
@@ -110,8 +109,11 @@ def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
         }
     if event_type == "OrgUnitCreated":
         return {k: data[k] for k in ("org_unit_id", "name", "kind", "parent_id")}
-    if doc is None:
-        return None
+    return None
+
+
+def _objective_changed(doc: Doc, event_type: str, data: dict[str, Any]) -> None:
+    """Applies a change of an objective, its key results or initiatives to `doc`."""
     if event_type == "ObjectiveRevised":
         doc.update(
             {
@@ -139,7 +141,11 @@ def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
         doc["initiatives"][data["initiative_id"]].update(
             {k: v for k, v in data["changes"].items() if k in ("owner_id", "status")}
         )
-    elif event_type in CYCLE_EVENTS:
+
+
+def _directory_changed(doc: Doc, event_type: str, data: dict[str, Any]) -> None:
+    """Applies a change of a cycle, a person or an org unit to `doc`."""
+    if event_type in CYCLE_EVENTS:
         doc["state"] = CYCLE_EVENTS[event_type]
     elif event_type == "PersonMoved":
         doc.update(org_unit_id=data["org_unit_id"], manager_id=data["manager_id"])
@@ -153,6 +159,21 @@ def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
         doc["name"] = data["name"]
     elif event_type == "OrgUnitMoved":
         doc["parent_id"] = data["parent_id"]
+
+
+def fold(doc: Doc | None, event_type: str, data: dict[str, Any]) -> Doc | None:
+    """The document after the event; None when the event cannot apply yet (its creation is
+    missing)."""
+    doc = copy.deepcopy(doc)
+    created = _created(event_type, data)
+    if created is not None:
+        return created
+    if doc is None:
+        return None
+    if event_type in OBJECTIVE_EVENTS:
+        _objective_changed(doc, event_type, data)
+    else:
+        _directory_changed(doc, event_type, data)
     return doc
 
 

@@ -1,8 +1,8 @@
 """Where the check-in service keeps its knowledge of goals: a table in its own database.
 
 PostgreSQL in production (the check-in service's database, never the goal service's), through
-a connection pool; SQLite for `make run`; a dict in unit tests. Each document carries the version (the CloudEvent
-sequence) it reflects, so duplicated or replayed goal events change nothing.
+a connection pool; SQLite for `make run`; a dict in unit tests. Each document carries the
+version (the CloudEvent sequence) it reflects, so duplicated or replayed goal events change nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from psycopg_pool import ConnectionPool
 from okr_checkins.knowledge.domain import Doc, fold, key_of, kind_of
 
 _TABLE = """CREATE TABLE IF NOT EXISTS goal_knowledge (
-    tenant_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    tenant_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL,
+    body TEXT NOT NULL,
     PRIMARY KEY (tenant_id, kind, key))"""
-_UPSERT = """INSERT INTO goal_knowledge (tenant_id, kind, key, version, body) VALUES ({p}, {p}, {p}, {p}, {p})
-    ON CONFLICT (tenant_id, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body
+_UPSERT = """INSERT INTO goal_knowledge (tenant_id, kind, key, version, body)
+    VALUES ({p}, {p}, {p}, {p}, {p})
+    ON CONFLICT (tenant_id, kind, key) DO UPDATE
+    SET version = excluded.version, body = excluded.body
     WHERE goal_knowledge.version < excluded.version"""
 
 
@@ -36,7 +39,8 @@ class KnowledgeStore(Protocol):
 def apply_goal_event(
     store: KnowledgeStore, tenant_id: str, event_type: str, data: dict[str, Any], sequence: int
 ) -> bool:
-    """Folds one goal event into the knowledge; False if not needed, already known or not applicable yet."""
+    """Folds one goal event into the knowledge; False if not needed, already known or not
+    applicable yet."""
     kind = kind_of(event_type)
     if kind is None:
         return False
