@@ -369,7 +369,7 @@ def main() -> None:
         ),
         Process(
             "bench-checkins",
-            ["okr_checkins.entrypoints.cli", "serve", "--port", str(c_port)],
+            ["okr_checkins.cli", "serve", "--port", str(c_port)],
             {
                 **common,
                 **checkins_env,

@@ -128,7 +128,7 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     relay = Process("relay", ["okr_goals.entrypoints.cli", "relay"], goals_env)
     checkins = Process(
         "checkins",
-        ["okr_checkins.entrypoints.cli", "serve", "--port", str(checkins_port)],
+        ["okr_checkins.cli", "serve", "--port", str(checkins_port)],
         checkins_env,
     )
     projections = Process(

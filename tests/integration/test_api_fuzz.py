@@ -23,7 +23,7 @@ from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
 from tests.integration.test_progress_store import Feed
 from tests.support.apps import checkins_app, goals_app
-from tests.unit.test_checkins_application import World
+from tests.support.checkins import World
 from tests.unit.test_objective_progress import created
 
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}

@@ -10,9 +10,9 @@ import httpx
 import psycopg
 import pytest
 
-from okr_checkins.application.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
-from okr_checkins.entrypoints.http import create_http_app
+from okr_checkins.clock import FixedClock
+from okr_checkins.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
 from okr_goals.bootstrap import bootstrap as goals_bootstrap

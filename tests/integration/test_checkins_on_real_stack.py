@@ -1,5 +1,5 @@
-"""The check-in service on PostgreSQL and Kafka: it learns goals from `okr.goals.v1`, and its due and
-overdue reminders reach `okr.checkins.v1` exactly once per period across a restart."""
+"""The check-in service on PostgreSQL and Kafka: it learns goals from `okr.goals.v1`, and its due
+and overdue reminders reach `okr.checkins.v1` exactly once per period across a restart."""
 
 import asyncio
 import uuid
@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from okr_checkins.application.clock import FixedClock
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
+from okr_checkins.clock import FixedClock
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
@@ -41,8 +41,8 @@ def second_db(infra):
 
     name = f"okr_test_{uuid.uuid4().hex[:12]}"
     admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} "
-        f"dbname={infra.pg_admin_db}"
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
     )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -52,7 +52,8 @@ def second_db(infra):
 
 
 async def publish_goals(kafka, infra, dbname, tenant):
-    """A goal service in `tenant` with one active-cycle objective of two key results, relayed to Kafka."""
+    """A goal service in `tenant` with one active-cycle objective of two key results, relayed to
+    Kafka."""
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
     seed(goals.application, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
@@ -142,11 +143,11 @@ async def test_goals_are_learned_from_kafka_and_reminders_are_published_once_acr
         )
     finally:
         await first.broker.stop()
-    assert first.application.send_reminders(tenant) == 4
+    assert first.handlers.cadences.send_reminders(tenant) == 4
     await relay_all(first, "checkins-relay")
 
     restarted = checkins_bootstrap(settings, clock=clock)
-    assert restarted.application.send_reminders(tenant) == 0
+    assert restarted.handlers.cadences.send_reminders(tenant) == 0
     await relay_all(restarted, "checkins-relay")
 
     seen = await reminders_on_topic(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
-from okr_checkins.entrypoints.http import create_http_app as checkins_http
+from okr_checkins.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
 from okr_goals.entrypoints.http import create_http_app as goals_http
@@ -23,7 +23,7 @@ def goals_app() -> FastAPI:
 
 
 def checkins_app(world) -> FastAPI:
-    """The check-in service knowing the goals of `world` (see tests.unit.test_checkins_application)."""
+    """The check-in service knowing the goals of `world` (see tests.support.checkins.World)."""
     settings = CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"})
     container = checkins_bootstrap(settings, clock=world.clock, knowledge=world.knowledge)
     return checkins_http(container, background=False)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr_checkins.domain.bitemporal import known, value_at, within
+from okr_checkins.check_ins.domain import known, value_at, within
 from okr_shared.check_ins import live, timeline
 
 PROPERTY = settings(max_examples=150, deadline=None)

@@ -1,4 +1,5 @@
-"""Every event of the `okr.checkins.v1` catalogue has a versioned JSON Schema that rejects bad data."""
+"""Every event of the `okr.checkins.v1` catalogue has a versioned JSON Schema that rejects bad
+data."""
 
 import copy
 import json

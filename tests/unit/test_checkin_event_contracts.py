@@ -1,35 +1,31 @@
 """Every check-in event is published in its documented contract on `okr.checkins.v1`."""
 
-from okr_checkins.adapters.event_contracts import to_cloud_event
-from okr_checkins.application.commands import (
-    CorrectCheckIn,
-    GiveFeedback,
-    RecordCheckIn,
-    Report,
-    SetCadence,
-    StartConversation,
-)
+from okr_checkins.cadences.commands import SetCadence
+from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
+from okr_checkins.contracts import to_cloud_event
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.feedback.commands import GiveFeedback
 from okr_shared.contracts import default_registry
 from tests.support.catalogue import catalogue
+from tests.support.checkins import World
 from tests.support.org import ADMIN, caller
-from tests.unit.test_checkins_application import World
 
 
 def test_every_documented_check_in_event_is_published_valid_and_without_stored_state():
     world = World()
-    app = world.app
-    first = app.record_check_in(
+    app = world.store
+    first = world.check_ins.record_check_in(
         RecordCheckIn(world.numeric, Report(60.0, 8, blockers=("vendor",))), caller("dev")
     )
-    app.correct_check_in(
+    world.check_ins.correct_check_in(
         CorrectCheckIn(world.numeric, first["check_in_id"], Report(62.0, 8), "typo"), caller("dev")
     )
-    app.set_cadence(SetCadence("biweekly", None, "calmer"), ADMIN)
-    app.set_cadence(SetCadence("weekly"), ADMIN)
-    app.send_reminders()
-    talk = app.start_conversation(StartConversation("dev", "growth"), caller("dev"))
-    app.post_message(caller("lead"), str(talk.id), "Let's talk about Q2")
-    app.give_feedback(
+    world.cadences.set_cadence(SetCadence("biweekly", None, "calmer"), ADMIN)
+    world.cadences.set_cadence(SetCadence("weekly"), ADMIN)
+    world.cadences.send_reminders()
+    talk = world.conversations.start_conversation(StartConversation("dev", "growth"), caller("dev"))
+    world.conversations.post_message(caller("lead"), str(talk.id), "Let's talk about Q2")
+    world.feedback.give_feedback(
         GiveFeedback(str(world.objective.id), "concern", "Too ambitious?"), caller("rep")
     )
     events = [

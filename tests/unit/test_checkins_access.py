@@ -2,13 +2,12 @@
 
 import pytest
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain import access
+from okr_checkins.knowledge import access
+from okr_checkins.knowledge.store import MemoryKnowledge
 from okr_goals.application.service import GoalsApplication
 from okr_shared.errors import NotFound
 from tests.support.access_matrix import caller_for, cases, seed_goals
-from tests.support.checkins import learn_from
+from tests.support.checkins import POPO, checkins_service, learn_from
 
 
 @pytest.fixture(scope="module")
@@ -17,13 +16,13 @@ def world():
     objectives = seed_goals(goals)
     knowledge = MemoryKnowledge()
     learn_from(goals, knowledge)
-    app = CheckinsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, knowledge=knowledge)
+    app = checkins_service(POPO, knowledge)
     return app, {key: str(o.id) for key, o in objectives.items()}
 
 
 def readable(app, caller, objective_id) -> bool:
     try:
-        app.feedback(caller, objective_id)
+        app.feedback.feedback(caller, objective_id)
     except NotFound:
         return False
     return True
@@ -53,17 +52,22 @@ def test_a_unit_owned_private_objective_is_read_and_checked_in_on_by_the_unit_an
     app, ids = world
     caller = caller_for(position)
     assert readable(app, caller, ids[("org_unit", "private")]) is allowed
-    objective = app.knowledge.load(caller.tenant_id, "objective", ids[("org_unit", "private")])[1]
+    objective = app.goals.knowledge.load(
+        caller.tenant_id, "objective", ids[("org_unit", "private")]
+    )[1]
     if objective is not None:
         (kr,) = objective["key_results"]
-        assert access.may_check_in(app.lookup(caller.tenant_id), caller, objective, kr) is allowed
+        assert (
+            access.may_check_in(app.goals.lookup(caller.tenant_id), caller, objective, kr)
+            is allowed
+        )
 
 
 def test_an_integration_checks_in_on_a_private_key_result_it_may_not_read(world):
     app, ids = world
     caller = caller_for("other unit", "integration")
-    objective = app.knowledge.load("acme", "objective", ids[("person", "private")])[1]
+    objective = app.goals.knowledge.load("acme", "objective", ids[("person", "private")])[1]
     (kr,) = objective["key_results"]
-    lookup = app.lookup("acme")
+    lookup = app.goals.lookup("acme")
     assert not access.may_read(lookup, caller, objective)
     assert access.may_see_key_result(lookup, caller, objective, kr)

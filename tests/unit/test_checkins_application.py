@@ -1,29 +1,19 @@
-"""The check-in application on in-memory stores, with goal knowledge learned from real goal events."""
+"""The check-in application on in-memory stores, with goal knowledge learned from real goal
+events."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.clock import FixedClock
-from okr_checkins.application.commands import (
-    CorrectCheckIn,
-    FeedItem,
-    GiveFeedback,
-    RecordCheckIn,
-    Report,
-    StartConversation,
-)
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.errors import KeyResultClosed
+from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
+from okr_checkins.check_ins.domain import KeyResultClosed
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.feed.commands import FeedItem
+from okr_checkins.feedback.commands import GiveFeedback
 from okr_goals.application.commands import (
-    AdvanceCycle,
     Change,
     ChangeObjectiveStatus,
-    CreateObjective,
-    NewKeyResult,
 )
-from okr_goals.application.service import GoalsApplication
 from okr_shared.errors import (
     Conflict,
     Forbidden,
@@ -32,64 +22,9 @@ from okr_shared.errors import (
     NotKnownYet,
     UnknownReference,
 )
-from tests.support.checkins import learn_from
+from tests.support.checkins import FEB, World
 from tests.support.freshness import FakeFreshness
-from tests.support.org import ADMIN, CYCLE, caller, seed
-
-FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
-
-
-class World:
-    """A goal service with a team objective (numeric and milestone key results) and a check-in service."""
-
-    def __init__(self) -> None:
-        self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-        seed(self.goals)
-        krs = (
-            NewKeyResult(
-                "Checkout time", "decrease_to", 0.6, owner_id="dev", start=90.0, target=30.0
-            ),
-            NewKeyResult("New checkout live", "milestone", 0.4),
-        )
-        self.objective = self.goals.create_objective(
-            CreateObjective(
-                "One-click checkout", "team", "org_unit", "web", CYCLE, key_results=krs
-            ),
-            ADMIN,
-        ).objective
-        private = CreateObjective(
-            "My growth",
-            "individual",
-            "person",
-            "rep",
-            CYCLE,
-            visibility="private",
-            key_results=(NewKeyResult("Courses", "increase_to", start=0.0, target=3.0),),
-        )
-        self.private = self.goals.create_objective(private, caller("rep")).objective
-        self.goals.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
-        self.knowledge = MemoryKnowledge()
-        self.clock = FixedClock(FEB)
-        self.app = CheckinsApplication(
-            env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-            knowledge=self.knowledge,
-            clock=self.clock,
-        )
-        self.learn()
-
-    def learn(self) -> None:
-        learn_from(self.goals, self.knowledge)
-
-    @property
-    def numeric(self) -> str:
-        return self.objective.key_results[0].key_result_id
-
-    @property
-    def milestone(self) -> str:
-        return self.objective.key_results[1].key_result_id
-
-    def stored(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+from tests.support.org import ADMIN, caller
 
 
 @pytest.fixture
@@ -107,13 +42,15 @@ def report(value=60.0, confidence=7, **kw) -> Report:
 
 
 def test_owner_checks_in_with_confidence_band_and_effective_time_now(world):
-    c = world.app.record_check_in(RecordCheckIn(world.numeric, report(confidence=5)), caller("dev"))
+    c = world.check_ins.record_check_in(
+        RecordCheckIn(world.numeric, report(confidence=5)), caller("dev")
+    )
     assert (c["value"], c["confidence_band"], c["effective_at"]) == (
         60.0,
         "at_risk",
         FEB.isoformat(),
     )
-    assert world.app.value(caller("dev"), world.numeric)["progress"] == pytest.approx(0.5)
+    assert world.check_ins.value(caller("dev"), world.numeric)["progress"] == pytest.approx(0.5)
 
 
 @pytest.mark.parametrize(
@@ -131,16 +68,16 @@ def test_owner_checks_in_with_confidence_band_and_effective_time_now(world):
 )
 def test_bad_check_ins_name_the_field_and_store_nothing(world, kr, rep, pointer):
     with pytest.raises(InvalidField) as err:
-        world.app.record_check_in(RecordCheckIn(getattr(world, kr), rep), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn(getattr(world, kr), rep), caller("dev"))
     assert err.value.field == pointer and world.stored() == 0
 
 
 def test_unknown_and_foreign_tenant_key_results_are_unknown(world):
     with pytest.raises(UnknownReference) as err:
-        world.app.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
     assert err.value.field == "#/key_result_id"
     with pytest.raises(UnknownReference):
-        world.app.record_check_in(
+        world.check_ins.record_check_in(
             RecordCheckIn(world.numeric, report()), caller("dev", admin=True, tenant="globex")
         )
     assert world.stored() == 0
@@ -153,21 +90,23 @@ def test_closed_objective_takes_no_check_ins(world):
     )
     world.learn()
     with pytest.raises(Conflict) as err:
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
     assert err.value.field == "#/key_result_id" and world.stored() == 0
 
 
 def test_only_owner_contributors_managers_and_admins_check_in(world):
     with pytest.raises(Forbidden):
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("rep"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("rep"))
     for who in ("dev", "lead", "cto"):
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller(who))
-    world.app.record_check_in(RecordCheckIn(world.milestone, report(value=True)), caller("lead"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller(who))
+    world.check_ins.record_check_in(
+        RecordCheckIn(world.milestone, report(value=True)), caller("lead")
+    )
 
 
 def test_correction_of_a_missing_check_in_names_it(world):
     with pytest.raises(InvalidField) as err:
-        world.app.correct_check_in(
+        world.check_ins.correct_check_in(
             CorrectCheckIn(world.numeric, "nope", report(), "typo"), caller("dev")
         )
     assert err.value.field == "#/corrects" and world.stored() == 0
@@ -175,36 +114,38 @@ def test_correction_of_a_missing_check_in_names_it(world):
 
 def test_as_known_at_and_as_effective_at_differ_after_a_correction(world):
     jan_10 = datetime(2026, 1, 10, tzinfo=UTC)
-    first = world.app.record_check_in(
+    first = world.check_ins.record_check_in(
         RecordCheckIn(world.numeric, report(70.0, effective_at=jan_10)), caller("dev")
     )
     world.clock.advance(days=1)
     before_correction = world.clock.now()
     world.clock.advance(days=1)
-    world.app.correct_check_in(
+    world.check_ins.correct_check_in(
         CorrectCheckIn(world.numeric, first["check_in_id"], report(75.0), "misread"), caller("dev")
     )
     world.clock.advance(days=1)
-    world.app.record_check_in(
+    world.check_ins.record_check_in(
         RecordCheckIn(world.numeric, report(80.0, effective_at=datetime(2026, 1, 5, tzinfo=UTC))),
         caller("dev"),
     )
     jan_12 = datetime(2026, 1, 12, tzinfo=UTC)
-    then = world.app.value(
+    then = world.check_ins.value(
         caller("dev"), world.numeric, effective_at=jan_12, known_at=before_correction
     )
-    now = world.app.value(caller("dev"), world.numeric, effective_at=jan_12)
+    now = world.check_ins.value(caller("dev"), world.numeric, effective_at=jan_12)
     assert (then["value"], now["value"]) == (70.0, 75.0)
     assert (
-        world.app.value(
+        world.check_ins.value(
             caller("dev"), world.numeric, effective_at=datetime(2026, 1, 6, tzinfo=UTC)
         )["value"]
         == 80
     )
-    history = world.app.history(caller("dev"), world.numeric)
+    history = world.check_ins.history(caller("dev"), world.numeric)
     assert [c["value"] for c in history] == [70.0, 75.0, 80.0]
     assert history[0]["replaced_by"] == history[1]["check_in_id"]
-    assert len(world.app.history(caller("dev"), world.numeric, known_at=before_correction)) == 1
+    assert (
+        len(world.check_ins.history(caller("dev"), world.numeric, known_at=before_correction)) == 1
+    )
 
 
 def test_retried_feed_batch_records_nothing_twice_and_reports_per_item(world):
@@ -215,59 +156,63 @@ def test_retried_feed_batch_records_nothing_twice_and_reports_per_item(world):
     ]
     integration = caller("bi-connector", tenant="acme")
     integration = type(integration)(integration.meta, frozenset({"integration"}))
-    first = world.app.feed(items, integration)
+    first = world.feed.feed(items, integration)
     stored = world.stored()
-    again = world.app.feed(items, integration)
+    again = world.feed.feed(items, integration)
     assert [r.status for r in first] == ["recorded", "rejected", "recorded"]
     assert first[1].problem["pointer"] == "#/items/1/value"
     assert [r.status for r in again] == ["duplicate", "rejected", "duplicate"]
     assert [r.check_in_id for r in again] == [r.check_in_id for r in first]
     assert world.stored() == stored
     with pytest.raises(Forbidden):
-        world.app.feed(items, caller("dev"))
+        world.feed.feed(items, caller("dev"))
 
 
 def test_conversations_are_between_a_person_and_their_manager(world):
-    talk = world.app.start_conversation(StartConversation("dev", "Q1 check"), caller("dev"))
+    talk = world.conversations.start_conversation(
+        StartConversation("dev", "Q1 check"), caller("dev")
+    )
     assert talk.manager_id == "lead"
-    world.app.post_message(caller("lead"), str(talk.id), "Great progress on checkout")
+    world.conversations.post_message(caller("lead"), str(talk.id), "Great progress on checkout")
     with pytest.raises(NotFound):
-        world.app.post_message(caller("rep"), str(talk.id), "let me in")
+        world.conversations.post_message(caller("rep"), str(talk.id), "let me in")
     with pytest.raises(UnknownReference):
-        world.app.start_conversation(StartConversation("dev", "x", manager_id="vps"), caller("dev"))
+        world.conversations.start_conversation(
+            StartConversation("dev", "x", manager_id="vps"), caller("dev")
+        )
 
 
 def test_feedback_follows_the_visibility_of_the_goal(world):
-    given = world.app.give_feedback(
+    given = world.feedback.give_feedback(
         GiveFeedback(str(world.objective.id), "praise", "Nice!", world.numeric), caller("rep")
     )
     assert given["kind"] == "praise"
     with pytest.raises(NotFound):
-        world.app.give_feedback(
+        world.feedback.give_feedback(
             GiveFeedback(str(world.private.id), "concern", "Hmm"), caller("dev")
         )
-    world.app.give_feedback(
+    world.feedback.give_feedback(
         GiveFeedback(str(world.private.id), "suggestion", "Try X"), caller("vps")
     )
-    assert len(world.app.feedback(caller("rep"), str(world.private.id))) == 1
+    assert len(world.feedback.feedback(caller("rep"), str(world.private.id))) == 1
 
 
 def test_a_key_result_named_in_the_path_that_is_unknown_is_not_found(world):
     with pytest.raises(NotFound) as err:
-        world.app.history(caller("dev"), "no-such-kr")
+        world.check_ins.history(caller("dev"), "no-such-kr")
     assert err.value.what == "key result"
     with pytest.raises(NotFound):
-        world.app.value(caller("dev", admin=True, tenant="globex"), world.numeric)
+        world.check_ins.value(caller("dev", admin=True, tenant="globex"), world.numeric)
 
 
 def test_an_unknown_key_result_is_not_known_yet_while_the_knowledge_may_be_behind(world):
-    world.app.freshness = FakeFreshness(current=False)
+    world.goal_knowledge.freshness = FakeFreshness(current=False)
     with pytest.raises(NotKnownYet) as err:
-        world.app.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn("no-such-kr", report()), caller("dev"))
     assert err.value.status == 503 and err.value.field == "#/key_result_id"
     assert err.value.headers == {"Retry-After": "1"}
     with pytest.raises(NotKnownYet):
-        world.app.history(caller("dev"), "no-such-kr")
+        world.check_ins.history(caller("dev"), "no-such-kr")
     assert world.stored() == 0
 
 
@@ -276,29 +221,29 @@ def test_a_closed_cycle_or_objective_is_not_known_yet_while_behind_and_refused_o
     closing = ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed")
     world.goals.change_status(closing, ADMIN)
     world.learn()
-    world.app.freshness = freshness = FakeFreshness(current=False)
+    world.goal_knowledge.freshness = freshness = FakeFreshness(current=False)
     with pytest.raises(NotKnownYet) as err:
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
     assert "the objective is closed" in str(err.value)
     freshness.current = True
     with pytest.raises(KeyResultClosed):
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
     assert world.stored() == 0
 
 
 def test_refusals_that_do_not_rest_on_goal_knowledge_do_not_wait_for_it(world):
-    world.app.freshness = freshness = FakeFreshness(current=False)
+    world.goal_knowledge.freshness = freshness = FakeFreshness(current=False)
     with pytest.raises(InvalidField) as err:
-        world.app.record_check_in(
+        world.check_ins.record_check_in(
             RecordCheckIn(world.numeric, report(confidence=11)), caller("dev")
         )
     assert not isinstance(err.value, NotKnownYet) and err.value.field == "#/confidence"
-    world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
+    world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("dev"))
     assert freshness.asked == 0 and world.stored() > 0
 
 
 def test_a_check_in_refused_as_forbidden_is_not_known_yet_while_behind(world):
-    world.app.freshness = FakeFreshness(current=False)
+    world.goal_knowledge.freshness = FakeFreshness(current=False)
     with pytest.raises(NotKnownYet) as err:
-        world.app.record_check_in(RecordCheckIn(world.numeric, report()), caller("rep"))
+        world.check_ins.record_check_in(RecordCheckIn(world.numeric, report()), caller("rep"))
     assert "you may not check in" in str(err.value)

@@ -4,11 +4,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_checkins.bootstrap import bootstrap
-from okr_checkins.entrypoints.http import create_http_app
+from okr_checkins.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
-from tests.support.checkins import learn_from
+from tests.support.checkins import World, learn_from
 from tests.support.freshness import FakeFreshness
-from tests.unit.test_checkins_application import World
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def service():
     )
     learn_from(world.goals, container.knowledge)
     with TestClient(create_http_app(container, background=False)) as client:
-        yield client, container.application, world
+        yield client, container.store, world
 
 
 @pytest.fixture
@@ -178,7 +177,7 @@ def test_another_tenants_key_result_in_the_path_answers_404(service, issuer):
 
 def test_a_refusal_while_knowledge_may_be_behind_answers_503_with_retry_after(service, as_person):
     client, app, world = service
-    app.freshness = FakeFreshness(current=False)
+    client.app.state.container.handlers.goals.freshness = FakeFreshness(current=False)
     dev = as_person("dev")
     for r in (
         client.post("/v1/check-ins", json=body(world, key_result_id="ghost"), headers=dev),

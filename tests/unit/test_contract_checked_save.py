@@ -5,9 +5,8 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_checkins.adapters.knowledge_store import MemoryKnowledge
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.key_result_log import KeyResultLog
+from okr_checkins.check_ins.domain import KeyResultLog
+from okr_checkins.store import CheckinsStore
 from okr_goals.application.service import GoalsApplication
 from okr_goals.bootstrap import bootstrap
 from okr_goals.domain import keys
@@ -120,7 +119,7 @@ KR_ID, OBJECTIVE_ID = str(uuid.uuid4()), str(uuid.uuid4())
 
 def test_check_ins_beyond_the_contract_are_refused_too():
     # Ids are UUIDs, as the contract requires: only the confidence breaks it.
-    app = CheckinsApplication(env=POPO, knowledge=MemoryKnowledge())
+    app = CheckinsStore(env=POPO)
     at = "2026-02-16T12:00:00+00:00"
     log = KeyResultLog.open(uuid.uuid4(), TENANT, KR_ID, OBJECTIVE_ID)
     log.record(

@@ -11,8 +11,8 @@ from okr_projections.settings import ProjectionsSettings
 from okr_shared.identity import TokenVerifier
 from okr_shared.settings import AuthSettings
 from tests.support.apps import checkins_app, goals_app
+from tests.support.checkins import World
 from tests.support.org import CYCLE
-from tests.unit.test_checkins_application import World
 
 HUGE = "9223372036854775808"
 DEEP = "[" * 10_000 + "]" * 10_000

@@ -1,15 +1,16 @@
-"""Due and overdue reminders: once per period and key result, also after a restart, with a settable clock."""
+"""Due and overdue reminders: once per period and key result, also after a restart, with a settable
+clock."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from okr_checkins.application.commands import RecordCheckIn, Report, SetCadence
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.domain.cadence import ReminderLedger, period_at
+from okr_checkins.cadences.commands import SetCadence
+from okr_checkins.cadences.domain import ReminderLedger, period_at
+from okr_checkins.check_ins.commands import RecordCheckIn, Report
 from okr_shared.errors import Forbidden
+from tests.support.checkins import FEB, World, checkins_service
 from tests.support.org import ADMIN, caller
-from tests.unit.test_checkins_application import FEB, World
 
 
 def reminders(app) -> list[tuple[str, str, str]]:
@@ -30,7 +31,7 @@ def world(tmp_path) -> World:
         "SQLITE_DBNAME": str(tmp_path / "checkins.sqlite"),
     }
     world.env = env
-    world.app = CheckinsApplication(env=env, knowledge=world.knowledge, clock=world.clock)
+    world.use(checkins_service(env, world.knowledge, world.clock))
     return world
 
 
@@ -52,24 +53,28 @@ def test_weekly_periods_count_from_the_cycle_start_and_the_last_ends_with_the_cy
 
 
 def test_reminders_go_out_once_per_period_even_after_a_restart(world):
-    assert world.app.send_reminders() == 6  # 3 key results: due now, overdue for last week
-    assert world.app.send_reminders() == 0
-    restarted = CheckinsApplication(env=world.env, knowledge=world.knowledge, clock=world.clock)
-    assert restarted.send_reminders() == 0
-    restarted.record_check_in(RecordCheckIn(world.numeric, Report(50.0, 8)), caller("dev"))
+    assert world.cadences.send_reminders() == 6  # 3 key results: due now, overdue for last week
+    assert world.cadences.send_reminders() == 0
+    restarted = checkins_service(world.env, world.knowledge, world.clock)
+    assert restarted.cadences.send_reminders() == 0
+    restarted.check_ins.record_check_in(
+        RecordCheckIn(world.numeric, Report(50.0, 8)), caller("dev")
+    )
     world.clock.advance(days=3)
-    assert restarted.send_reminders() == 5  # due for all 3; overdue only where nobody checked in
-    sent = reminders(restarted)
+    assert (
+        restarted.cadences.send_reminders() == 5
+    )  # due for all 3; overdue only where nobody checked in
+    sent = reminders(restarted.store)
     assert len(sent) == len(set(sent)) == 11
     assert ("OverdueSent", world.numeric, "2026-02-12T00:00:00+00:00") not in sent
 
 
 def test_an_org_unit_cadence_overrides_the_tenant_default(world):
     with pytest.raises(Forbidden):
-        world.app.set_cadence(SetCadence("monthly", "rnd"), caller("cto"))
-    world.app.set_cadence(SetCadence("monthly", "rnd", "monthly rhythm in R&D"), ADMIN)
-    assert world.app.cadence_for("acme", "web") == "monthly"
-    assert world.app.cadence_for("acme", "sales") == "weekly"
+        world.cadences.set_cadence(SetCadence("monthly", "rnd"), caller("cto"))
+    world.cadences.set_cadence(SetCadence("monthly", "rnd", "monthly rhythm in R&D"), ADMIN)
+    assert world.cadences.cadence_for("acme", "web") == "monthly"
+    assert world.cadences.cadence_for("acme", "sales") == "weekly"
     assert (
-        world.app.send_reminders() == 2 + 2 + 2
+        world.cadences.send_reminders() == 2 + 2 + 2
     )  # web: due + overdue (Jan) x2; rep's: due + overdue (week)

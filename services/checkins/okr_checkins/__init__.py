@@ -1,1 +1,2 @@
-"""The check-in service: bitemporal check-ins with confidence, reminders, conversations and feedback."""
+"""The check-in service: bitemporal check-ins with confidence, reminders, conversations and
+feedback."""

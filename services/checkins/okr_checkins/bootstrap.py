@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
-from okr_checkins.adapters.event_contracts import to_cloud_event
-from okr_checkins.adapters.knowledge_freshness import KafkaKnowledgeFreshness
-from okr_checkins.adapters.knowledge_store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
-from okr_checkins.application.clock import Clock
-from okr_checkins.application.service import CheckinsApplication
-from okr_checkins.entrypoints.goals_consumer import build_broker
+from okr_checkins.cadences.handlers import CadenceHandlers
+from okr_checkins.cadences.scheduler import remind_forever
+from okr_checkins.check_ins.handlers import CheckInHandlers
+from okr_checkins.clock import Clock, SystemClock
+from okr_checkins.contracts import to_cloud_event
+from okr_checkins.conversations.handlers import ConversationHandlers
+from okr_checkins.feed.handlers import FeedHandlers
+from okr_checkins.feedback.handlers import FeedbackHandlers
+from okr_checkins.knowledge.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
+from okr_checkins.knowledge.handlers import GoalKnowledge
+from okr_checkins.knowledge.store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_checkins.knowledge.subscriber import build_broker
 from okr_checkins.settings import CheckinsSettings
+from okr_checkins.store import CheckinsStore
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
@@ -28,13 +34,46 @@ from okr_shared.messaging import (
 )
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
 
-log = logging.getLogger(__name__)
+
+@dataclass
+class CheckinsHandlers:
+    """One handler object per feature, all over the same store and goal knowledge."""
+
+    store: CheckinsStore
+    goals: GoalKnowledge
+    check_ins: CheckInHandlers
+    feed: FeedHandlers
+    cadences: CadenceHandlers
+    conversations: ConversationHandlers
+    feedback: FeedbackHandlers
+
+
+def build_handlers(
+    store: CheckinsStore,
+    knowledge: KnowledgeStore,
+    clock: Clock | None = None,
+    freshness: KnowledgeFreshness | None = None,
+) -> CheckinsHandlers:
+    """The feature handlers over `store`; refusals resting on `knowledge` wait for `freshness`."""
+    clock = clock or SystemClock()
+    goals = GoalKnowledge(knowledge, freshness)
+    check_ins = CheckInHandlers(store, goals, clock)
+    return CheckinsHandlers(
+        store=store,
+        goals=goals,
+        check_ins=check_ins,
+        feed=FeedHandlers(check_ins, goals),
+        cadences=CadenceHandlers(store, goals, check_ins, clock),
+        conversations=ConversationHandlers(store, goals, clock),
+        feedback=FeedbackHandlers(store, goals, clock),
+    )
 
 
 @dataclass
 class CheckinsContainer:
     settings: CheckinsSettings
-    application: CheckinsApplication
+    store: CheckinsStore
+    handlers: CheckinsHandlers
     knowledge: KnowledgeStore
     broker: KafkaBroker
     verifier: TokenVerifier
@@ -44,8 +83,8 @@ class CheckinsContainer:
     def new_relay(self, name: str = "checkins-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.checkins.v1`."""
         return OutboxRelay(
-            app=self.application,
-            tracking=self.application.factory.tracking_recorder(),
+            app=self.store,
+            tracking=self.store.factory.tracking_recorder(),
             publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
             lock=leader_lock(self.settings.event_store, "CHECKINS", name),
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
@@ -71,28 +110,17 @@ class CheckinsContainer:
 
     async def remind_forever(self, stop: asyncio.Event) -> None:
         """Sends due and overdue reminders every interval, while holding the reminder lock."""
-        lock = self.reminder_lock()
-        try:
-            while not stop.is_set():
-                if await asyncio.to_thread(lock.try_acquire):
-                    try:
-                        sent = await asyncio.to_thread(self.application.send_reminders)
-                        if sent:
-                            log.info("recorded %s reminders", sent)
-                    except Exception:
-                        log.exception("reminders failed; retrying next interval")
-                try:
-                    await asyncio.wait_for(
-                        stop.wait(), timeout=self.settings.reminder_interval_seconds
-                    )
-                except TimeoutError:
-                    pass
-        finally:
-            await asyncio.to_thread(lock.release)
+        await remind_forever(
+            self.handlers.cadences,
+            self.reminder_lock(),
+            self.settings.reminder_interval_seconds,
+            stop,
+        )
 
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
-    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its store."""
+    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
+    store."""
 
     def get(key: str, default: str = "") -> str:
         return env.get(f"CHECKINS_{key}") or env.get(key) or default
@@ -102,7 +130,8 @@ def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
         return SqlKnowledge(
             conninfo=(
                 f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} password={get('POSTGRES_PASSWORD')}"
+                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} "
+                f"password={get('POSTGRES_PASSWORD')}"
             )
         )
     if module == "eventsourcing.sqlite":
@@ -126,12 +155,16 @@ def bootstrap(
         settings.consumer_group,
         positions,
     )
-    application = open_application(
-        lambda: CheckinsApplication(
-            env=settings.event_store, knowledge=knowledge, clock=clock, freshness=freshness
-        )
-    )
+    store = open_application(lambda: CheckinsStore(env=settings.event_store))
+    handlers = build_handlers(store, knowledge, clock, freshness)
     broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group, positions)
     return CheckinsContainer(
-        settings, application, knowledge, broker, TokenVerifier(settings.auth), registry, freshness
+        settings,
+        store,
+        handlers,
+        knowledge,
+        broker,
+        TokenVerifier(settings.auth),
+        registry,
+        freshness,
     )

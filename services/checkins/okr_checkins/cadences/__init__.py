@@ -1,0 +1,1 @@
+"""Check-in cadences, and the due and overdue reminders the scheduler sends."""

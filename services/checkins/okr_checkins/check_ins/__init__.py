@@ -1,0 +1,1 @@
+"""Check-ins and corrections of key results, and the bitemporal reads over them."""

@@ -1,0 +1,161 @@
+"""Check-ins and corrections of key results, and the bitemporal reads over them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from okr_checkins import keys
+from okr_checkins.check_ins import domain as rules
+from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
+from okr_checkins.check_ins.domain import CheckIn, KeyResultClosed, KeyResultLog, known, value_at
+from okr_checkins.clock import Clock
+from okr_checkins.knowledge import access
+from okr_checkins.knowledge.domain import Doc
+from okr_checkins.knowledge.handlers import GoalKnowledge
+from okr_checkins.knowledge.refusals import confirms_refusals
+from okr_checkins.store import CheckinsStore, event_meta
+from okr_shared.confidence import band
+from okr_shared.errors import Forbidden
+from okr_shared.event_meta import Caller
+from okr_shared.progress import key_result_progress
+
+
+class CheckInHandlers:
+    """Check-ins of key results, known and effective times kept apart, nothing overwritten."""
+
+    def __init__(self, store: CheckinsStore, goals: GoalKnowledge, clock: Clock) -> None:
+        self.store = store
+        self.goals = goals
+        self.clock = clock
+
+    def log_of(self, tenant_id: str, key_result_id: str) -> KeyResultLog | None:
+        """The key result's check-in log, if it has one."""
+        return self.store.find(
+            KeyResultLog, keys.key_result_log_uuid(tenant_id, key_result_id), tenant_id
+        )
+
+    def _checked(
+        self, caller: Caller, key_result_id: str, report: Report, pointer: str = "#"
+    ) -> tuple[Doc, dict]:
+        """Validates a report against the key result, its cycle and the caller's rights."""
+        objective, kr = self.goals.key_result(caller, key_result_id, f"{pointer}/key_result_id")
+        cycle = self.goals.knowledge.load(caller.tenant_id, "cycle", objective["cycle_id"])[1]
+        try:
+            rules.check_open(objective, cycle, f"{pointer}/key_result_id")
+        except KeyResultClosed as exc:
+            self.goals.refuse(exc)
+        now = self.clock.now()
+        value = rules.check_value(kr["kind"], report.value, f"{pointer}/value")
+        confidence = rules.check_confidence(report.confidence, f"{pointer}/confidence")
+        rules.check_note(report.note, list(report.blockers), pointer)
+        effective = rules.check_effective_at(
+            report.effective_at or now, cycle, now, f"{pointer}/effective_at"
+        )
+        lookup = self.goals.lookup(caller.tenant_id)
+        if not access.may_check_in(lookup, caller, objective, key_result_id):
+            self.goals.refuse(
+                Forbidden(f"{pointer}/key_result_id", "you may not check in on this key result")
+            )
+        note = {part: report.note.get(part, "") for part in rules.NOTE_PARTS}
+        return objective, {
+            "key_result_id": key_result_id,
+            "objective_id": objective["objective_id"],
+            "value": value,
+            "confidence": confidence,
+            "confidence_band": band(confidence),
+            "note": note,
+            "blockers": list(report.blockers),
+            "effective_at": effective.isoformat(),
+            "recorded_at": now.isoformat(),
+            "actor_id": caller.actor_id,
+        }
+
+    def _log(self, caller: Caller, key_result_id: str, objective_id: str) -> KeyResultLog:
+        uid = keys.key_result_log_uuid(caller.tenant_id, key_result_id)
+        log = self.store.find(KeyResultLog, uid, caller.tenant_id)
+        return log or KeyResultLog.open(uid, caller.tenant_id, key_result_id, objective_id)
+
+    def _meta(self, caller: Caller) -> dict[str, Any]:
+        return event_meta(caller, self.clock.now())
+
+    @confirms_refusals
+    def record_check_in(
+        self,
+        command: RecordCheckIn,
+        caller: Caller,
+        source: str = "manual",
+        source_key: str | None = None,
+        check_in_id: str | None = None,
+    ) -> CheckIn:
+        objective, fields = self._checked(caller, command.key_result_id, command.report)
+        log = self._log(caller, command.key_result_id, objective["objective_id"])
+        check_in = {
+            "check_in_id": check_in_id or str(uuid.uuid4()),
+            "corrects": None,
+            "reason": None,
+            "source": source,
+            "source_key": source_key,
+            **fields,
+        }
+        log.record(check_in, self._meta(caller))
+        self.store.save_or_conflict(log)
+        return check_in
+
+    @confirms_refusals
+    def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
+        """A new check-in that replaces an earlier one from now on; the earlier one stays in
+        history."""
+        objective, fields = self._checked(caller, command.key_result_id, command.report)
+        log = self._log(caller, command.key_result_id, objective["objective_id"])
+        if command.report.effective_at is None:
+            fields["effective_at"] = next(
+                (c["effective_at"] for c in log.check_ins if c["check_in_id"] == command.corrects),
+                fields["effective_at"],
+            )
+        check_in = {
+            "check_in_id": str(uuid.uuid4()),
+            "corrects": command.corrects,
+            "reason": command.reason,
+            "source": "manual",
+            "source_key": None,
+            **fields,
+        }
+        log.correct(check_in, self._meta(caller))
+        self.store.save_or_conflict(log)
+        return check_in
+
+    @confirms_refusals
+    def history(
+        self, caller: Caller, key_result_id: str, known_at: datetime | None = None
+    ) -> list[CheckIn]:
+        """The check-ins known at `known_at` (all when None), each marked with what replaced it."""
+        self.goals.key_result(caller, key_result_id)
+        log = self.log_of(caller.tenant_id, key_result_id)
+        seen = known(log.check_ins if log else [], known_at)
+        replaced_by = {c["corrects"]: c["check_in_id"] for c in seen if c.get("corrects")}
+        return [{**c, "replaced_by": replaced_by.get(c["check_in_id"])} for c in seen]
+
+    @confirms_refusals
+    def value(
+        self,
+        caller: Caller,
+        key_result_id: str,
+        effective_at: datetime | None = None,
+        known_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The key result's value at `effective_at` as the platform knew it at `known_at`, with its
+        progress."""
+        _, kr = self.goals.key_result(caller, key_result_id)
+        log = self.log_of(caller.tenant_id, key_result_id)
+        found = value_at(log.check_ins if log else [], effective_at, known_at)
+        current = found["value"] if found else None
+        return {
+            "key_result_id": key_result_id,
+            "effective_at": effective_at.isoformat() if effective_at else None,
+            "known_at": known_at.isoformat() if known_at else None,
+            "check_in": found,
+            "value": current,
+            "progress": key_result_progress(kr, current),
+        }

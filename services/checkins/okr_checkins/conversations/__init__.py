@@ -1,0 +1,1 @@
+"""One-to-one conversations between a person and their manager."""

@@ -1,0 +1,75 @@
+"""One-to-one conversations between a person and their manager."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import UUID
+
+from okr_checkins.clock import Clock
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.conversations.domain import Conversation, ConversationNotFound
+from okr_checkins.knowledge import access
+from okr_checkins.knowledge.handlers import GoalKnowledge
+from okr_checkins.knowledge.refusals import confirms_refusals
+from okr_checkins.store import CheckinsStore, event_meta
+from okr_shared.errors import Forbidden, UnknownReference
+from okr_shared.event_meta import Caller
+
+
+class ConversationHandlers:
+    """Starts conversations, posts messages, reads them for their participants and admins."""
+
+    def __init__(self, store: CheckinsStore, goals: GoalKnowledge, clock: Clock) -> None:
+        self.store = store
+        self.goals = goals
+        self.clock = clock
+
+    def _meta(self, caller: Caller) -> dict[str, Any]:
+        return event_meta(caller, self.clock.now())
+
+    @confirms_refusals
+    def start_conversation(self, command: StartConversation, caller: Caller) -> Conversation:
+        lookup = self.goals.lookup(caller.tenant_id)
+        person = lookup("person", command.person_id)
+        if person is None or not person.get("active"):
+            self.goals.refuse(
+                UnknownReference("#/person_id", f"unknown person {command.person_id}")
+            )
+        manager_id = command.manager_id or person.get("manager_id")
+        if not manager_id or manager_id not in access.manager_chain(lookup, command.person_id):
+            self.goals.refuse(
+                UnknownReference(
+                    "#/manager_id", f"{manager_id} is not a manager of {command.person_id}"
+                )
+            )
+        if caller.actor_id not in (command.person_id, manager_id) and not caller.is_admin:
+            raise Forbidden("#/person_id", "one-to-one conversations are started by one of the two")
+        conversation = Conversation.start(
+            uuid.uuid4(),
+            caller.tenant_id,
+            command.person_id,
+            manager_id,
+            command.topic,
+            self._meta(caller),
+        )
+        self.store.save_or_conflict(conversation)
+        return conversation
+
+    def conversation(self, caller: Caller, conversation_id: str) -> Conversation:
+        try:
+            uid = UUID(conversation_id)
+        except ValueError:
+            raise ConversationNotFound(conversation_id) from None
+        conversation = self.store.find(Conversation, uid, caller.tenant_id)
+        if conversation is None or (
+            caller.actor_id not in conversation.participants and not caller.is_admin
+        ):
+            raise ConversationNotFound(conversation_id)
+        return conversation
+
+    def post_message(self, caller: Caller, conversation_id: str, text: str) -> Conversation:
+        conversation = self.conversation(caller, conversation_id)
+        conversation.post(str(uuid.uuid4()), caller.actor_id, text, self._meta(caller))
+        self.store.save_or_conflict(conversation)
+        return conversation

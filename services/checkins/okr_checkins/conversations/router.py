@@ -1,0 +1,65 @@
+"""HTTP routes of one-to-one conversations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from okr_checkins.conversations.commands import StartConversation
+from okr_checkins.conversations.handlers import ConversationHandlers
+from okr_checkins.conversations.schemas import ConversationIn, ConversationOut, MessageIn
+from okr_checkins.schemas import NOT_KNOWN_YET
+from okr_shared.api_models import problems
+from okr_shared.problems import call
+from okr_shared.web import CurrentCaller
+
+router = APIRouter(prefix="/v1", tags=["check-ins"])
+
+
+def conversations_handlers(request: Request) -> ConversationHandlers:
+    """The feature's handlers, built once in `bootstrap`."""
+    return request.app.state.container.handlers.conversations
+
+
+Conversations = Annotated[ConversationHandlers, Depends(conversations_handlers)]
+
+
+def _conversation(c: Any) -> ConversationOut:
+    return ConversationOut.model_validate(
+        {
+            "conversation_id": str(c.id),
+            "person_id": c.person_id,
+            "manager_id": c.manager_id,
+            "topic": c.topic,
+            "messages": c.messages,
+            "version": c.version,
+        }
+    )
+
+
+@router.post("/conversations", status_code=201, responses={**NOT_KNOWN_YET, **problems(403)})
+async def start_conversation(
+    body: ConversationIn, caller: CurrentCaller, handlers: Conversations
+) -> ConversationOut:
+    """Starts a one-to-one thread between a person and their manager."""
+    command = StartConversation(body.person_id, body.topic, body.manager_id)
+    return _conversation(await call(handlers.start_conversation, command, caller))
+
+
+@router.get("/conversations/{conversation_id}", responses=problems(404))
+async def get_conversation(
+    conversation_id: str, caller: CurrentCaller, handlers: Conversations
+) -> ConversationOut:
+    """A one-to-one thread, for its two participants and admins."""
+    return _conversation(await call(handlers.conversation, caller, conversation_id))
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages", status_code=201, responses=problems(403, 404)
+)
+async def post_message(
+    conversation_id: str, body: MessageIn, caller: CurrentCaller, handlers: Conversations
+) -> ConversationOut:
+    """Adds a message to the thread."""
+    return _conversation(await call(handlers.post_message, caller, conversation_id, body.text))

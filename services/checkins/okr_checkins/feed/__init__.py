@@ -1,0 +1,1 @@
+"""Batches of check-ins from other systems, one idempotency key per item."""

@@ -1,0 +1,1 @@
+"""Feedback on goals: praise, suggestions and concerns."""
