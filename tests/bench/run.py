@@ -379,7 +379,7 @@ def main() -> None:
         ),
         Process(
             "bench-projections",
-            ["okr_projections.entrypoints.cli", "serve", "--port", str(p_port)],
+            ["okr_projections.cli", "serve", "--port", str(p_port)],
             {
                 **common,
                 "OKR_MONGO_URL": infra.mongo_url,

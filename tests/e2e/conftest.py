@@ -133,7 +133,7 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     )
     projections = Process(
         "projections",
-        ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
+        ["okr_projections.cli", "serve", "--port", str(projections_port)],
         {
             **common,
             "OKR_MONGO_URL": infra.mongo_url,

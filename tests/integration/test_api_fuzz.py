@@ -18,7 +18,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
-from okr_projections.entrypoints.http import create_http_app as projections_http
+from okr_projections.http import create_http_app as projections_http
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
 from tests.integration.test_progress_store import Feed

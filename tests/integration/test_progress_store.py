@@ -7,12 +7,12 @@ import uuid
 import pytest
 from pymongo import AsyncMongoClient
 
-from okr_projections.adapters.cycles_store import CycleStore
-from okr_projections.adapters.objectives_store import ObjectiveStore
-from okr_projections.adapters.org_units_store import OrgUnitStore
-from okr_projections.adapters.people_store import PeopleStore
-from okr_projections.application.projector import Projector
-from okr_projections.domain.documents import UnprojectableEvent
+from okr_projections.cycles.store import CycleStore
+from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.directory.org_units_store import OrgUnitStore
+from okr_projections.directory.people_store import PeopleStore
+from okr_projections.projector import Projector
+from okr_projections.documents import UnprojectableEvent
 from tests.unit.test_objective_progress import created, kr, meta
 
 AGGREGATE_KEYS = ("objective_id", "person_id", "org_unit_id", "cycle_id")

@@ -9,12 +9,12 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from okr_projections.adapters.objectives_store import CHECK_IN_REV, DERIVED
-from okr_projections.adapters.versioned import fold_into
+from okr_projections.objectives.store import CHECK_IN_REV, DERIVED
+from okr_projections.store import fold_into
 from okr_projections.bootstrap import bootstrap
-from okr_projections.domain.check_in_state import check_in_state
-from okr_projections.domain.objectives import apply_event, with_check_ins
-from okr_projections.entrypoints.http import create_http_app
+from okr_projections.check_in_state import check_in_state
+from okr_projections.objectives.domain import apply_event, with_check_ins
+from okr_projections.http import create_http_app
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher

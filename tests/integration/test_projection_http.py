@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from okr_projections.bootstrap import bootstrap
-from okr_projections.entrypoints.http import create_http_app
+from okr_projections.http import create_http_app
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
 from tests.integration.test_progress_store import Feed

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from okr_projections.application.queries import ReadQueries
-from okr_projections.domain.visibility import can_read
+from okr_projections.queries import ReadQueries
+from okr_projections.objectives.visibility import can_read
 from okr_shared.identity import Principal
 from tests.integration.test_progress_store import Feed, read_models
 from tests.unit.test_objective_progress import created, kr

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from okr_projections.domain.documents import OutOfOrderEvent
-from okr_projections.domain.objectives import apply_event, involvement
+from okr_projections.documents import OutOfOrderEvent
+from okr_projections.objectives.domain import apply_event, involvement
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from okr_projections.domain.documents import UnprojectableEvent
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.documents import UnprojectableEvent
+from okr_projections.consumer import build_broker
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.contracts import default_registry
 from okr_shared.messaging import CHECKINS_TOPIC, dead_letter_topic

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
-from okr_projections.domain.check_in_log import apply_check_in_event, empty_log, moved_times
-from okr_projections.domain.check_in_state import as_time
-from okr_projections.domain.due import apply_reminder, due_key, periods_containing, settled
+from okr_projections.check_ins.domain import apply_check_in_event, empty_log, moved_times
+from okr_projections.check_in_state import as_time
+from okr_projections.due.domain import apply_reminder, due_key, periods_containing, settled
 
 NOW = datetime(2026, 1, 9, 12, 0, 0, 654321, tzinfo=UTC)
 WEEK1 = {"period_start": "2026-01-05T00:00:00+00:00", "period_end": "2026-01-12T00:00:00+00:00"}

@@ -2,12 +2,12 @@
 
 import pytest
 
-from okr_projections.adapters.versioned import Folded
-from okr_projections.application.projector import Projector
-from okr_projections.domain.check_in_log import apply_check_in_event, empty_log, key_result_key
-from okr_projections.domain.check_in_state import check_in_state, effective_within
-from okr_projections.domain.due import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
-from okr_projections.domain.objectives import apply_event, with_check_ins
+from okr_projections.store import Folded
+from okr_projections.projector import Projector
+from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
+from okr_projections.check_in_state import check_in_state, effective_within
+from okr_projections.due.domain import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
+from okr_projections.objectives.domain import apply_event, with_check_ins
 from tests.unit.test_objective_progress import created, kr
 from tests.unit.test_objective_progress import meta as goal_meta
 from tests.unit.test_projection_checkins_due import (

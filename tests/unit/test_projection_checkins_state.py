@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_projections.domain.check_in_state import (
+from okr_projections.check_in_state import (
     NOT_CHECKED_IN,
     as_time,
     check_in_state,

@@ -7,8 +7,8 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from okr_projections.application.projector import Projector
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.projector import Projector
+from okr_projections.consumer import build_broker
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.consumer import raw_body
 from okr_shared.contracts import ContractRegistry

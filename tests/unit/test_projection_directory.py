@@ -2,14 +2,14 @@
 
 import pytest
 
-from okr_projections.domain.cycles import apply_cycle_event
-from okr_projections.domain.directory import (
+from okr_projections.cycles.domain import apply_cycle_event
+from okr_projections.directory.domain import (
     ancestors_from,
     apply_org_unit_event,
     apply_person_event,
     manager_chain,
 )
-from okr_projections.domain.documents import OutOfOrderEvent
+from okr_projections.documents import OutOfOrderEvent
 from tests.unit.test_objective_progress import NOW, meta
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from okr_projections.adapters.versioned import Folded
-from okr_projections.application.projector import Projector
-from okr_projections.domain.documents import UnprojectableEvent
+from okr_projections.store import Folded
+from okr_projections.projector import Projector
+from okr_projections.documents import UnprojectableEvent
 from tests.unit.test_objective_progress import created, meta
 
 

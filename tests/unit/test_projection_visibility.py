@@ -2,9 +2,9 @@
 
 import pytest
 
-from okr_projections.adapters.objectives_store import visible_to
-from okr_projections.application.queries import ReadQueries
-from okr_projections.domain.visibility import Reader, can_read, can_read_work_of, reader_from
+from okr_projections.objectives.store import visible_to
+from okr_projections.queries import ReadQueries
+from okr_projections.objectives.visibility import Reader, can_read, can_read_work_of, reader_from
 from okr_shared.access import ROLES
 from okr_shared.identity import Principal
 from tests.support.access_matrix import (

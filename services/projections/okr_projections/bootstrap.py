@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from okr_projections.adapters.check_ins_store import CheckInStore
-from okr_projections.adapters.cycles_store import CycleStore
-from okr_projections.adapters.due_store import DueStore
-from okr_projections.adapters.objectives_store import ObjectiveStore
-from okr_projections.adapters.org_units_store import OrgUnitStore
-from okr_projections.adapters.people_store import PeopleStore
-from okr_projections.adapters.versioned import WritePolicy, conditional_writes_work
-from okr_projections.application.projector import Projector
-from okr_projections.application.queries import ReadQueries
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.check_ins.store import CheckInStore
+from okr_projections.consumer import build_broker
+from okr_projections.cycles.store import CycleStore
+from okr_projections.directory.org_units_store import OrgUnitStore
+from okr_projections.directory.people_store import PeopleStore
+from okr_projections.due.store import DueStore
+from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.projector import Projector
+from okr_projections.queries import ReadQueries
 from okr_projections.settings import ProjectionsSettings
+from okr_projections.store import WritePolicy, conditional_writes_work
 from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic, ensure_topics

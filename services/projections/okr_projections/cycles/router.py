@@ -1,0 +1,31 @@
+"""HTTP routes of the cycle read model and the alignment tree."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from okr_projections.api import DOCUMENT, PAGE, Id, _found, _queries
+from okr_projections.cycles.schemas import CycleOut, CycleTreeOut
+from okr_shared.web import CurrentPrincipal
+
+cycles = APIRouter(prefix="/v1", tags=["cycles"])
+
+
+@cycles.get("/cycles/{cycle_id}", response_model=CycleOut, **DOCUMENT)
+async def cycle(cycle_id: Id, request: Request, principal: CurrentPrincipal) -> dict[str, Any]:
+    """One cycle: dates, cadence, state and its transitions."""
+    return _found(await _queries(request).cycle(principal, cycle_id), "cycle", cycle_id)
+
+
+@cycles.get("/cycles/{cycle_id}/tree", response_model=CycleTreeOut, **PAGE)
+async def cycle_tree(
+    cycle_id: Id,
+    request: Request,
+    principal: CurrentPrincipal,
+    org_unit_id: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """The alignment tree of the cycle's visible objectives (within the unit's subtree when given)."""
+    roots = await _queries(request).cycle_tree(principal, cycle_id, org_unit_id)
+    return {"cycle_id": cycle_id, "org_unit_id": org_unit_id, "roots": roots}
