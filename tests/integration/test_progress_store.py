@@ -11,7 +11,7 @@ from okr_projections.cycles.store import CycleStore
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.directory.org_units_store import OrgUnitStore
 from okr_projections.directory.people_store import PeopleStore
-from okr_projections.projector import Projector
+from okr_projections.bootstrap import build_projector
 from okr_projections.documents import UnprojectableEvent
 from tests.unit.test_objective_progress import created, kr, meta
 
@@ -50,7 +50,7 @@ async def read_models(infra):
     try:
         for store in stores:
             await store.ensure_indexes()
-        yield Projector(*stores)
+        yield build_projector(*stores)
     finally:
         await client.drop_database(name)
         await client.close()
@@ -83,7 +83,7 @@ def milestone(key_result_id="m1"):
 
 
 async def rollups(projector, *ids, tenant="acme"):
-    return [(await projector.objectives.get(tenant, i))["rollup_progress"] for i in ids]
+    return [(await projector.read_models.objectives.get(tenant, i))["rollup_progress"] for i in ids]
 
 
 def without_projection_time(doc):
@@ -112,11 +112,13 @@ async def test_duplicated_and_replayed_events_change_nothing(projector, feed):
         },
     )
     before = [
-        without_projection_time(await projector.objectives.get("acme", i)) for i in (parent, child)
+        without_projection_time(await projector.read_models.objectives.get("acme", i))
+        for i in (parent, child)
     ]
     assert await feed.replay() == [False] * 4
     after = [
-        without_projection_time(await projector.objectives.get("acme", i)) for i in (parent, child)
+        without_projection_time(await projector.read_models.objectives.get("acme", i))
+        for i in (parent, child)
     ]
     assert after == before
     assert before[1]["version"] == 3 and len(before[1]["key_results"]) == 2
@@ -219,7 +221,7 @@ async def test_a_parent_projected_after_its_child_counts_the_child(projector, fe
 async def test_documents_are_invisible_to_other_tenants(projector, feed):
     objective_id = oid()
     await feed("ObjectiveCreated", created(objective_id))
-    store = projector.objectives
+    store = projector.read_models.objectives
     assert await store.get("globex", objective_id) is None
     assert [d["_id"] for d in await store.list("acme", {"cycle_id": "q1"}, 10, 0)] == [objective_id]
     assert await store.list("globex", {}, 10, 0) == []
@@ -268,7 +270,7 @@ async def test_an_update_before_creation_is_unprojectable_and_stores_nothing(pro
                 "correction": False,
             },
         )
-    assert await projector.objectives.get("acme", objective_id) is None
+    assert await projector.read_models.objectives.get("acme", objective_id) is None
 
 
 async def document_updates_are_atomic(infra):

@@ -3,7 +3,7 @@
 import pytest
 
 from okr_projections.store import Folded
-from okr_projections.projector import Projector
+from okr_projections.bootstrap import build_projector
 from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
 from okr_projections.check_in_state import check_in_state, effective_within
 from okr_projections.due.domain import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
@@ -110,7 +110,9 @@ class Due:
 def world():
     objectives, check_ins, due = Objectives(), CheckIns(), Due()
     return (
-        Projector(objectives, FakeStore(), FakeStore(), FakeStore(), check_ins=check_ins, due=due),
+        build_projector(
+            objectives, FakeStore(), FakeStore(), FakeStore(), check_ins=check_ins, due=due
+        ),
         objectives,
         due,
     )

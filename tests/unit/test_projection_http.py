@@ -1,15 +1,12 @@
 """The read API's HTTP surface: tenant-scoped principals, problem details, filters and pagination."""
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
 from okr_projections.http import create_http_app
-from okr_projections.settings import ProjectionsSettings
-from okr_shared.identity import TokenVerifier
-from okr_shared.settings import AuthSettings
+from tests.support.projections_http import stub_container
 
 DOC = {
     "_id": "o1",
@@ -48,9 +45,7 @@ class StubQueries:
 @pytest.fixture
 def api(issuer):
     queries = StubQueries()
-    container = SimpleNamespace(
-        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=queries
-    )
+    container = stub_container(queries)
     client = TestClient(create_http_app(container, consume=False))
     client.headers["Authorization"] = f"Bearer {issuer.issue('acme', 'alice')}"
     return client, queries

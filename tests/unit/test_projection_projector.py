@@ -3,7 +3,7 @@
 import pytest
 
 from okr_projections.store import Folded
-from okr_projections.projector import Projector
+from okr_projections.bootstrap import build_projector
 from okr_projections.documents import UnprojectableEvent
 from tests.unit.test_objective_progress import created, meta
 
@@ -32,7 +32,7 @@ def stores():
 async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_the_parent_it_names(
     stores,
 ):
-    projector = Projector(**stores)
+    projector = build_projector(**stores)
     removed = {
         "objective_id": "o1",
         "parent_objective_id": "p1",
@@ -48,13 +48,13 @@ async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_t
 
 async def test_a_duplicate_objective_event_still_completes_the_rollup():
     objectives = FakeStore(applied=False)
-    projector = Projector(objectives, FakeStore(), FakeStore(), FakeStore())
+    projector = build_projector(objectives, FakeStore(), FakeStore(), FakeStore())
     assert not await projector.project("ObjectiveCreated", created(), meta(1))
     assert objectives.calls[-1] == ("rollup", "acme", "o1", [])
 
 
 async def test_creating_or_moving_an_org_unit_refreshes_its_subtree_but_renaming_does_not(stores):
-    projector = Projector(**stores)
+    projector = build_projector(**stores)
     await projector.project(
         "OrgUnitMoved", {"org_unit_id": "eu", "parent_id": "x", "previous_parent_id": "y"}, meta(2)
     )
@@ -78,10 +78,10 @@ async def test_creating_or_moving_an_org_unit_refreshes_its_subtree_but_renaming
     ],
 )
 async def test_person_and_cycle_events_go_to_their_read_model(stores, event_type, store):
-    await Projector(**stores).project(event_type, {}, meta(1))
+    await build_projector(**stores).project(event_type, {}, meta(1))
     assert [name for name, s in stores.items() if s.calls] == [store]
 
 
 async def test_an_event_no_read_model_takes_is_unprojectable(stores):
     with pytest.raises(UnprojectableEvent, match="KeyResultCheckedIn"):
-        await Projector(**stores).project("KeyResultCheckedIn", {}, meta(1))
+        await build_projector(**stores).project("KeyResultCheckedIn", {}, meta(1))

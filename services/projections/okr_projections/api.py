@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Query, Request
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict
 
 from okr_projections.documents import Document, public_view
-from okr_projections.queries import ReadQueries
 from okr_shared.api_models import problems
 from okr_shared.problems import Problem
 
@@ -23,11 +22,8 @@ PAGE = {"response_model_exclude_unset": True}
 CycleFilter = Annotated[str | None, Query(max_length=100)]
 
 
-def _queries(request: Request) -> ReadQueries:
-    return request.app.state.container.queries
-
-
-def _found(doc: Document | None, what: str, business_id: str) -> dict[str, Any]:
+def found(doc: Document | None, what: str, business_id: str) -> dict[str, Any]:
+    """The document as served, or a not-found problem when there is none."""
     if doc is None:
         raise Problem(
             404,
@@ -38,11 +34,14 @@ def _found(doc: Document | None, what: str, business_id: str) -> dict[str, Any]:
     return public_view(doc)
 
 
-def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+def page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    """A page of items as served."""
     return {"items": items, "limit": limit, "offset": offset}
 
 
-class _ReadModel(BaseModel):
+class ReadModel(BaseModel):
+    """The fields every read-model document carries; more are allowed."""
+
     model_config = ConfigDict(extra="allow")
 
     tenant_id: str | None = None

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from okr_projections.bootstrap import ProjectionsContainer
-from okr_projections.cycles.router import cycles
-from okr_projections.directory.router import directory
-from okr_projections.due.router import due
-from okr_projections.objectives.router import objectives
+from okr_projections.cycles.router import router as cycles_router
+from okr_projections.directory.router import router as directory_router
+from okr_projections.due.router import router as due_router
+from okr_projections.objectives.router import router as objectives_router
 from okr_shared.health import (
     consumer_check,
     document_store_check,
@@ -46,7 +46,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
         "0.3.0",
         "Objective (with check-ins), check-ins due, directory and cycle read models kept from the platform's events.",
         verifier=container.verifier,
-        routers=[objectives, directory, due, cycles],
+        routers=[objectives_router, directory_router, due_router, cycles_router],
         http=container.settings.http,
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""Folds check-in and reminder events into their read models, then moves the objectives they touch.
+"""Folds check-in events into their read model, then moves the due items and objectives they touch.
 
 Kafka orders nothing between `okr.goals.v1` and `okr.checkins.v1`: a check-in is stored even
 before its objective or key result is projected, and applied when they arrive. Each side
@@ -11,21 +11,21 @@ from __future__ import annotations
 from typing import Any
 
 from okr_projections.check_in_state import check_in_state
-from okr_projections.check_ins.domain import CHECK_IN_EVENTS, moved_times
+from okr_projections.check_ins.domain import moved_times
 from okr_projections.check_ins.store import CheckInStore
 from okr_projections.documents import Document
-from okr_projections.due.domain import REMINDER_EVENTS, periods_containing
+from okr_projections.due.domain import periods_containing
 from okr_projections.due.store import DueStore
 from okr_projections.objectives.store import ObjectiveStore
 
 NOT_PROJECTED = frozenset(
     {"CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
 )
-CHECK_IN_CONTEXT_EVENTS = frozenset({*CHECK_IN_EVENTS, *REMINDER_EVENTS, *NOT_PROJECTED})
+"""Events of the check-in context no read model needs."""
 
 
-class CheckInProjection:
-    """The check-in read models and what they change in the objective documents."""
+class CheckInProjector:
+    """The check-in read model and what it changes in the due items and objective documents."""
 
     def __init__(self, objectives: ObjectiveStore, check_ins: CheckInStore, due: DueStore) -> None:
         self.objectives = objectives
@@ -33,14 +33,7 @@ class CheckInProjection:
         self.due = due
 
     async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
-        """True if the event changed its document; events of the context no read model needs change nothing."""
-        if event_type in CHECK_IN_EVENTS:
-            return await self._check_in(data, meta)
-        if event_type in REMINDER_EVENTS:
-            return await self._reminder(event_type, data, meta)
-        return False
-
-    async def _check_in(self, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        """True if the check-in or correction changed its key result's document."""
         tenant_id, key_result_id = meta["tenant_id"], data["key_result_id"]
         folded = await self.check_ins.apply(data, meta)
         log = folded.doc
@@ -53,14 +46,12 @@ class CheckInProjection:
             await self.objectives.refresh_rollups(tenant_id, moved)
         return folded.applied
 
-    async def _reminder(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
-        log = await self.check_ins.add_period(data, meta)
-        return await self.due.apply_reminder(event_type, data, meta, log["check_ins"])
-
     async def apply_stored(
         self, tenant_id: str, objective_id: str, key_result_ids: list[str]
     ) -> Document | None:
-        """Applies the check-ins stored for key results that just arrived; the objective after, None if none."""
+        """Applies the stored check-ins of key results that just arrived; the objective after.
+
+        None when none of them has check-ins."""
         states = await self.check_ins.states(tenant_id, key_result_ids)
         return (
             await self.objectives.apply_check_ins(tenant_id, objective_id, states)

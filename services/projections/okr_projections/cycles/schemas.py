@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from okr_projections.api import _ReadModel
+from okr_projections.api import ReadModel
 
 
-class CycleOut(_ReadModel):
+class CycleOut(ReadModel):
     cycle_id: str
     name: str | None = None
     cadence: str | None = None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from okr_projections.api import _ReadModel
+from okr_projections.api import ReadModel
 
 
-class OrgUnitOut(_ReadModel):
+class OrgUnitOut(ReadModel):
     org_unit_id: str
     name: str | None = None
     kind: str | None = None
@@ -13,7 +13,7 @@ class OrgUnitOut(_ReadModel):
     ancestors: list[str] = []
 
 
-class PersonOut(_ReadModel):
+class PersonOut(ReadModel):
     person_id: str
     name: str | None = None
     email: str | None = None

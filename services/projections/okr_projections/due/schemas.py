@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from okr_projections.api import _ReadModel
+from okr_projections.api import ReadModel
 
 
-class DueItemOut(_ReadModel):
+class DueItemOut(ReadModel):
     key_result_id: str
     objective_id: str | None = None
     owner_id: str | None = None

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from okr_projections.api import DOCUMENT, PAGE, CycleFilter, Id, Limit, _found, _page, _queries
+from okr_projections.api import DOCUMENT, PAGE, CycleFilter, Id, Limit, found, page
+from okr_projections.dependencies import ObjectivesAsked
 from okr_projections.documents import public_view
 from okr_projections.objectives.schemas import ObjectiveProgressOut, ObjectivesPageOut
 from okr_shared.api_models import Offset
 from okr_shared.web import CurrentPrincipal
 
-objectives = APIRouter(prefix="/v1", tags=["objectives"])
+router = APIRouter(prefix="/v1", tags=["objectives"])
 
 
-@objectives.get(
-    "/objectives/{objective_id}/progress", response_model=ObjectiveProgressOut, **DOCUMENT
-)
+@router.get("/objectives/{objective_id}/progress", response_model=ObjectiveProgressOut, **DOCUMENT)
 async def objective_progress(
-    objective_id: Id, request: Request, principal: CurrentPrincipal
+    objective_id: Id, principal: CurrentPrincipal, objectives: ObjectivesAsked
 ) -> dict[str, Any]:
     """The read model of one objective: key results, progress, rollup, alignments."""
-    return _found(
-        await _queries(request).objective(principal, objective_id), "objective", objective_id
-    )
+    return found(await objectives.objective(principal, objective_id), "objective", objective_id)
 
 
-@objectives.get("/objectives", response_model=ObjectivesPageOut, **PAGE)
+@router.get("/objectives", response_model=ObjectivesPageOut, **PAGE)
 async def list_objectives(
-    request: Request,
     principal: CurrentPrincipal,
+    objectives: ObjectivesAsked,
     cycle_id: CycleFilter = None,
     owner_id: Annotated[str | None, Query(max_length=200)] = None,
     level: Annotated[str | None, Query(pattern="^(company|department|team|individual)$")] = None,
@@ -49,7 +46,7 @@ async def list_objectives(
         "tags": tag,
         "org_unit_id": org_unit_id,
     }
-    docs = await _queries(request).objectives_list(
+    docs = await objectives.objectives_list(
         principal, {k: v for k, v in filters.items() if v}, limit, offset
     )
-    return _page([public_view(d) for d in docs], limit, offset)
+    return page([public_view(d) for d in docs], limit, offset)

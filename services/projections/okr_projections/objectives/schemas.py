@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from okr_projections.api import _ReadModel
+from okr_projections.api import ReadModel
 
 
 class KeyResultProgressOut(BaseModel):
@@ -29,7 +29,7 @@ class AlignmentOut(BaseModel):
     weight: float
 
 
-class ObjectiveProgressOut(_ReadModel):
+class ObjectiveProgressOut(ReadModel):
     """An objective's read model: key results with their latest check-ins, progress and rollup."""
 
     objective_id: str
