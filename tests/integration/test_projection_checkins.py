@@ -9,19 +9,19 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from okr_projections.objectives.store import CHECK_IN_REV, DERIVED
-from okr_projections.store import fold_into
 from okr_projections.bootstrap import bootstrap
 from okr_projections.check_in_state import check_in_state
-from okr_projections.objectives.domain import apply_event, with_check_ins
 from okr_projections.http import create_http_app
+from okr_projections.objectives.domain import apply_event, with_check_ins
+from okr_projections.objectives.store import CHECK_IN_REV, DERIVED
 from okr_projections.settings import ProjectionsSettings
+from okr_projections.store import fold_into
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher
 from okr_shared.settings import KafkaSettings
-from tests.integration.test_progress_store import Feed, without_projection_time
-from tests.unit.test_objective_progress import created, kr, meta
-from tests.unit.test_projection_checkins_due import WEEK1, WEEK2, recorded, reminder
+from tests.support.check_in_events import WEEK1, WEEK2, recorded, reminder
+from tests.support.goal_events import created, kr, meta
+from tests.support.projection_feed import Feed, without_projection_time
 
 T0 = datetime(2026, 1, 9, 12, tzinfo=UTC)
 

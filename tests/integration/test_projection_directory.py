@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.integration.test_progress_store import Feed, read_models
+from tests.support.projection_feed import Feed, read_models
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from okr_projections.bootstrap import bootstrap
 from okr_projections.http import create_http_app
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
-from tests.integration.test_progress_store import Feed
-from tests.unit.test_objective_progress import created
+from tests.support.goal_events import created
+from tests.support.projection_feed import Feed
 
 
 @pytest.fixture

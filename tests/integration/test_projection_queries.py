@@ -7,8 +7,8 @@ import pytest
 from okr_projections.bootstrap import build_queries
 from okr_projections.objectives.visibility import can_read
 from okr_shared.identity import Principal
-from tests.integration.test_progress_store import Feed, read_models
-from tests.unit.test_objective_progress import created, kr
+from tests.support.goal_events import created, kr
+from tests.support.projection_feed import Feed, read_models
 
 UNITS = [("company", None), ("sales", "company"), ("sales-eu", "sales"), ("marketing", "company")]
 PEOPLE = [

@@ -23,7 +23,7 @@ def goals_app() -> FastAPI:
 
 
 def checkins_app(world) -> FastAPI:
-    """The check-in service knowing the goals of `world` (see tests.unit.test_checkins_application)."""
+    """The check-in service knowing the goals of `world` (see tests.support.checkins_world)."""
     settings = CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"})
     container = checkins_bootstrap(settings, clock=world.clock, knowledge=world.knowledge)
     return checkins_http(container, background=False)

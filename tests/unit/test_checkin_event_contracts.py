@@ -11,8 +11,8 @@ from okr_checkins.application.commands import (
 )
 from okr_shared.contracts import default_registry
 from tests.support.catalogue import catalogue
+from tests.support.checkins_world import World
 from tests.support.org import ADMIN, caller
-from tests.unit.test_checkins_application import World
 
 
 def test_every_documented_check_in_event_is_published_valid_and_without_stored_state():

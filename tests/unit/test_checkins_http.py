@@ -7,8 +7,8 @@ from okr_checkins.bootstrap import bootstrap
 from okr_checkins.entrypoints.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
 from tests.support.checkins import learn_from
+from tests.support.checkins_world import World
 from tests.support.freshness import FakeFreshness
-from tests.unit.test_checkins_application import World
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 
 from okr_projections.http import create_http_app as projections_http
 from tests.support.apps import checkins_app, goals_app
+from tests.support.checkins_world import World
 from tests.support.org import CYCLE
 from tests.support.projections_http import stub_container
-from tests.unit.test_checkins_application import World
 
 HUGE = "9223372036854775808"
 DEEP = "[" * 10_000 + "]" * 10_000

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from okr_projections.documents import UnprojectableEvent
 from okr_projections.consumer import build_broker
+from okr_projections.documents import UnprojectableEvent
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.contracts import default_registry
 from okr_shared.messaging import CHECKINS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-from tests.unit.test_projection_checkins_due import recorded
+from tests.support.check_in_events import recorded
 
 GROUP = "unit-projections"
 KAFKA = KafkaSettings(bootstrap_servers="localhost:9092", topic_namespace="ns1")

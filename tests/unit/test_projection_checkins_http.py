@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 
 from okr_projections.http import create_http_app
 from okr_projections.objectives.visibility import Reader, can_read_work_of
-from tests.support.projections_http import stub_container
-from tests.unit.test_projection_http import StubQueries
+from tests.support.projections_http import StubQueries, stub_container
 
 ITEM = {
     "_id": "acme:k1:2026-01-05T00:00:00+00:00",

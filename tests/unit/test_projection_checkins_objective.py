@@ -6,7 +6,7 @@ import pytest
 
 from okr_projections.check_in_state import NOT_CHECKED_IN
 from okr_projections.objectives.domain import apply_event, arriving_key_results, with_check_ins
-from tests.unit.test_objective_progress import created, kr, meta
+from tests.support.goal_events import created, kr, meta
 
 AT = datetime(2026, 1, 8, tzinfo=UTC)
 

@@ -2,23 +2,16 @@
 
 import pytest
 
-from okr_projections.store import Folded
 from okr_projections.bootstrap import build_projector
-from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
 from okr_projections.check_in_state import check_in_state, effective_within
+from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
 from okr_projections.due.domain import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
 from okr_projections.objectives.domain import apply_event, with_check_ins
-from tests.unit.test_objective_progress import created, kr
-from tests.unit.test_objective_progress import meta as goal_meta
-from tests.unit.test_projection_checkins_due import (
-    WEEK1,
-    WEEK2,
-    corrected,
-    meta,
-    recorded,
-    reminder,
-)
-from tests.unit.test_projection_projector import FakeStore
+from okr_projections.store import Folded
+from tests.support.check_in_events import WEEK1, WEEK2, corrected, meta, recorded, reminder
+from tests.support.fake_stores import FakeStore
+from tests.support.goal_events import created, kr
+from tests.support.goal_events import meta as goal_meta
 
 
 def versioned(docs, key, version, fold):

@@ -14,7 +14,7 @@ from okr_shared.consumer import raw_body
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-from tests.unit.test_projection_projector import FakeStore
+from tests.support.fake_stores import FakeStore
 
 GROUP = "unit-projections"
 

@@ -10,7 +10,7 @@ from okr_projections.directory.domain import (
     manager_chain,
 )
 from okr_projections.documents import OutOfOrderEvent
-from tests.unit.test_objective_progress import NOW, meta
+from tests.support.goal_events import NOW, meta
 
 
 def unit(event_type, version=1, **data):

@@ -1,45 +1,10 @@
 """The read API's HTTP surface: tenant-scoped principals, problem details, filters and pagination."""
 
-from datetime import UTC, datetime
-
 import pytest
 from fastapi.testclient import TestClient
 
 from okr_projections.http import create_http_app
-from tests.support.projections_http import stub_container
-
-DOC = {
-    "_id": "o1",
-    "objective_id": "o1",
-    "tenant_id": "acme",
-    "title": "UX",
-    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-}
-
-
-class StubQueries:
-    def __init__(self):
-        self.asked = []
-
-    async def objective(self, principal, objective_id):
-        self.asked.append(("objective", principal.tenant_id, objective_id))
-        return DOC if objective_id == "o1" else None
-
-    async def objectives_list(self, principal, filters, limit, offset):
-        self.asked.append(("list", filters, limit, offset))
-        return [DOC]
-
-    async def person_objectives(self, principal, person_id, cycle_id, limit, offset):
-        return [(DOC, ["owner", "initiative_owner"])]
-
-    async def cycle_tree(self, principal, cycle_id, org_unit_id):
-        return [{"objective_id": "o1", "children": []}]
-
-    async def org_unit(self, principal, org_unit_id):
-        return None
-
-    async def person(self, principal, person_id):
-        return {"_id": "acme:E1", "person_id": "E1"}
+from tests.support.projections_http import StubQueries, stub_container
 
 
 @pytest.fixture

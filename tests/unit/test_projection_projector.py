@@ -2,26 +2,10 @@
 
 import pytest
 
-from okr_projections.store import Folded
 from okr_projections.bootstrap import build_projector
 from okr_projections.documents import UnprojectableEvent
-from tests.unit.test_objective_progress import created, meta
-
-
-class FakeStore:
-    def __init__(self, applied=True):
-        self.calls = []
-        self.applied = applied
-
-    async def apply(self, event_type, data, meta):
-        self.calls.append(("apply", event_type))
-        return Folded(self.applied, {"_id": data.get("objective_id")})
-
-    async def refresh_rollups(self, tenant_id, doc, named_parents=()):
-        self.calls.append(("rollup", tenant_id, doc["_id"], list(named_parents)))
-
-    async def refresh_subtree(self, tenant_id, org_unit_id):
-        self.calls.append(("subtree", tenant_id, org_unit_id))
+from tests.support.fake_stores import FakeStore
+from tests.support.goal_events import created, meta
 
 
 @pytest.fixture

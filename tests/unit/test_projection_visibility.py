@@ -2,8 +2,8 @@
 
 import pytest
 
-from okr_projections.objectives.store import visible_to
 from okr_projections.bootstrap import build_queries
+from okr_projections.objectives.store import visible_to
 from okr_projections.objectives.visibility import Reader, can_read, can_read_work_of, reader_from
 from okr_shared.access import ROLES
 from okr_shared.identity import Principal

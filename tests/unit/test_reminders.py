@@ -8,8 +8,8 @@ from okr_checkins.application.commands import RecordCheckIn, Report, SetCadence
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.cadence import ReminderLedger, period_at
 from okr_shared.errors import Forbidden
+from tests.support.checkins_world import FEB, World
 from tests.support.org import ADMIN, caller
-from tests.unit.test_checkins_application import FEB, World
 
 
 def reminders(app) -> list[tuple[str, str, str]]:
