@@ -1,4 +1,5 @@
-"""Objective documents in the real document store (FerretDB here, MongoDB 7 in production): version guard and rollup."""
+"""Objective documents in the real document store (FerretDB here, MongoDB 7 in production):
+version guard and rollup."""
 
 import asyncio
 import uuid
@@ -27,7 +28,8 @@ def oid():
 
 
 def range_kr(upper=4.0, key_result_id="k1"):
-    """A keep-within-range key result at baseline 5 in [2, upper]: progress 0.5 with upper 4, 1.0 with upper 6."""
+    """A keep-within-range key result at baseline 5 in [2, upper]: progress 0.5 with upper 4, 1.0
+    with upper 6."""
     return kr(
         key_result_id, kind="range", start=None, target=None, baseline=5.0, lower=2.0, upper=upper
     )
@@ -225,7 +227,8 @@ async def test_an_update_before_creation_is_unprojectable_and_stores_nothing(pro
 
 
 async def document_updates_are_atomic(infra):
-    """MongoDB updates one document atomically; FerretDB 1.24 on SQLite loses concurrent updates of one document."""
+    """MongoDB updates one document atomically; FerretDB 1.24 on SQLite loses concurrent updates
+    of one document."""
     client = AsyncMongoClient(infra.mongo_url)
     try:
         return "ferretdbVersion" not in await client.admin.command("buildInfo")
@@ -234,7 +237,8 @@ async def document_updates_are_atomic(infra):
 
 
 async def test_events_of_sibling_children_leave_the_parent_rollup_exact(infra, projector, feed):
-    """Concurrently on MongoDB; one after the other on FerretDB, which loses concurrent updates of a document
+    """Concurrently on MongoDB; one after the other on FerretDB, which loses concurrent updates
+    of a document
     (there, one consumer per partition set is the supported deployment)."""
     parent, children = oid(), [oid() for _ in range(8)]
     await feed("ObjectiveCreated", created(parent, key_results=[]))

@@ -1,5 +1,6 @@
-"""Check-ins on the real document store (FerretDB here, MongoDB 7 in production): idempotence, corrections moving
-progress and rollups, check-ins before their objective, check-ins due over HTTP, and both topics on real Kafka."""
+"""Check-ins on the real document store (FerretDB here, MongoDB 7 in production): idempotence,
+corrections moving progress and rollups, check-ins before their objective, check-ins due over
+HTTP, and both topics on real Kafka."""
 
 import asyncio
 import uuid
@@ -27,7 +28,8 @@ T0 = datetime(2026, 1, 9, 12, tzinfo=UTC)
 
 
 class CheckInFeed:
-    """Delivers check-in service events as the consumer would: per key result, versions from 2, time moving on."""
+    """Delivers check-in service events as the consumer would: per key result, versions from 2,
+    time moving on."""
 
     def __init__(self, projector):
         self.projector = projector
@@ -284,7 +286,7 @@ def auth(issuer, actor_id, *roles):
     return {"Authorization": f"Bearer {issuer.issue('acme', actor_id, roles)}"}
 
 
-async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_their_managers_and_admins(
+async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_their_managers_and_admins(  # noqa: E501
     container, feeds, issuer
 ):
     goals, check_ins = feeds
@@ -356,7 +358,7 @@ def cloud_event(context, name, subject, data, sequence, tenant):
     )
 
 
-async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_first_lands_on_its_objective(
+async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_first_lands_on_its_objective(  # noqa: E501
     container,
 ):
     kafka, tenant = container.settings.kafka, f"t-{uuid.uuid4().hex[:8]}"

@@ -1,4 +1,5 @@
-"""Directory and cycle read models in the real document store: subtrees, moves, out-of-order arrival, tenants."""
+"""Directory and cycle read models in the real document store: subtrees, moves, out-of-order
+arrival, tenants."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""The read API over the real document store: a hidden objective answers 404 and is left out of lists."""
+"""The read API over the real document store: a hidden objective answers 404 and is left out of
+lists."""
 
 import uuid
 

@@ -1,4 +1,5 @@
-"""The read side on the real document store: visibility on every read, subtrees, involvement, trees, tenants."""
+"""The read side on the real document store: visibility on every read, subtrees, involvement,
+trees, tenants."""
 
 import uuid
 
@@ -151,7 +152,7 @@ async def test_org_unit_objectives_cover_the_subtree_unless_sub_units_are_exclud
     )
 
 
-async def test_person_objectives_say_whether_the_person_owns_the_objective_a_key_result_or_an_initiative(
+async def test_person_objectives_say_whether_the_person_owns_the_objective_a_key_result_or_an_initiative(  # noqa: E501
     world,
 ):
     queries, feed, _ = world

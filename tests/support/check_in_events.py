@@ -1,4 +1,5 @@
-"""Builders of check-in and reminder events and their metadata, as the check-in read models receive them."""
+"""Builders of check-in and reminder events and their metadata, as the check-in read models
+receive them."""
 
 from datetime import UTC, datetime
 

@@ -14,7 +14,8 @@ FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
 
 
 class World:
-    """A goal service with a team objective (numeric and milestone key results) and a check-in service."""
+    """A goal service with a team objective (numeric and milestone key results) and a check-in
+    service."""
 
     def __init__(self) -> None:
         self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})

@@ -16,7 +16,8 @@ AGGREGATE_KEYS = ("objective_id", "person_id", "org_unit_id", "cycle_id")
 
 
 class Feed:
-    """Delivers events as the consumer would, numbering each aggregate's versions; keeps a log to replay."""
+    """Delivers events as the consumer would, numbering each aggregate's versions; keeps a log to
+    replay."""
 
     def __init__(self, projector):
         self.projector = projector

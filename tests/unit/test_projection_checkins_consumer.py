@@ -1,4 +1,5 @@
-"""The check-in subscriber: namespaced topics, contract reads of `okr.checkins.v1`, one dead-letter topic for the group."""
+"""The check-in subscriber: namespaced topics, contract reads of `okr.checkins.v1`, one
+dead-letter topic for the group."""
 
 import uuid
 from datetime import UTC, datetime
@@ -71,7 +72,7 @@ async def deliver(projector, record):
     return dead
 
 
-async def test_a_check_in_on_the_namespaced_topic_reaches_the_projector_with_its_sequence_and_time():
+async def test_a_check_in_on_the_namespaced_topic_reaches_the_projector_with_its_sequence_and_time():  # noqa: E501
     projector, data = RecordingProjector(), valid_check_in()
     assert await deliver(projector, check_in_record(data)) == []
     ((event_type, projected, meta),) = projector.calls

@@ -1,4 +1,5 @@
-"""Pure folds of the check-in read models: a key result's check-in log and the check-ins due per period."""
+"""Pure folds of the check-in read models: a key result's check-in log and the check-ins due per
+period."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ from okr_projections.due.domain import apply_reminder, due_key, periods_containi
 from tests.support.check_in_events import NOW, WEEK1, WEEK2, corrected, meta, recorded, reminder
 
 
-def test_the_first_check_in_creates_the_log_with_the_event_time_as_recorded_time_and_its_sequence_as_version():
+def test_the_first_check_in_creates_the_log_with_the_event_time_as_recorded_time_and_its_sequence_as_version():  # noqa: E501
     doc = apply_check_in_event(None, recorded(), meta(2))
     assert doc["_id"] == "acme:k1" and doc["version"] == 2 and doc["reminder_periods"] == []
     (entry,) = doc["check_ins"]
@@ -96,7 +97,7 @@ def test_a_reminder_arriving_after_a_check_in_within_its_period_is_stored_done()
     assert (item["status"], item["reminder"], item["done_by"]) == ("done", "overdue", "c1")
 
 
-def test_a_check_in_settles_an_open_item_and_a_correction_out_of_the_period_reopens_it_as_the_reminders_left_it():
+def test_a_check_in_settles_an_open_item_and_a_correction_out_of_the_period_reopens_it_as_the_reminders_left_it():  # noqa: E501
     overdue = apply_reminder(None, "CheckInOverdue", reminder(), meta(3), None)
     done = settled(overdue, "c1")
     assert done["status"] == "done" and done["done_by"] == "c1"

@@ -1,4 +1,5 @@
-"""The projector with in-memory stores: check-ins and reminders into their read models and the objectives they move."""
+"""The projector with in-memory stores: check-ins and reminders into their read models and the
+objectives they move."""
 
 import pytest
 
@@ -194,7 +195,7 @@ async def test_a_correction_replaces_the_value_it_corrects(world):
     )
 
 
-async def test_due_then_overdue_stays_open_until_a_check_in_effective_within_the_period_marks_it_done(
+async def test_due_then_overdue_stays_open_until_a_check_in_effective_within_the_period_marks_it_done(  # noqa: E501
     world,
 ):
     projector, _, due = world
@@ -218,7 +219,7 @@ async def test_a_due_arriving_after_a_check_in_within_its_period_is_stored_done(
     assert due.statuses() == {12: "done"}
 
 
-async def test_a_correction_moving_the_check_in_to_another_period_reopens_the_first_and_settles_the_second(
+async def test_a_correction_moving_the_check_in_to_another_period_reopens_the_first_and_settles_the_second(  # noqa: E501
     world,
 ):
     projector, _, due = world

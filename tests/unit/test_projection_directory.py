@@ -1,4 +1,5 @@
-"""Directory and cycle read models: org units with ancestors, people with managers, cycles with states."""
+"""Directory and cycle read models: org units with ancestors, people with managers, cycles with
+states."""
 
 import pytest
 

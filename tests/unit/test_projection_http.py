@@ -1,4 +1,5 @@
-"""The read API's HTTP surface: tenant-scoped principals, problem details, filters and pagination."""
+"""The read API's HTTP surface: tenant-scoped principals, problem details, filters and
+pagination."""
 
 import pytest
 from fastapi.testclient import TestClient

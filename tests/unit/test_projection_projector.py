@@ -1,4 +1,5 @@
-"""Routing of goal events to read models, and refreshing what a change derives even on redelivery."""
+"""Routing of goal events to read models, and refreshing what a change derives even on
+redelivery."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Rollup along alignment links: the value of one objective and the order ancestors are refreshed in."""
+"""Rollup along alignment links: the value of one objective and the order ancestors are refreshed
+in."""
 
 import pytest
 

@@ -33,12 +33,14 @@ def as_time(value: datetime | str) -> datetime:
 
 
 def timeline(check_ins: list[CheckIn]) -> list[CheckIn]:
-    """The live check-ins in the order they stand (the platform-wide rule, at the store's precision)."""
+    """The live check-ins in the order they stand (the platform-wide rule, at the store's
+    precision)."""
     return shared_timeline(check_ins, as_time)
 
 
 def check_in_state(check_ins: list[CheckIn]) -> dict[str, Any]:
-    """The current (latest effective) live check-in and the trend into it; `last_check_in_at` is its effective time."""
+    """The current (latest effective) live check-in and the trend into it; `last_check_in_at` is
+    its effective time."""
     ordered = timeline(check_ins)
     if not ordered:
         return dict(NOT_CHECKED_IN)
@@ -55,7 +57,8 @@ def check_in_state(check_ins: list[CheckIn]) -> dict[str, Any]:
 
 
 def state_of(key_result: dict[str, Any]) -> dict[str, Any]:
-    """The check-in fields a key result of an objective document carries (not checked in when absent)."""
+    """The check-in fields a key result of an objective document carries (not checked in when
+    absent)."""
     if not key_result.get("checked_in"):
         return dict(NOT_CHECKED_IN)
     return {**NOT_CHECKED_IN, **{k: key_result.get(k) for k in STATE_FIELDS}}

@@ -33,7 +33,8 @@ def build_broker(
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
 ) -> KafkaBroker:
-    """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the projector's models."""
+    """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the
+    projector's models."""
     broker = KafkaBroker(
         kafka.bootstrap_servers,
         middlewares=[KafkaTelemetryMiddleware()],
@@ -45,7 +46,8 @@ def build_broker(
     one_at_a_time = asyncio.Lock()
 
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
-        """Projects one event; the two subscribers take turns, so this process never races itself."""
+        """Projects one event; the two subscribers take turns, so this process never races
+        itself."""
         meta = {
             "tenant_id": event.tenantid,
             "actor_id": event.actorid,

@@ -1,4 +1,5 @@
-"""What every read-model document shares: tenant-scoped identity, the version guard's fields, the API view."""
+"""What every read-model document shares: tenant-scoped identity, the version guard's fields, the
+API view."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ class OutOfOrderEvent(UnprojectableEvent):
 
 
 def tenant_key(tenant_id: str, business_id: str) -> str:
-    """The `_id` of a directory or cycle document: the business id is only unique within a tenant."""
+    """The `_id` of a directory or cycle document: the business id is only unique within a
+    tenant."""
     return f"{tenant_id}:{business_id}"
 
 

@@ -44,7 +44,8 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
     app = create_app(
         "OKR projections service",
         "0.3.0",
-        "Objective (with check-ins), check-ins due, directory and cycle read models kept from the platform's events.",
+        "Objective (with check-ins), check-ins due, directory and cycle read models kept from the "
+        "platform's events.",
         verifier=container.verifier,
         routers=[objectives_router, directory_router, due_router, cycles_router],
         http=container.settings.http,

@@ -1,4 +1,5 @@
-"""Version-guarded folds of events into documents of a MongoDB-compatible store (MongoDB 7+, FerretDB 1.24).
+"""Version-guarded folds of events into documents of a MongoDB-compatible store (MongoDB 7+,
+FerretDB 1.24).
 
 No transactions: a document is updated only if its version is still the one read, so a
 duplicated or replayed event changes nothing. The update `$set`s the fields the fold owns and
@@ -38,13 +39,15 @@ class WritePolicy:
 
 
 async def conditional_writes_work(client: AsyncMongoClient) -> bool:
-    """Whether the store updates one document atomically and filters on `_id` plus other fields by index."""
+    """Whether the store updates one document atomically and filters on `_id` plus other fields
+    by index."""
     return "ferretdbVersion" not in await client.admin.command("buildInfo")
 
 
 @dataclass(frozen=True)
 class Folded:
-    """The outcome of folding one event: whether it changed the document, and the document after it."""
+    """The outcome of folding one event: whether it changed the document, and the document after
+    it."""
 
     applied: bool
     doc: Document
@@ -73,7 +76,8 @@ async def fold_into(
     guarded: Collection[str] = (),
     policy: WritePolicy | None = None,
 ) -> Folded:
-    """Writes `fold(current)` but its `derived` fields unless it includes `version`; `guarded` fields must be as read."""
+    """Writes `fold(current)` but its `derived` fields unless it includes `version`; `guarded`
+    fields must be as read."""
     if creates:
         doc = _folded(fold, None, doc_id, version)
         try:

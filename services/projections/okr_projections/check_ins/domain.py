@@ -1,4 +1,5 @@
-"""The check-in read model of a key result: pure folds of `CheckInRecorded`/`CheckInCorrected` into one document.
+"""The check-in read model of a key result: pure folds of `CheckInRecorded`/`CheckInCorrected`
+into one document.
 
 The document keeps every check-in, corrections included (a correction never removes what it
 corrects), so what stood when stays answerable. Its `version` is the `sequence` of the check-in
@@ -49,7 +50,8 @@ def empty_log(data: dict[str, Any], meta: Meta) -> Document:
 
 
 def check_in_entry(data: dict[str, Any], meta: Meta) -> dict[str, Any]:
-    """One check-in as stored: recorded when the event happened, in the log at the event's sequence."""
+    """One check-in as stored: recorded when the event happened, in the log at the event's
+    sequence."""
     return {
         **{k: data.get(k) for k in _COPIED},
         "effective_at": as_time(data["effective_at"]),
@@ -62,7 +64,8 @@ def check_in_entry(data: dict[str, Any], meta: Meta) -> dict[str, Any]:
 
 
 def apply_check_in_event(doc: Document | None, data: dict[str, Any], meta: Meta) -> Document:
-    """A new check-in document: `doc` (None before the first) with the check-in or correction added."""
+    """A new check-in document: `doc` (None before the first) with the check-in or correction
+    added."""
     doc = copy.deepcopy(doc) if doc is not None else empty_log(data, meta)
     if all(c["check_in_id"] != data["check_in_id"] for c in doc["check_ins"]):
         doc["check_ins"].append(check_in_entry(data, meta))
@@ -71,7 +74,8 @@ def apply_check_in_event(doc: Document | None, data: dict[str, Any], meta: Meta)
 
 
 def moved_times(doc: Document, data: dict[str, Any]) -> list[datetime]:
-    """The effective times a check-in event moves: its own and that of the check-in it corrects, if known."""
+    """The effective times a check-in event moves: its own and that of the check-in it corrects,
+    if known."""
     times = [as_time(data["effective_at"])]
     corrects = data.get("corrects_check_in_id")
     times += [as_time(c["effective_at"]) for c in doc["check_ins"] if c["check_in_id"] == corrects]

@@ -1,4 +1,5 @@
-"""Key-result check-in documents (collection `key_result_checkins`): version-guarded folds, read by key only.
+"""Key-result check-in documents (collection `key_result_checkins`): version-guarded folds, read
+by key only.
 
 `reminder_periods` is not the fold's: reminders add to it in place (`$addToSet`), so a
 check-in fold never overwrites it.
@@ -35,7 +36,8 @@ class CheckInStore:
         """Check-ins are read by key only."""
 
     async def apply(self, data: dict[str, Any], meta: dict[str, Any]) -> Folded:
-        """Folds a check-in or correction into its key result (not applied if the document already includes it)."""
+        """Folds a check-in or correction into its key result (not applied if the document
+        already includes it)."""
         tenant_id = meta["tenant_id"]
         return await fold_into(
             self._collection,
@@ -53,7 +55,8 @@ class CheckInStore:
     async def states(
         self, tenant_id: str, key_result_ids: Iterable[str]
     ) -> dict[str, dict[str, Any]]:
-        """The check-in state of every key result among `key_result_ids` that has check-ins, by key result id."""
+        """The check-in state of every key result among `key_result_ids` that has check-ins, by
+        key result id."""
         keys = [key_result_key(tenant_id, k) for k in dict.fromkeys(key_result_ids)]
         if not keys:
             return {}
@@ -65,7 +68,8 @@ class CheckInStore:
         }
 
     async def add_period(self, data: dict[str, Any], meta: dict[str, Any]) -> Document:
-        """Records that a reminder was sent for the period; the key result's check-in document after it."""
+        """Records that a reminder was sent for the period; the key result's check-in document
+        after it."""
         key = key_result_key(meta["tenant_id"], data["key_result_id"])
         add = {"$addToSet": {"reminder_periods": period_of(data)}}
         for _ in range(2):

@@ -26,7 +26,8 @@ CYCLE_EVENTS = frozenset({"CyclePlanned", *CYCLE_STATES})
 def apply_cycle_event(
     doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta
 ) -> Document:
-    """A new cycle document: `doc` after the event; `transitions` keep each state change and its reason."""
+    """A new cycle document: `doc` after the event; `transitions` keep each state change and its
+    reason."""
     cycle_id = data["cycle_id"]
     if event_type == "CyclePlanned":
         doc = new_document(

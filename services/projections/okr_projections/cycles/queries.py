@@ -25,7 +25,8 @@ class CycleQueries:
     async def cycle_tree(
         self, principal: Principal, cycle_id: str, org_unit_id: str | None
     ) -> list[dict[str, Any]]:
-        """The alignment tree of the cycle's visible objectives (within the unit's subtree if given)."""
+        """The alignment tree of the cycle's visible objectives (within the unit's subtree if
+        given)."""
         filters: dict[str, Any] = {"cycle_id": cycle_id}
         if org_unit_id:
             filters["org_unit_id"] = await self.directory.unit_scope(

@@ -27,6 +27,7 @@ async def cycle_tree(
     cycles: CyclesAsked,
     org_unit_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    """The alignment tree of the cycle's visible objectives (within the unit's subtree when given)."""
+    """The alignment tree of the cycle's visible objectives (within the unit's subtree when
+    given)."""
     roots = await cycles.cycle_tree(principal, cycle_id, org_unit_id)
     return {"cycle_id": cycle_id, "org_unit_id": org_unit_id, "roots": roots}

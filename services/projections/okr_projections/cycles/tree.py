@@ -33,7 +33,8 @@ def _node(
 
 
 def alignment_tree(docs: list[Document]) -> list[dict[str, Any]]:
-    """Root nodes (no parent among `docs`), each with its children; a child with several parents is under each."""
+    """Root nodes (no parent among `docs`), each with its children; a child with several parents
+    is under each."""
     by_id = {d["objective_id"]: d for d in docs}
     children: dict[str, list[tuple[Document, float]]] = {}
     for doc in docs:

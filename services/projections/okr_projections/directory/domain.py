@@ -1,4 +1,5 @@
-"""The directory read models: pure folds of org-unit and person events, and the hierarchies they form.
+"""The directory read models: pure folds of org-unit and person events, and the hierarchies they
+form.
 
 Kafka keeps order per aggregate only, so a unit may name a parent (or a person a unit or a
 manager) that is not projected yet: the folds never require references to exist. A unit's
@@ -33,7 +34,8 @@ PERSON_DETAILS = ("name", "email", "locale")
 def ancestors_from(
     org_unit_id: str, parent_id: str | None, parent_ancestors: list[str] | None
 ) -> list[str]:
-    """The units above a unit, root first (parent ancestors None: unknown); a transient cycle is cut at the unit."""
+    """The units above a unit, root first (parent ancestors None: unknown); a transient cycle is
+    cut at the unit."""
     if parent_id is None:
         return []
     chain = [*(parent_ancestors or []), parent_id]
@@ -105,7 +107,8 @@ def apply_person_event(
 
 
 def manager_chain(person_id: str, manager_of: Mapping[str, str | None]) -> list[str]:
-    """The people above a person, nearest first, following `manager_id` links while they are known."""
+    """The people above a person, nearest first, following `manager_id` links while they are
+    known."""
     chain: list[str] = []
     seen = {person_id}
     manager = manager_of.get(person_id)

@@ -1,4 +1,5 @@
-"""Org-unit documents (collection `org_units`): version-guarded folds and the `ancestors` they derive."""
+"""Org-unit documents (collection `org_units`): version-guarded folds and the `ancestors` they
+derive."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ DERIVED = ("ancestors",)
 
 
 class OrgUnitStore:
-    """Reads and writes of org units; `ancestors` is a separate `$set` recomputed from the parent."""
+    """Reads and writes of org units; `ancestors` is a separate `$set` recomputed from the
+    parent."""
 
     def __init__(
         self,

@@ -1,4 +1,5 @@
-"""Person documents (collection `people`): version-guarded folds and walks along `manager_id` links."""
+"""Person documents (collection `people`): version-guarded folds and walks along `manager_id`
+links."""
 
 from __future__ import annotations
 

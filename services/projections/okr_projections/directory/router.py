@@ -35,7 +35,8 @@ async def org_unit_objectives(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Visible objectives of the unit and, unless `include_sub_units=false`, of every unit below it."""
+    """Visible objectives of the unit and, unless `include_sub_units=false`, of every unit below
+    it."""
     docs = await objectives.org_unit_objectives(
         principal, org_unit_id, cycle_id, include_sub_units, limit, offset
     )
@@ -59,6 +60,7 @@ async def person_objectives(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Visible objectives the person owns or owns a key result or initiative of; `involvement` says which."""
+    """Visible objectives the person owns or owns a key result or initiative of; `involvement`
+    says which."""
     involved = await objectives.person_objectives(principal, person_id, cycle_id, limit, offset)
     return page([{**public_view(doc), "involvement": why} for doc, why in involved], limit, offset)

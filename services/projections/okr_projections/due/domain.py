@@ -1,4 +1,5 @@
-"""Check-ins due per person: pure folds of `CheckInDue`/`CheckInOverdue` and of the check-ins that settle them.
+"""Check-ins due per person: pure folds of `CheckInDue`/`CheckInOverdue` and of the check-ins
+that settle them.
 
 One item per key result and period. What the reminders said only escalates (due, then
 overdue), so duplicates and redeliveries change nothing. A live check-in effective within
@@ -22,7 +23,8 @@ _RANK = {"due": 0, "overdue": 1}
 
 
 def due_key(tenant_id: str, key_result_id: str, period_start: str) -> str:
-    """The `_id` of the due item of a key result for the period starting at `period_start` (as published)."""
+    """The `_id` of the due item of a key result for the period starting at `period_start` (as
+    published)."""
     return f"{tenant_id}:{key_result_id}:{period_start}"
 
 
@@ -32,14 +34,16 @@ def period_of(data: dict[str, Any]) -> dict[str, str]:
 
 
 def settled(doc: Document, done_by: str | None) -> Document:
-    """The item with the live check-in effective within its period (None: none) and the status that follows."""
+    """The item with the live check-in effective within its period (None: none) and the status
+    that follows."""
     return {**doc, "done_by": done_by, "status": "done" if done_by else doc["reminder"]}
 
 
 def apply_reminder(
     doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta, done_by: str | None
 ) -> Document:
-    """The due item after a reminder; `done_by` is the live check-in effective within its period, if any."""
+    """The due item after a reminder; `done_by` is the live check-in effective within its period,
+    if any."""
     reminder = REMINDER_EVENTS[event_type]
     if doc is None:
         doc = new_document(

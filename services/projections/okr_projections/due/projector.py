@@ -9,7 +9,8 @@ from okr_projections.due.store import DueStore
 
 
 class DueProjector:
-    """`CheckInDue` and `CheckInOverdue`: the period is recorded on the key result's check-in log."""
+    """`CheckInDue` and `CheckInOverdue`: the period is recorded on the key result's check-in
+    log."""
 
     def __init__(self, check_ins: CheckInStore, due: DueStore) -> None:
         self.check_ins = check_ins

@@ -30,7 +30,8 @@ async def person_check_ins_due(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Check-ins still due from the person (`due` or `overdue`), oldest period first; for them, their managers, admins."""
+    """Check-ins still due from the person (`due` or `overdue`), oldest period first; for them,
+    their managers, admins."""
     items = await due.check_ins_due(principal, person_id, limit, offset)
     if items is None:
         raise Problem(

@@ -38,7 +38,8 @@ class DueStore:
     async def apply_reminder(
         self, event_type: str, data: dict[str, Any], meta: dict[str, Any], check_ins: list[CheckIn]
     ) -> bool:
-        """Folds a reminder into its item, done already if a live check-in is effective within the period."""
+        """Folds a reminder into its item, done already if a live check-in is effective within
+        the period."""
         key = due_key(meta["tenant_id"], data["key_result_id"], data["period_start"])
         current = await self._collection.find_one({"_id": key})
         done_by = effective_within(check_ins, data["period_start"], data["period_end"])
@@ -51,7 +52,8 @@ class DueStore:
         periods: Iterable[dict[str, str]],
         check_ins: list[CheckIn],
     ) -> int:
-        """Marks the items of the periods done or open again from the live check-ins; how many changed."""
+        """Marks the items of the periods done or open again from the live check-ins; how many
+        changed."""
         changed = 0
         for period in periods:
             current = await self._collection.find_one(

@@ -75,7 +75,8 @@ def key_result(
     check_in: dict[str, Any] | None = None,
     initiatives: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """A key result of the document at its check-in state; `current` stays at the initial value until checked in."""
+    """A key result of the document at its check-in state; `current` stays at the initial value
+    until checked in."""
     kr = {k: v for k, v in fields.items() if k not in _KEY_RESULT_DERIVED}
     state = {**NOT_CHECKED_IN, **(check_in or {})}
     value = state["current"] if state["checked_in"] else initial_value(kr)
@@ -189,7 +190,31 @@ def _revise_initiative(doc: Document, data: dict[str, Any]) -> None:
     initiative.update(pick(data["changes"], INITIATIVE_REVISABLE))
 
 
-def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) -> None:
+_ALIGNMENT_EVENTS = frozenset(
+    {
+        "ObjectiveAligned",
+        "ObjectiveAlignmentRevised",
+        "ObjectiveAlignmentRemoved",
+        "AlignmentProposed",
+        "AlignmentProposalDeclined",
+    }
+)
+
+
+def _update_alignment(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) -> None:
+    if event_type in ("ObjectiveAligned", "ObjectiveAlignmentRevised"):
+        _link(doc, data["parent_objective_id"], data["weight"])
+        if event_type == "ObjectiveAligned" and data["proposal_id"] is not None:
+            _without_proposal(doc, data["proposal_id"])
+    elif event_type == "ObjectiveAlignmentRemoved":
+        _unlink(doc, data["parent_objective_id"])
+    elif event_type == "AlignmentProposed":
+        _propose(doc, data, meta)
+    else:
+        _without_proposal(doc, data["proposal_id"])
+
+
+def _update_content(doc: Document, event_type: str, data: dict[str, Any]) -> None:
     if event_type == "ObjectiveRevised":
         doc.update(pick(data["changes"], OBJECTIVE_REVISABLE))
     elif event_type == "ObjectiveStatusChanged":
@@ -202,16 +227,6 @@ def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) ->
         ]
     elif event_type == "KeyResultRevised":
         _revise_key_result(doc, data)
-    elif event_type in ("ObjectiveAligned", "ObjectiveAlignmentRevised"):
-        _link(doc, data["parent_objective_id"], data["weight"])
-        if event_type == "ObjectiveAligned" and data["proposal_id"] is not None:
-            _without_proposal(doc, data["proposal_id"])
-    elif event_type == "ObjectiveAlignmentRemoved":
-        _unlink(doc, data["parent_objective_id"])
-    elif event_type == "AlignmentProposed":
-        _propose(doc, data, meta)
-    elif event_type == "AlignmentProposalDeclined":
-        _without_proposal(doc, data["proposal_id"])
     elif event_type == "InitiativeAdded":
         _add_initiative(doc, data)
     elif event_type == "InitiativeRevised":
@@ -225,10 +240,18 @@ def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) ->
         raise OutOfOrderEvent(f"{event_type} is not an objective event")
 
 
+def _update(doc: Document, event_type: str, data: dict[str, Any], meta: Meta) -> None:
+    if event_type in _ALIGNMENT_EVENTS:
+        _update_alignment(doc, event_type, data, meta)
+    else:
+        _update_content(doc, event_type, data)
+
+
 def apply_event(
     doc: Document | None, event_type: str, data: dict[str, Any], meta: Meta
 ) -> Document:
-    """A new document: `doc` after the event (`meta`: tenant_id, version, event_id, time, actor_id)."""
+    """A new document: `doc` after the event (`meta`: tenant_id, version, event_id, time,
+    actor_id)."""
     if event_type == "ObjectiveCreated":
         return stamp(_created(data, meta), meta)
     doc = copy.deepcopy(existing(doc, event_type, f"objective {data['objective_id']}"))
@@ -238,7 +261,8 @@ def apply_event(
 
 
 def arriving_key_results(event_type: str, data: dict[str, Any]) -> list[str]:
-    """The key results an objective event brings into the document (their stored check-ins apply to them)."""
+    """The key results an objective event brings into the document (their stored check-ins apply
+    to them)."""
     if event_type == "ObjectiveCreated":
         return [kr["key_result_id"] for kr in data["key_results"]]
     if event_type == "KeyResultAdded":
@@ -247,7 +271,8 @@ def arriving_key_results(event_type: str, data: dict[str, Any]) -> list[str]:
 
 
 def with_check_ins(doc: Document, states: dict[str, dict[str, Any]]) -> Document:
-    """A new document whose key results named in `states` (key result id to check-in state) stand there."""
+    """A new document whose key results named in `states` (key result id to check-in state) stand
+    there."""
     doc = copy.deepcopy(doc)
     doc["key_results"] = [
         key_result(kr, states[kr["key_result_id"]], kr["initiatives"])

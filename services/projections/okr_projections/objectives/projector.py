@@ -10,7 +10,8 @@ from okr_projections.objectives.store import ObjectiveStore
 
 
 class ObjectiveProjector:
-    """Objective events; with the check-in projector, key results arrive with their stored check-ins."""
+    """Objective events; with the check-in projector, key results arrive with their stored
+    check-ins."""
 
     def __init__(self, objectives: ObjectiveStore, check_ins: CheckInProjector | None = None):
         self.objectives = objectives

@@ -1,4 +1,5 @@
-"""Rollup along alignment links: pure computation of `rollup_progress` and of the order to refresh it in.
+"""Rollup along alignment links: pure computation of `rollup_progress` and of the order to
+refresh it in.
 
 An objective's rollup combines its own progress (None without key results) with what every
 child aligned to it contributes: the child's rollup and the weight of its link. The alignment
@@ -27,14 +28,16 @@ def contribution(child_rollup: float, link_weight: float) -> dict[str, float]:
 def objective_rollup(
     own_progress: float | None, contributions: Iterable[Mapping[str, Any]]
 ) -> float:
-    """The rollup progress of an objective from its own progress and its children's contributions."""
+    """The rollup progress of an objective from its own progress and its children's
+    contributions."""
     return rollup_progress(
         own_progress, [(c["rollup_progress"], c["weight"]) for c in contributions]
     )
 
 
 def refresh_order(parents: Mapping[str, Iterable[str]]) -> list[str]:
-    """The ids of `parents` (id to parent ids), every child before its parents; a cycle in bad data ends it."""
+    """The ids of `parents` (id to parent ids), every child before its parents; a cycle in bad
+    data ends it."""
     ups = {
         node: [p for p in dict.fromkeys(ps) if p in parents and p != node]
         for node, ps in parents.items()

@@ -37,7 +37,8 @@ async def list_objectives(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Visible objectives of the tenant, filtered by cycle, owner, level, status, tag or org unit."""
+    """Visible objectives of the tenant, filtered by cycle, owner, level, status, tag or org
+    unit."""
     filters = {
         "cycle_id": cycle_id,
         "owner_id": owner_id,

@@ -1,4 +1,5 @@
-"""Objective documents (collection `objective_progress`): version-guarded folds, rollups and visible reads.
+"""Objective documents (collection `objective_progress`): version-guarded folds, rollups and
+visible reads.
 
 Rollups read and write by key only: every child writes its contribution (rollup and link
 weight) into its parent's document in `objective_links`, keyed by tenant and parent, which
@@ -109,7 +110,8 @@ class ObjectiveStore:
     async def apply_check_ins(
         self, tenant_id: str, objective_id: str, states: dict[str, dict[str, Any]]
     ) -> Document | None:
-        """Sets the check-in state of key results (id to state); the document after, None before it exists."""
+        """Sets the check-in state of key results (id to state); the document after, None before
+        it exists."""
         for _ in range(self._max_rollup_attempts):
             doc = await self.get(tenant_id, objective_id)
             if doc is None:
@@ -140,7 +142,8 @@ class ObjectiveStore:
     async def refresh_rollups(
         self, tenant_id: str, doc: Document, named_parents: Iterable[str] = ()
     ) -> list[str]:
-        """Recomputes the rollup of `doc` (as just folded), then of its ancestors and of the parents the event named."""
+        """Recomputes the rollup of `doc` (as just folded), then of its ancestors and of the
+        parents the event named."""
         named = list(named_parents)
         known = await self._ancestry(tenant_id, doc, named)
         order = refresh_order({oid: parent_ids(d) for oid, d in known.items()})
@@ -155,7 +158,8 @@ class ObjectiveStore:
     async def _ancestry(
         self, tenant_id: str, doc: Document, named_parents: list[str]
     ) -> dict[str, Document]:
-        """The objective and every ancestor reachable through current links or the named parents, by id."""
+        """The objective and every ancestor reachable through current links or the named parents,
+        by id."""
         known = {doc["_id"]: doc}
         frontier = [*parent_ids(doc), *named_parents]
         while frontier:
@@ -173,7 +177,8 @@ class ObjectiveStore:
         return links["children"] if links else {}
 
     async def _refresh(self, tenant_id: str, doc: Document, named_parents: list[str]) -> None:
-        """Compare-and-set of the rollup, then the contribution to every parent, until nothing changed meanwhile."""
+        """Compare-and-set of the rollup, then the contribution to every parent, until nothing
+        changed meanwhile."""
         objective_id = doc["_id"]
         for _ in range(self._max_rollup_attempts):
             children = await self._contributions(tenant_id, objective_id)
@@ -249,7 +254,8 @@ class ObjectiveStore:
         offset: int = 0,
         reader: Reader | None = None,
     ) -> list[Document]:
-        """Documents matching the equality filters (a list means any of), visible to `reader` when given."""
+        """Documents matching the equality filters (a list means any of), visible to `reader`
+        when given."""
         return await self._find(tenant_id, [in_filter(filters)], reader, limit, offset)
 
     async def involving(
