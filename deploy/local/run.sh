@@ -26,7 +26,7 @@ trap shutdown INT TERM EXIT
 "$here/infra.sh" up
 "$PY" -m okr_goals.entrypoints.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
 "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
-"$PY" -m okr_projections.entrypoints.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
+"$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \
   "http://127.0.0.1:$GOALS_PORT/health/ready"
 wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health/ready"

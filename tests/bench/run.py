@@ -39,9 +39,9 @@ from okr_shared.identity import DevTokenIssuer
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import AuthSettings, KafkaSettings
 from tests.conftest import postgres_env
-from tests.e2e.conftest import Process, free_port, wait_healthy
 from tests.support.infra import local_processes
 from tests.support.org import CYCLE, caller, seed
+from tests.support.processes import Process, free_port, wait_healthy
 
 RESULTS = Path(__file__).parent / "results"
 TENANT = "bench"
@@ -379,7 +379,7 @@ def main() -> None:
         ),
         Process(
             "bench-projections",
-            ["okr_projections.entrypoints.cli", "serve", "--port", str(p_port)],
+            ["okr_projections.cli", "serve", "--port", str(p_port)],
             {
                 **common,
                 "OKR_MONGO_URL": infra.mongo_url,

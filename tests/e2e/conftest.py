@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -19,66 +13,7 @@ from okr_shared.identity import DevTokenIssuer
 from tests.conftest import postgres_env
 from tests.support import org
 from tests.support.infra import Infra
-
-LOG_DIR = Path(os.environ.get("OKR_STATE", ".state")) / "logs" / "e2e"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Process:
-    name: str
-    args: list[str]
-    env: dict[str, str]
-    proc: subprocess.Popen | None = None
-    log_path: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.log_path = LOG_DIR / f"{self.name}-{uuid.uuid4().hex[:6]}.log"
-
-    def start(self) -> None:
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", *self.args],
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        """Stops the process without a chance to clean up, as a crash would."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def wait_healthy(url: str, process: Process, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.proc and process.proc.poll() is not None:
-            raise RuntimeError(
-                f"{process.name} exited; log: {process.log_path.read_text()[-3000:]}"
-            )
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{process.name} not healthy at {url}")
+from tests.support.processes import Process, free_port, wait_healthy
 
 
 @dataclass
@@ -133,7 +68,7 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     )
     projections = Process(
         "projections",
-        ["okr_projections.entrypoints.cli", "serve", "--port", str(projections_port)],
+        ["okr_projections.cli", "serve", "--port", str(projections_port)],
         {
             **common,
             "OKR_MONGO_URL": infra.mongo_url,
@@ -166,18 +101,6 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
         with psycopg.connect(admin, autocommit=True) as conn:
             for dbname in databases:
                 conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-
-def wait_for(predicate, seconds: float = 30, interval: float = 0.1):
-    """Polls until predicate() returns a truthy value; returns it, or fails after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {seconds}s")
-        time.sleep(interval)
 
 
 @dataclass

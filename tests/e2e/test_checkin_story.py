@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.conftest import wait_for
 from tests.support.org import CYCLE
+from tests.support.processes import wait_for
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.e2e.conftest import wait_for
 from tests.support.org import CYCLE, NEXT_CYCLE
+from tests.support.processes import wait_for
 
 
 def kr(title, kind="increase_to", **fields):

@@ -1,4 +1,5 @@
-"""HTTP → event store → outbox relay → Kafka → projections → HTTP, with the services as processes."""
+"""HTTP → event store → outbox relay → Kafka → projections → HTTP, with the services as
+processes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
-from tests.e2e.conftest import wait_for
+from tests.support.processes import wait_for
 
 OBJECTIVE = {
     "title": "Best user experience in the industry",

@@ -18,13 +18,13 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.modes import GenerationMode
 
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
-from okr_projections.entrypoints.http import create_http_app as projections_http
+from okr_projections.http import create_http_app as projections_http
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
-from tests.integration.test_progress_store import Feed
 from tests.support.apps import checkins_app, goals_app
 from tests.support.checkins import World
-from tests.unit.test_objective_progress import created
+from tests.support.goal_events import created
+from tests.support.projection_feed import Feed
 
 EXAMPLES = {GenerationMode.POSITIVE: 10, GenerationMode.NEGATIVE: 5}
 ANONYMOUS_EXAMPLES = 2

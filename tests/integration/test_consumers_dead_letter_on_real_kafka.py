@@ -101,7 +101,7 @@ async def test_the_projections_consumer_dead_letters_a_non_json_body_and_moves_o
     try:
         good = cycle_planned(cycle, tenant)
         await produce(infra.kafka_bootstrap, kafka.topic(GOALS_TOPIC), poisoned(good), good)
-        await until_projected(lambda: projections.projector.cycles.get(tenant, cycle))
+        await until_projected(lambda: projections.projector.read_models.cycles.get(tenant, cycle))
     finally:
         await projections.broker.stop()
     await assert_one_dead_letter(infra, kafka, projections.settings.consumer_group, good[0])

@@ -1,59 +1,15 @@
-"""Objective documents in the real document store (FerretDB here, MongoDB 7 in production): version guard and rollup."""
+"""Objective documents in the real document store (FerretDB here, MongoDB 7 in production):
+version guard and rollup."""
 
 import asyncio
-import contextlib
 import uuid
 
 import pytest
 from pymongo import AsyncMongoClient
 
-from okr_projections.adapters.cycles_store import CycleStore
-from okr_projections.adapters.objectives_store import ObjectiveStore
-from okr_projections.adapters.org_units_store import OrgUnitStore
-from okr_projections.adapters.people_store import PeopleStore
-from okr_projections.application.projector import Projector
-from okr_projections.domain.documents import UnprojectableEvent
-from tests.unit.test_objective_progress import created, kr, meta
-
-AGGREGATE_KEYS = ("objective_id", "person_id", "org_unit_id", "cycle_id")
-
-
-class Feed:
-    """Delivers events as the consumer would, numbering each aggregate's versions; keeps a log to replay."""
-
-    def __init__(self, projector):
-        self.projector = projector
-        self.versions = {}
-        self.log = []
-
-    async def __call__(self, event_type, data, tenant="acme"):
-        aggregate = (tenant, next(data[k] for k in AGGREGATE_KEYS if k in data))
-        self.versions[aggregate] = self.versions.get(aggregate, 0) + 1
-        self.log.append((event_type, data, meta(self.versions[aggregate], tenant)))
-        return await self.projector.project(*self.log[-1])
-
-    async def replay(self):
-        return [await self.projector.project(*entry) for entry in self.log]
-
-
-@contextlib.asynccontextmanager
-async def read_models(infra):
-    """Every read model in a database of its own, dropped afterwards."""
-    client = AsyncMongoClient(infra.mongo_url, tz_aware=True)
-    name = f"okr_test_{uuid.uuid4().hex[:10]}"
-    stores = (
-        ObjectiveStore(client, name),
-        OrgUnitStore(client, name),
-        PeopleStore(client, name),
-        CycleStore(client, name),
-    )
-    try:
-        for store in stores:
-            await store.ensure_indexes()
-        yield Projector(*stores)
-    finally:
-        await client.drop_database(name)
-        await client.close()
+from okr_projections.documents import UnprojectableEvent
+from tests.support.goal_events import created, kr
+from tests.support.projection_feed import Feed, read_models, without_projection_time
 
 
 @pytest.fixture
@@ -72,7 +28,8 @@ def oid():
 
 
 def range_kr(upper=4.0, key_result_id="k1"):
-    """A keep-within-range key result at baseline 5 in [2, upper]: progress 0.5 with upper 4, 1.0 with upper 6."""
+    """A keep-within-range key result at baseline 5 in [2, upper]: progress 0.5 with upper 4, 1.0
+    with upper 6."""
     return kr(
         key_result_id, kind="range", start=None, target=None, baseline=5.0, lower=2.0, upper=upper
     )
@@ -83,11 +40,7 @@ def milestone(key_result_id="m1"):
 
 
 async def rollups(projector, *ids, tenant="acme"):
-    return [(await projector.objectives.get(tenant, i))["rollup_progress"] for i in ids]
-
-
-def without_projection_time(doc):
-    return {k: v for k, v in doc.items() if k != "projected_at"}
+    return [(await projector.read_models.objectives.get(tenant, i))["rollup_progress"] for i in ids]
 
 
 async def test_duplicated_and_replayed_events_change_nothing(projector, feed):
@@ -112,11 +65,13 @@ async def test_duplicated_and_replayed_events_change_nothing(projector, feed):
         },
     )
     before = [
-        without_projection_time(await projector.objectives.get("acme", i)) for i in (parent, child)
+        without_projection_time(await projector.read_models.objectives.get("acme", i))
+        for i in (parent, child)
     ]
     assert await feed.replay() == [False] * 4
     after = [
-        without_projection_time(await projector.objectives.get("acme", i)) for i in (parent, child)
+        without_projection_time(await projector.read_models.objectives.get("acme", i))
+        for i in (parent, child)
     ]
     assert after == before
     assert before[1]["version"] == 3 and len(before[1]["key_results"]) == 2
@@ -219,7 +174,7 @@ async def test_a_parent_projected_after_its_child_counts_the_child(projector, fe
 async def test_documents_are_invisible_to_other_tenants(projector, feed):
     objective_id = oid()
     await feed("ObjectiveCreated", created(objective_id))
-    store = projector.objectives
+    store = projector.read_models.objectives
     assert await store.get("globex", objective_id) is None
     assert [d["_id"] for d in await store.list("acme", {"cycle_id": "q1"}, 10, 0)] == [objective_id]
     assert await store.list("globex", {}, 10, 0) == []
@@ -268,11 +223,12 @@ async def test_an_update_before_creation_is_unprojectable_and_stores_nothing(pro
                 "correction": False,
             },
         )
-    assert await projector.objectives.get("acme", objective_id) is None
+    assert await projector.read_models.objectives.get("acme", objective_id) is None
 
 
 async def document_updates_are_atomic(infra):
-    """MongoDB updates one document atomically; FerretDB 1.24 on SQLite loses concurrent updates of one document."""
+    """MongoDB updates one document atomically; FerretDB 1.24 on SQLite loses concurrent updates
+    of one document."""
     client = AsyncMongoClient(infra.mongo_url)
     try:
         return "ferretdbVersion" not in await client.admin.command("buildInfo")
@@ -281,7 +237,8 @@ async def document_updates_are_atomic(infra):
 
 
 async def test_events_of_sibling_children_leave_the_parent_rollup_exact(infra, projector, feed):
-    """Concurrently on MongoDB; one after the other on FerretDB, which loses concurrent updates of a document
+    """Concurrently on MongoDB; one after the other on FerretDB, which loses concurrent updates
+    of a document
     (there, one consumer per partition set is the supported deployment)."""
     parent, children = oid(), [oid() for _ in range(8)]
     await feed("ObjectiveCreated", created(parent, key_results=[]))

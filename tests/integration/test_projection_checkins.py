@@ -1,5 +1,6 @@
-"""Check-ins on the real document store (FerretDB here, MongoDB 7 in production): idempotence, corrections moving
-progress and rollups, check-ins before their objective, check-ins due over HTTP, and both topics on real Kafka."""
+"""Check-ins on the real document store (FerretDB here, MongoDB 7 in production): idempotence,
+corrections moving progress and rollups, check-ins before their objective, check-ins due over
+HTTP, and both topics on real Kafka."""
 
 import asyncio
 import uuid
@@ -9,25 +10,26 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
-from okr_projections.adapters.objectives_store import CHECK_IN_REV, DERIVED
-from okr_projections.adapters.versioned import fold_into
 from okr_projections.bootstrap import bootstrap
-from okr_projections.domain.check_in_state import check_in_state
-from okr_projections.domain.objectives import apply_event, with_check_ins
-from okr_projections.entrypoints.http import create_http_app
+from okr_projections.check_in_state import check_in_state
+from okr_projections.http import create_http_app
+from okr_projections.objectives.domain import apply_event, with_check_ins
+from okr_projections.objectives.store import CHECK_IN_REV, DERIVED
 from okr_projections.settings import ProjectionsSettings
+from okr_projections.store import fold_into
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher
 from okr_shared.settings import KafkaSettings
-from tests.integration.test_progress_store import Feed, without_projection_time
-from tests.unit.test_objective_progress import created, kr, meta
-from tests.unit.test_projection_checkins_due import WEEK1, WEEK2, recorded, reminder
+from tests.support.check_in_events import WEEK1, WEEK2, recorded, reminder
+from tests.support.goal_events import created, kr, meta
+from tests.support.projection_feed import Feed, without_projection_time
 
 T0 = datetime(2026, 1, 9, 12, tzinfo=UTC)
 
 
 class CheckInFeed:
-    """Delivers check-in service events as the consumer would: per key result, versions from 2, time moving on."""
+    """Delivers check-in service events as the consumer would: per key result, versions from 2,
+    time moving on."""
 
     def __init__(self, projector):
         self.projector = projector
@@ -86,8 +88,8 @@ def check_in(objective_id, key_result_id, check_in_id=None, **fields):
 async def documents(container, *objective_ids, key_result_id):
     """Everything a check-in can touch, without the projection timestamps."""
     projector, db = container.projector, container.mongo[container.settings.database]
-    docs = [await projector.objectives.get("acme", o) for o in objective_ids]
-    docs += [await projector.check_ins.get("acme", key_result_id)]
+    docs = [await projector.read_models.objectives.get("acme", o) for o in objective_ids]
+    docs += [await projector.read_models.check_ins.get("acme", key_result_id)]
     docs += [d async for d in db["objective_links"].find({})] + [
         d async for d in db["check_ins_due"].find({})
     ]
@@ -95,12 +97,14 @@ async def documents(container, *objective_ids, key_result_id):
 
 
 async def key_result(container, objective_id, key_result_id):
-    doc = await container.projector.objectives.get("acme", objective_id)
+    doc = await container.projector.read_models.objectives.get("acme", objective_id)
     return next(k for k in doc["key_results"] if k["key_result_id"] == key_result_id), doc
 
 
 async def rollup(container, objective_id):
-    return (await container.projector.objectives.get("acme", objective_id))["rollup_progress"]
+    return (await container.projector.read_models.objectives.get("acme", objective_id))[
+        "rollup_progress"
+    ]
 
 
 async def test_a_duplicated_check_in_changes_nothing(container, feeds):
@@ -165,7 +169,7 @@ async def test_a_check_in_that_arrives_before_its_objective_is_applied_once_the_
     company, team, k1, k2 = oid(), oid(), oid(), oid()
     await check_ins("CheckInRecorded", check_in(team, k1, value=60.0, confidence=8))
     await check_ins("CheckInRecorded", check_in(team, k2, value=True))
-    assert await container.projector.objectives.get("acme", team) is None
+    assert await container.projector.read_models.objectives.get("acme", team) is None
     await goals("ObjectiveCreated", created(company, key_results=[]))
     await goals(
         "ObjectiveCreated",
@@ -195,7 +199,7 @@ async def test_a_check_in_of_another_tenant_never_moves_an_objective(container, 
     await check_ins("CheckInRecorded", check_in(team, k1, value=60.0), tenant="globex")
     k, doc = await key_result(container, team, k1)
     assert (k["checked_in"], doc["progress"]) == (False, 0.0)
-    assert await container.projector.check_ins.get("acme", k1) is None
+    assert await container.projector.read_models.check_ins.get("acme", k1) is None
 
 
 async def test_revising_a_target_after_a_check_in_recomputes_progress_from_the_checked_in_value(
@@ -228,7 +232,7 @@ async def test_a_goal_event_folded_while_a_check_in_moves_the_objective_keeps_th
     team, k1 = oid(), oid()
     await goals("ObjectiveCreated", created(team, key_results=[kr(k1, start=30.0, target=60.0)]))
     moved = with_check_ins(
-        await container.projector.objectives.get("acme", team),
+        await container.projector.read_models.objectives.get("acme", team),
         {
             k1: check_in_state(
                 [
@@ -282,7 +286,7 @@ def auth(issuer, actor_id, *roles):
     return {"Authorization": f"Bearer {issuer.issue('acme', actor_id, roles)}"}
 
 
-async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_their_managers_and_admins(
+async def test_check_ins_due_are_listed_oldest_first_until_done_for_the_owner_their_managers_and_admins(  # noqa: E501
     container, feeds, issuer
 ):
     goals, check_ins = feeds
@@ -354,7 +358,7 @@ def cloud_event(context, name, subject, data, sequence, tenant):
     )
 
 
-async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_first_lands_on_its_objective(
+async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_first_lands_on_its_objective(  # noqa: E501
     container,
 ):
     kafka, tenant = container.settings.kafka, f"t-{uuid.uuid4().hex[:8]}"
@@ -385,7 +389,7 @@ async def test_both_topics_are_consumed_in_one_group_and_a_check_in_published_fi
             ],
         )
         for _ in range(300):
-            doc = await container.projector.objectives.get(tenant, team)
+            doc = await container.projector.read_models.objectives.get(tenant, team)
             if doc is not None and doc["key_results"][0]["checked_in"]:
                 break
             await asyncio.sleep(0.1)

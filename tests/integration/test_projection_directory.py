@@ -1,8 +1,9 @@
-"""Directory and cycle read models in the real document store: subtrees, moves, out-of-order arrival, tenants."""
+"""Directory and cycle read models in the real document store: subtrees, moves, out-of-order
+arrival, tenants."""
 
 import pytest
 
-from tests.integration.test_progress_store import Feed, read_models
+from tests.support.projection_feed import Feed, read_models
 
 
 @pytest.fixture
@@ -51,12 +52,12 @@ async def org_chart(feed):
 
 
 async def ancestors(projector, unit_id, tenant="acme"):
-    return (await projector.org_units.get(tenant, unit_id))["ancestors"]
+    return (await projector.read_models.org_units.get(tenant, unit_id))["ancestors"]
 
 
 async def test_a_subtree_holds_the_unit_and_every_unit_below_it(projector, feed):
     await org_chart(feed)
-    assert await projector.org_units.subtree("acme", "sales") == [
+    assert await projector.read_models.org_units.subtree("acme", "sales") == [
         "sales",
         "sales-eu",
         "sales-eu-de",
@@ -71,8 +72,8 @@ async def test_moving_a_unit_recomputes_the_ancestors_of_its_descendants(project
         {"org_unit_id": "sales-eu", "parent_id": "marketing", "previous_parent_id": "sales"},
     )
     assert await ancestors(projector, "sales-eu-de") == ["company", "marketing", "sales-eu"]
-    assert await projector.org_units.subtree("acme", "sales") == ["sales"]
-    assert await projector.org_units.subtree("acme", "marketing") == [
+    assert await projector.read_models.org_units.subtree("acme", "sales") == ["sales"]
+    assert await projector.read_models.org_units.subtree("acme", "marketing") == [
         "marketing",
         "sales-eu",
         "sales-eu-de",
@@ -88,7 +89,7 @@ async def test_units_created_before_their_parent_get_full_ancestors_once_it_arri
     await create_unit(feed, "sales", "company")
     await create_unit(feed, "company", None)
     assert await ancestors(projector, "sales-eu-de") == ["company", "sales", "sales-eu"]
-    assert await projector.org_units.subtree("acme", "company") == [
+    assert await projector.read_models.org_units.subtree("acme", "company") == [
         "company",
         "sales",
         "sales-eu",
@@ -107,7 +108,7 @@ async def test_moves_seen_in_the_other_order_settle_once_both_are_in(projector, 
 
 async def test_a_person_may_join_before_their_unit_and_manager_are_projected(projector, feed):
     await join(feed, "E2", manager_id="E1", org_unit_id="sales")
-    person = await projector.people.get("acme", "E2")
+    person = await projector.read_models.people.get("acme", "E2")
     assert person["org_unit_id"] == "sales" and person["manager_id"] == "E1" and person["active"]
 
 
@@ -115,8 +116,8 @@ async def test_reports_are_everyone_below_a_person_in_the_manager_chain(projecto
     await join(feed, "ceo")
     for person_id, manager_id in [("vp", "ceo"), ("lead", "vp"), ("dev", "lead"), ("other", None)]:
         await join(feed, person_id, manager_id)
-    assert await projector.people.reports_of("acme", "vp") == {"lead", "dev"}
-    assert await projector.people.reports_of("acme", "dev") == set()
+    assert await projector.read_models.people.reports_of("acme", "vp") == {"lead", "dev"}
+    assert await projector.read_models.people.reports_of("acme", "dev") == set()
 
 
 async def test_duplicated_directory_and_cycle_events_change_nothing(projector, feed):
@@ -137,9 +138,9 @@ async def test_duplicated_directory_and_cycle_events_change_nothing(projector, f
         "CycleActivated", {"cycle_id": "2026-Q4", "previous_state": "planning", "reason": None}
     )
     assert not any(await feed.replay())
-    cycle = await projector.cycles.get("acme", "2026-Q4")
+    cycle = await projector.read_models.cycles.get("acme", "2026-Q4")
     assert cycle["state"] == "active" and len(cycle["transitions"]) == 1 and cycle["version"] == 2
-    assert not (await projector.people.get("acme", "E1"))["active"]
+    assert not (await projector.read_models.people.get("acme", "E1"))["active"]
     assert await ancestors(projector, "sales-eu-de") == ["company", "sales", "sales-eu"]
 
 
@@ -150,6 +151,6 @@ async def test_the_same_business_ids_in_two_tenants_are_separate_documents(proje
     await join(feed, "E1", org_unit_id="sales", tenant="globex")
     assert await ancestors(projector, "sales", tenant="globex") == []
     assert await ancestors(projector, "sales") == ["company"]
-    assert await projector.org_units.subtree("globex", "sales") == ["sales", "sales-eu"]
-    assert await projector.people.get("acme", "E1") is None
-    assert await projector.cycles.get("globex", "2026-Q4") is None
+    assert await projector.read_models.org_units.subtree("globex", "sales") == ["sales", "sales-eu"]
+    assert await projector.read_models.people.get("acme", "E1") is None
+    assert await projector.read_models.cycles.get("globex", "2026-Q4") is None

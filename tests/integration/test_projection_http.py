@@ -1,4 +1,5 @@
-"""The read API over the real document store: a hidden objective answers 404 and is left out of lists."""
+"""The read API over the real document store: a hidden objective answers 404 and is left out of
+lists."""
 
 import uuid
 
@@ -6,11 +7,11 @@ import httpx
 import pytest
 
 from okr_projections.bootstrap import bootstrap
-from okr_projections.entrypoints.http import create_http_app
+from okr_projections.http import create_http_app
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.settings import KafkaSettings
-from tests.integration.test_progress_store import Feed
-from tests.unit.test_objective_progress import created
+from tests.support.goal_events import created
+from tests.support.projection_feed import Feed
 
 
 @pytest.fixture

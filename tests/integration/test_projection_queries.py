@@ -1,14 +1,15 @@
-"""The read side on the real document store: visibility on every read, subtrees, involvement, trees, tenants."""
+"""The read side on the real document store: visibility on every read, subtrees, involvement,
+trees, tenants."""
 
 import uuid
 
 import pytest
 
-from okr_projections.application.queries import ReadQueries
-from okr_projections.domain.visibility import can_read
+from okr_projections.bootstrap import build_queries
+from okr_projections.objectives.visibility import can_read
 from okr_shared.identity import Principal
-from tests.integration.test_progress_store import Feed, read_models
-from tests.unit.test_objective_progress import created, kr
+from tests.support.goal_events import created, kr
+from tests.support.projection_feed import Feed, read_models
 
 UNITS = [("company", None), ("sales", "company"), ("sales-eu", "sales"), ("marketing", "company")]
 PEOPLE = [
@@ -71,8 +72,11 @@ async def world(infra):
                 ),
             )
         yield (
-            ReadQueries(
-                projector.objectives, projector.org_units, projector.people, projector.cycles
+            build_queries(
+                projector.read_models.objectives,
+                projector.read_models.org_units,
+                projector.read_models.people,
+                projector.read_models.cycles,
             ),
             feed,
             ids,
@@ -91,12 +95,20 @@ def names(ids, docs):
 @pytest.mark.parametrize("reader", sorted(EXPECTED))
 async def test_lists_and_single_reads_show_exactly_what_the_visibility_rules_allow(world, reader):
     queries, _, ids = world
-    listed = await queries.objectives_list(principal(reader), {"cycle_id": "vis"}, 100, 0)
+    listed = await queries.objectives.objectives_list(
+        principal(reader), {"cycle_id": "vis"}, 100, 0
+    )
     assert names(ids, listed) == EXPECTED[reader]
-    single = {name for name, oid in ids.items() if await queries.objective(principal(reader), oid)}
+    single = {
+        name
+        for name, oid in ids.items()
+        if await queries.objectives.objective(principal(reader), oid)
+    }
     assert single == EXPECTED[reader]
-    every = await queries.objectives_list(principal("root", "admin"), {"cycle_id": "vis"}, 100, 0)
-    as_reader = await queries.reader(principal(reader))
+    every = await queries.objectives.objectives_list(
+        principal("root", "admin"), {"cycle_id": "vis"}, 100, 0
+    )
+    as_reader = await queries.directory.reader(principal(reader))
     assert {d["objective_id"] for d in every if can_read(d, as_reader)} == {
         d["objective_id"] for d in listed
     }
@@ -105,14 +117,17 @@ async def test_lists_and_single_reads_show_exactly_what_the_visibility_rules_all
 async def test_admins_see_every_objective_including_private_ones_of_org_units(world):
     queries, _, ids = world
     assert names(
-        ids, await queries.objectives_list(principal("root", "admin"), {"cycle_id": "vis"}, 100, 0)
+        ids,
+        await queries.objectives.objectives_list(
+            principal("root", "admin"), {"cycle_id": "vis"}, 100, 0
+        ),
     ) == set(ids)
 
 
 async def test_pages_are_cut_from_the_visible_objectives_only(world):
     queries, _, ids = world
     pages = [
-        await queries.objectives_list(principal("rep"), {"cycle_id": "vis"}, 3, offset)
+        await queries.objectives.objectives_list(principal("rep"), {"cycle_id": "vis"}, 3, offset)
         for offset in (0, 3)
     ]
     assert [len(p) for p in pages] == [3, 1]
@@ -122,19 +137,22 @@ async def test_pages_are_cut_from_the_visible_objectives_only(world):
 async def test_org_unit_objectives_cover_the_subtree_unless_sub_units_are_excluded(world):
     queries, _, ids = world
     admin = principal("root", "admin")
-    subtree = await queries.org_unit_objectives(admin, "sales", "vis", True, 100, 0)
+    subtree = await queries.objectives.org_unit_objectives(admin, "sales", "vis", True, 100, 0)
     assert names(ids, subtree) == {"unit-sales", "unit-eu", "priv-rep", "priv-unit"}
-    only = await queries.org_unit_objectives(admin, "sales", "vis", False, 100, 0)
+    only = await queries.objectives.org_unit_objectives(admin, "sales", "vis", False, 100, 0)
     assert names(ids, only) == {"unit-sales", "priv-unit"}
     assert (
         names(
-            ids, await queries.org_unit_objectives(principal("mkt"), "sales", "vis", True, 100, 0)
+            ids,
+            await queries.objectives.org_unit_objectives(
+                principal("mkt"), "sales", "vis", True, 100, 0
+            ),
         )
         == set()
     )
 
 
-async def test_person_objectives_say_whether_the_person_owns_the_objective_a_key_result_or_an_initiative(
+async def test_person_objectives_say_whether_the_person_owns_the_objective_a_key_result_or_an_initiative(  # noqa: E501
     world,
 ):
     queries, feed, _ = world
@@ -167,13 +185,16 @@ async def test_person_objectives_say_whether_the_person_owns_the_objective_a_key
             },
         },
     )
-    found = await queries.person_objectives(principal("ana"), "ana", "inv", 100, 0)
+    found = await queries.objectives.person_objectives(principal("ana"), "ana", "inv", 100, 0)
     assert {doc["objective_id"]: why for doc, why in found} == {
         owned: ["owner"],
         kr_owned: ["key_result_owner"],
         initiative_owned: ["initiative_owner"],
     }
-    assert await queries.person_objectives(principal("ana"), "ana", "other-cycle", 100, 0) == []
+    assert (
+        await queries.objectives.person_objectives(principal("ana"), "ana", "other-cycle", 100, 0)
+        == []
+    )
 
 
 async def test_the_cycle_tree_places_a_child_under_each_of_its_parents_and_can_be_cut_to_a_subtree(
@@ -214,11 +235,11 @@ async def test_the_cycle_tree_places_a_child_under_each_of_its_parents_and_can_b
     def shape(nodes):
         return sorted((n["title"], n["weight"], shape(n["children"])) for n in nodes)
 
-    tree = await queries.cycle_tree(principal("rep"), "tree", None)
+    tree = await queries.cycles.cycle_tree(principal("rep"), "tree", None)
     assert shape(tree) == [
         ("top", None, [("marketing", 1.0, [("eu", 1.0, [])]), ("sales", 1.0, [("eu", 0.5, [])])])
     ]
-    assert shape(await queries.cycle_tree(principal("rep"), "tree", "sales")) == [
+    assert shape(await queries.cycles.cycle_tree(principal("rep"), "tree", "sales")) == [
         ("sales", None, [("eu", 0.5, [])])
     ]
 
@@ -226,10 +247,10 @@ async def test_the_cycle_tree_places_a_child_under_each_of_its_parents_and_can_b
 async def test_another_tenant_sees_nothing_of_this_one(world):
     queries, _, ids = world
     foreign = principal("root", "admin", tenant="globex")
-    assert await queries.objectives_list(foreign, {"cycle_id": "vis"}, 100, 0) == []
-    assert await queries.objective(foreign, ids["pub"]) is None
+    assert await queries.objectives.objectives_list(foreign, {"cycle_id": "vis"}, 100, 0) == []
+    assert await queries.objectives.objective(foreign, ids["pub"]) is None
     assert (
-        await queries.org_unit(foreign, "sales") is None
-        and await queries.person(foreign, "rep") is None
+        await queries.directory.org_unit(foreign, "sales") is None
+        and await queries.directory.person(foreign, "rep") is None
     )
-    assert await queries.org_unit_objectives(foreign, "sales", None, True, 100, 0) == []
+    assert await queries.objectives.org_unit_objectives(foreign, "sales", None, True, 100, 0) == []

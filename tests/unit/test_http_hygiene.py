@@ -1,18 +1,14 @@
 """What no request may do to any service: reach a route without a token, crash it with huge
 numbers or deep JSON, or store strings that are not valid Unicode or hold control characters."""
 
-from types import SimpleNamespace
-
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_projections.entrypoints.http import create_http_app as projections_http
-from okr_projections.settings import ProjectionsSettings
-from okr_shared.identity import TokenVerifier
-from okr_shared.settings import AuthSettings
+from okr_projections.http import create_http_app as projections_http
 from tests.support.apps import checkins_app, goals_app
 from tests.support.checkins import World
 from tests.support.org import CYCLE
+from tests.support.projections_http import stub_container
 
 HUGE = "9223372036854775808"
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -51,9 +47,7 @@ def checkins():
 
 @pytest.fixture
 def projections():
-    container = SimpleNamespace(
-        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=NoReads()
-    )
+    container = stub_container(NoReads())
     return TestClient(projections_http(container, consume=False))
 
 

@@ -107,7 +107,7 @@ def test_the_consumers_brokers_get_the_settings(build: str) -> None:
 
         broker = build_broker(SCRAM, MemoryKnowledge(), default_registry(), "g")
     else:
-        from okr_projections.entrypoints.consumer import build_broker
+        from okr_projections.consumer import build_broker
 
         broker = build_broker(SCRAM, SimpleNamespace(), default_registry(), "g")
     kwargs = broker._connection_kwargs

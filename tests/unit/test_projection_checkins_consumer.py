@@ -1,4 +1,5 @@
-"""The check-in subscriber: namespaced topics, contract reads of `okr.checkins.v1`, one dead-letter topic for the group."""
+"""The check-in subscriber: namespaced topics, contract reads of `okr.checkins.v1`, one
+dead-letter topic for the group."""
 
 import uuid
 from datetime import UTC, datetime
@@ -6,13 +7,13 @@ from datetime import UTC, datetime
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from okr_projections.domain.documents import UnprojectableEvent
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.consumer import build_broker
+from okr_projections.documents import UnprojectableEvent
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.contracts import default_registry
 from okr_shared.messaging import CHECKINS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-from tests.unit.test_projection_checkins_due import recorded
+from tests.support.check_in_events import recorded
 
 GROUP = "unit-projections"
 KAFKA = KafkaSettings(bootstrap_servers="localhost:9092", topic_namespace="ns1")
@@ -71,7 +72,7 @@ async def deliver(projector, record):
     return dead
 
 
-async def test_a_check_in_on_the_namespaced_topic_reaches_the_projector_with_its_sequence_and_time():
+async def test_a_check_in_on_the_namespaced_topic_reaches_the_projector_with_its_sequence_and_time():  # noqa: E501
     projector, data = RecordingProjector(), valid_check_in()
     assert await deliver(projector, check_in_record(data)) == []
     ((event_type, projected, meta),) = projector.calls

@@ -1,60 +1,15 @@
-"""Pure folds of the check-in read models: a key result's check-in log and the check-ins due per period."""
+"""Pure folds of the check-in read models: a key result's check-in log and the check-ins due per
+period."""
 
 from datetime import UTC, datetime, timedelta
 
-from okr_projections.domain.check_in_log import apply_check_in_event, empty_log, moved_times
-from okr_projections.domain.check_in_state import as_time
-from okr_projections.domain.due import apply_reminder, due_key, periods_containing, settled
-
-NOW = datetime(2026, 1, 9, 12, 0, 0, 654321, tzinfo=UTC)
-WEEK1 = {"period_start": "2026-01-05T00:00:00+00:00", "period_end": "2026-01-12T00:00:00+00:00"}
-WEEK2 = {"period_start": "2026-01-12T00:00:00+00:00", "period_end": "2026-01-19T00:00:00+00:00"}
+from okr_projections.check_in_state import as_time
+from okr_projections.check_ins.domain import apply_check_in_event, empty_log, moved_times
+from okr_projections.due.domain import apply_reminder, due_key, periods_containing, settled
+from tests.support.check_in_events import NOW, WEEK1, WEEK2, corrected, meta, recorded, reminder
 
 
-def meta(version, tenant="acme", time=NOW):
-    return {
-        "tenant_id": tenant,
-        "actor_id": "ana",
-        "version": version,
-        "event_id": f"e{version}",
-        "time": time,
-    }
-
-
-def recorded(
-    check_in_id="c1", value=45.0, effective_at="2026-01-08T10:00:00+00:00", confidence=7, **fields
-):
-    return {
-        "check_in_id": check_in_id,
-        "objective_id": "o1",
-        "key_result_id": "k1",
-        "value": value,
-        "confidence": confidence,
-        "confidence_band": "on_track" if confidence >= 7 else "at_risk",
-        "note": {"progress": "p", "plans": "", "problems": ""},
-        "blockers": [],
-        "effective_at": effective_at,
-        "source": "manual",
-        "source_key": None,
-        **fields,
-    }
-
-
-def corrected(check_in_id, corrects, **fields):
-    return recorded(check_in_id, corrects_check_in_id=corrects, reason="typo", **fields)
-
-
-def reminder(period=WEEK1, owner_id="ana"):
-    return {
-        "key_result_id": "k1",
-        "objective_id": "o1",
-        "owner_id": owner_id,
-        "cadence": "weekly",
-        **period,
-    }
-
-
-def test_the_first_check_in_creates_the_log_with_the_event_time_as_recorded_time_and_its_sequence_as_version():
+def test_the_first_check_in_creates_the_log_with_the_event_time_as_recorded_time_and_its_sequence_as_version():  # noqa: E501
     doc = apply_check_in_event(None, recorded(), meta(2))
     assert doc["_id"] == "acme:k1" and doc["version"] == 2 and doc["reminder_periods"] == []
     (entry,) = doc["check_ins"]
@@ -142,7 +97,7 @@ def test_a_reminder_arriving_after_a_check_in_within_its_period_is_stored_done()
     assert (item["status"], item["reminder"], item["done_by"]) == ("done", "overdue", "c1")
 
 
-def test_a_check_in_settles_an_open_item_and_a_correction_out_of_the_period_reopens_it_as_the_reminders_left_it():
+def test_a_check_in_settles_an_open_item_and_a_correction_out_of_the_period_reopens_it_as_the_reminders_left_it():  # noqa: E501
     overdue = apply_reminder(None, "CheckInOverdue", reminder(), meta(3), None)
     done = settled(overdue, "c1")
     assert done["status"] == "done" and done["done_by"] == "c1"

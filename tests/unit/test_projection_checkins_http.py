@@ -1,17 +1,13 @@
 """`GET /v1/people/{person_id}/check-ins-due` and who may read a person's check-ins due."""
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_projections.domain.visibility import Reader, can_read_work_of
-from okr_projections.entrypoints.http import create_http_app
-from okr_projections.settings import ProjectionsSettings
-from okr_shared.identity import TokenVerifier
-from okr_shared.settings import AuthSettings
-from tests.unit.test_projection_http import StubQueries
+from okr_projections.http import create_http_app
+from okr_projections.objectives.visibility import Reader, can_read_work_of
+from tests.support.projections_http import StubQueries, stub_container
 
 ITEM = {
     "_id": "acme:k1:2026-01-05T00:00:00+00:00",
@@ -31,12 +27,10 @@ class DueQueries(StubQueries):
 
 @pytest.fixture
 def client(issuer):
-    container = SimpleNamespace(
-        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=DueQueries()
-    )
+    container = stub_container(DueQueries())
     client = TestClient(create_http_app(container, consume=False))
     client.headers["Authorization"] = f"Bearer {issuer.issue('acme', 'E1')}"
-    return client, container.queries
+    return client, container.queries.due
 
 
 def test_check_ins_due_are_served_as_a_page_named_by_the_person_with_iso_dates(client):

@@ -1,12 +1,13 @@
-"""Check-in states folded into the objective document: key-result fields, progress, and later revisions."""
+"""Check-in states folded into the objective document: key-result fields, progress, and later
+revisions."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from okr_projections.domain.check_in_state import NOT_CHECKED_IN
-from okr_projections.domain.objectives import apply_event, arriving_key_results, with_check_ins
-from tests.unit.test_objective_progress import created, kr, meta
+from okr_projections.check_in_state import NOT_CHECKED_IN
+from okr_projections.objectives.domain import apply_event, arriving_key_results, with_check_ins
+from tests.support.goal_events import created, kr, meta
 
 AT = datetime(2026, 1, 8, tzinfo=UTC)
 
@@ -31,7 +32,7 @@ def test_a_new_key_result_carries_empty_check_in_fields():
     assert {k: k1[k] for k in NOT_CHECKED_IN} == {**NOT_CHECKED_IN, "current": 30.0}
 
 
-def test_a_check_in_state_sets_the_key_result_fields_its_progress_and_the_weighted_objective_progress():
+def test_a_check_in_state_sets_the_key_result_fields_its_progress_and_the_weighted_objective_progress():  # noqa: E501
     doc = objective(
         kr("k1", start=30.0, target=60.0, weight=0.5),
         kr("k2", kind="milestone", start=None, target=None, weight=0.5),
@@ -54,7 +55,7 @@ def test_states_of_key_results_the_objective_does_not_have_change_nothing():
     assert with_check_ins(doc, {"other": state(59.0)}) == doc
 
 
-def test_revising_the_target_recomputes_progress_from_the_checked_in_value_and_keeps_the_check_in_fields():
+def test_revising_the_target_recomputes_progress_from_the_checked_in_value_and_keeps_the_check_in_fields():  # noqa: E501
     doc = with_check_ins(
         objective(kr("k1", start=30.0, target=60.0)), {"k1": state(45.0, confidence=8)}
     )

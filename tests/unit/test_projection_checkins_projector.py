@@ -1,24 +1,18 @@
-"""The projector with in-memory stores: check-ins and reminders into their read models and the objectives they move."""
+"""The projector with in-memory stores: check-ins and reminders into their read models and the
+objectives they move."""
 
 import pytest
 
-from okr_projections.adapters.versioned import Folded
-from okr_projections.application.projector import Projector
-from okr_projections.domain.check_in_log import apply_check_in_event, empty_log, key_result_key
-from okr_projections.domain.check_in_state import check_in_state, effective_within
-from okr_projections.domain.due import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
-from okr_projections.domain.objectives import apply_event, with_check_ins
-from tests.unit.test_objective_progress import created, kr
-from tests.unit.test_objective_progress import meta as goal_meta
-from tests.unit.test_projection_checkins_due import (
-    WEEK1,
-    WEEK2,
-    corrected,
-    meta,
-    recorded,
-    reminder,
-)
-from tests.unit.test_projection_projector import FakeStore
+from okr_projections.bootstrap import build_projector
+from okr_projections.check_in_state import check_in_state, effective_within
+from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
+from okr_projections.due.domain import OPEN_STATUSES, apply_reminder, due_key, period_of, settled
+from okr_projections.objectives.domain import apply_event, with_check_ins
+from okr_projections.store import Folded
+from tests.support.check_in_events import WEEK1, WEEK2, corrected, meta, recorded, reminder
+from tests.support.fake_stores import FakeStore
+from tests.support.goal_events import created, kr
+from tests.support.goal_events import meta as goal_meta
 
 
 def versioned(docs, key, version, fold):
@@ -110,7 +104,9 @@ class Due:
 def world():
     objectives, check_ins, due = Objectives(), CheckIns(), Due()
     return (
-        Projector(objectives, FakeStore(), FakeStore(), FakeStore(), check_ins=check_ins, due=due),
+        build_projector(
+            objectives, FakeStore(), FakeStore(), FakeStore(), check_ins=check_ins, due=due
+        ),
         objectives,
         due,
     )
@@ -199,7 +195,7 @@ async def test_a_correction_replaces_the_value_it_corrects(world):
     )
 
 
-async def test_due_then_overdue_stays_open_until_a_check_in_effective_within_the_period_marks_it_done(
+async def test_due_then_overdue_stays_open_until_a_check_in_effective_within_the_period_marks_it_done(  # noqa: E501
     world,
 ):
     projector, _, due = world
@@ -223,7 +219,7 @@ async def test_a_due_arriving_after_a_check_in_within_its_period_is_stored_done(
     assert due.statuses() == {12: "done"}
 
 
-async def test_a_correction_moving_the_check_in_to_another_period_reopens_the_first_and_settles_the_second(
+async def test_a_correction_moving_the_check_in_to_another_period_reopens_the_first_and_settles_the_second(  # noqa: E501
     world,
 ):
     projector, _, due = world

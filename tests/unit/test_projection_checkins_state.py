@@ -1,10 +1,11 @@
-"""Where a key result stands from its check-ins: live check-ins, the current one, confidence and its trend."""
+"""Where a key result stands from its check-ins: live check-ins, the current one, confidence and
+its trend."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_projections.domain.check_in_state import (
+from okr_projections.check_in_state import (
     NOT_CHECKED_IN,
     as_time,
     check_in_state,
@@ -20,7 +21,8 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 def check_in(
     check_in_id, value, effective_day, recorded_day=None, confidence=7, corrects=None, sequence=None
 ):
-    """A stored check-in effective `effective_day` days after T0 and recorded `recorded_day` days after it."""
+    """A stored check-in effective `effective_day` days after T0 and recorded `recorded_day` days
+    after it."""
     recorded = effective_day if recorded_day is None else recorded_day
     return {
         "check_in_id": check_in_id,
@@ -64,7 +66,7 @@ def test_a_back_dated_check_in_recorded_last_does_not_become_current():
     assert state["confidence_trend"] == "falling"
 
 
-def test_a_correction_replaces_the_check_in_it_names_and_the_trend_compares_with_the_previous_live_one():
+def test_a_correction_replaces_the_check_in_it_names_and_the_trend_compares_with_the_previous_live_one():  # noqa: E501
     wrong = check_in("b", 90.0, 7, confidence=9)
     fixed = check_in("c", 45.0, 7, recorded_day=8, confidence=4, corrects="b")
     check_ins = [check_in("a", 40.0, 0, confidence=6), wrong, fixed]

@@ -7,14 +7,14 @@ import pytest
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from okr_projections.application.projector import Projector
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.bootstrap import build_projector
+from okr_projections.consumer import build_broker
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
 from okr_shared.consumer import raw_body
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
-from tests.unit.test_projection_projector import FakeStore
+from tests.support.fake_stores import FakeStore
 
 GROUP = "unit-projections"
 
@@ -56,7 +56,7 @@ async def deliver(registry, *records):
     people = FakeStore()
     broker = build_broker(
         KafkaSettings(bootstrap_servers="localhost:9092"),
-        Projector(FakeStore(), FakeStore(), people, FakeStore()),
+        build_projector(FakeStore(), FakeStore(), people, FakeStore()),
         registry,
         GROUP,
     )
@@ -106,7 +106,7 @@ async def deliver_raw(registry, people, *records):
     """Delivers the records; the dead letters are captured with their bodies as they came."""
     broker = build_broker(
         KafkaSettings(bootstrap_servers="localhost:9092"),
-        Projector(FakeStore(), FakeStore(), people, FakeStore()),
+        build_projector(FakeStore(), FakeStore(), people, FakeStore()),
         registry,
         GROUP,
         retry_backoff_seconds=0.001,

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from okr_shared.contracts import default_registry
-from tests.unit.test_objective_progress import created, kr
+from tests.support.goal_events import created, kr
 
 OBJECTIVE, PARENT, PROPOSAL = (str(uuid.uuid4()) for _ in range(3))
 KEY_RESULT = kr(str(uuid.uuid4()))

@@ -1,16 +1,17 @@
-"""Directory and cycle read models: org units with ancestors, people with managers, cycles with states."""
+"""Directory and cycle read models: org units with ancestors, people with managers, cycles with
+states."""
 
 import pytest
 
-from okr_projections.domain.cycles import apply_cycle_event
-from okr_projections.domain.directory import (
+from okr_projections.cycles.domain import apply_cycle_event
+from okr_projections.directory.domain import (
     ancestors_from,
     apply_org_unit_event,
     apply_person_event,
     manager_chain,
 )
-from okr_projections.domain.documents import OutOfOrderEvent
-from tests.unit.test_objective_progress import NOW, meta
+from okr_projections.documents import OutOfOrderEvent
+from tests.support.goal_events import NOW, meta
 
 
 def unit(event_type, version=1, **data):

@@ -1,56 +1,17 @@
-"""The read API's HTTP surface: tenant-scoped principals, problem details, filters and pagination."""
-
-from datetime import UTC, datetime
-from types import SimpleNamespace
+"""The read API's HTTP surface: tenant-scoped principals, problem details, filters and
+pagination."""
 
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_projections.entrypoints.http import create_http_app
-from okr_projections.settings import ProjectionsSettings
-from okr_shared.identity import TokenVerifier
-from okr_shared.settings import AuthSettings
-
-DOC = {
-    "_id": "o1",
-    "objective_id": "o1",
-    "tenant_id": "acme",
-    "title": "UX",
-    "created_at": datetime(2026, 1, 1, tzinfo=UTC),
-}
-
-
-class StubQueries:
-    def __init__(self):
-        self.asked = []
-
-    async def objective(self, principal, objective_id):
-        self.asked.append(("objective", principal.tenant_id, objective_id))
-        return DOC if objective_id == "o1" else None
-
-    async def objectives_list(self, principal, filters, limit, offset):
-        self.asked.append(("list", filters, limit, offset))
-        return [DOC]
-
-    async def person_objectives(self, principal, person_id, cycle_id, limit, offset):
-        return [(DOC, ["owner", "initiative_owner"])]
-
-    async def cycle_tree(self, principal, cycle_id, org_unit_id):
-        return [{"objective_id": "o1", "children": []}]
-
-    async def org_unit(self, principal, org_unit_id):
-        return None
-
-    async def person(self, principal, person_id):
-        return {"_id": "acme:E1", "person_id": "E1"}
+from okr_projections.http import create_http_app
+from tests.support.projections_http import StubQueries, stub_container
 
 
 @pytest.fixture
 def api(issuer):
     queries = StubQueries()
-    container = SimpleNamespace(
-        settings=ProjectionsSettings(), verifier=TokenVerifier(AuthSettings()), queries=queries
-    )
+    container = stub_container(queries)
     client = TestClient(create_http_app(container, consume=False))
     client.headers["Authorization"] = f"Bearer {issuer.issue('acme', 'alice')}"
     return client, queries

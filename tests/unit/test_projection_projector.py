@@ -1,27 +1,12 @@
-"""Routing of goal events to read models, and refreshing what a change derives even on redelivery."""
+"""Routing of goal events to read models, and refreshing what a change derives even on
+redelivery."""
 
 import pytest
 
-from okr_projections.adapters.versioned import Folded
-from okr_projections.application.projector import Projector
-from okr_projections.domain.documents import UnprojectableEvent
-from tests.unit.test_objective_progress import created, meta
-
-
-class FakeStore:
-    def __init__(self, applied=True):
-        self.calls = []
-        self.applied = applied
-
-    async def apply(self, event_type, data, meta):
-        self.calls.append(("apply", event_type))
-        return Folded(self.applied, {"_id": data.get("objective_id")})
-
-    async def refresh_rollups(self, tenant_id, doc, named_parents=()):
-        self.calls.append(("rollup", tenant_id, doc["_id"], list(named_parents)))
-
-    async def refresh_subtree(self, tenant_id, org_unit_id):
-        self.calls.append(("subtree", tenant_id, org_unit_id))
+from okr_projections.bootstrap import build_projector
+from okr_projections.documents import UnprojectableEvent
+from tests.support.fake_stores import FakeStore
+from tests.support.goal_events import created, meta
 
 
 @pytest.fixture
@@ -32,7 +17,7 @@ def stores():
 async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_the_parent_it_names(
     stores,
 ):
-    projector = Projector(**stores)
+    projector = build_projector(**stores)
     removed = {
         "objective_id": "o1",
         "parent_objective_id": "p1",
@@ -48,13 +33,13 @@ async def test_an_objective_event_refreshes_the_rollup_of_the_objective_and_of_t
 
 async def test_a_duplicate_objective_event_still_completes_the_rollup():
     objectives = FakeStore(applied=False)
-    projector = Projector(objectives, FakeStore(), FakeStore(), FakeStore())
+    projector = build_projector(objectives, FakeStore(), FakeStore(), FakeStore())
     assert not await projector.project("ObjectiveCreated", created(), meta(1))
     assert objectives.calls[-1] == ("rollup", "acme", "o1", [])
 
 
 async def test_creating_or_moving_an_org_unit_refreshes_its_subtree_but_renaming_does_not(stores):
-    projector = Projector(**stores)
+    projector = build_projector(**stores)
     await projector.project(
         "OrgUnitMoved", {"org_unit_id": "eu", "parent_id": "x", "previous_parent_id": "y"}, meta(2)
     )
@@ -78,10 +63,10 @@ async def test_creating_or_moving_an_org_unit_refreshes_its_subtree_but_renaming
     ],
 )
 async def test_person_and_cycle_events_go_to_their_read_model(stores, event_type, store):
-    await Projector(**stores).project(event_type, {}, meta(1))
+    await build_projector(**stores).project(event_type, {}, meta(1))
     assert [name for name, s in stores.items() if s.calls] == [store]
 
 
 async def test_an_event_no_read_model_takes_is_unprojectable(stores):
     with pytest.raises(UnprojectableEvent, match="KeyResultCheckedIn"):
-        await Projector(**stores).project("KeyResultCheckedIn", {}, meta(1))
+        await build_projector(**stores).project("KeyResultCheckedIn", {}, meta(1))

@@ -1,8 +1,9 @@
-"""Rollup along alignment links: the value of one objective and the order ancestors are refreshed in."""
+"""Rollup along alignment links: the value of one objective and the order ancestors are refreshed
+in."""
 
 import pytest
 
-from okr_projections.domain.rollup import contribution, objective_rollup, refresh_order
+from okr_projections.objectives.rollup import contribution, objective_rollup, refresh_order
 
 
 def test_own_progress_counts_as_one_part_beside_the_weighted_children():

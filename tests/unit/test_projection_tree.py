@@ -1,6 +1,6 @@
 """The alignment tree of a cycle, built from objective documents."""
 
-from okr_projections.domain.tree import alignment_tree
+from okr_projections.cycles.tree import alignment_tree
 
 
 def doc(oid, *links, level="team"):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from okr_projections.adapters.objectives_store import visible_to
-from okr_projections.application.queries import ReadQueries
-from okr_projections.domain.visibility import Reader, can_read, can_read_work_of, reader_from
+from okr_projections.bootstrap import build_queries
+from okr_projections.objectives.store import visible_to
+from okr_projections.objectives.visibility import Reader, can_read, can_read_work_of, reader_from
 from okr_shared.access import ROLES
 from okr_shared.identity import Principal
 from tests.support.access_matrix import (
@@ -109,7 +109,7 @@ class Objectives:
 
 
 def queries(left=()):
-    return ReadQueries(Objectives(), OrgUnits(), People(left), cycles=None)
+    return build_queries(Objectives(), OrgUnits(), People(left), cycles=None)
 
 
 def principal(position, role):
@@ -124,17 +124,17 @@ async def test_single_reads_and_the_query_filter_answer_as_the_matrix_says(
     read = queries()
     who = principal(position, role)
     objective_id = f"{owner_type}-{visibility}"
-    assert (await read.objective(who, objective_id) is not None) is (
+    assert (await read.objectives.objective(who, objective_id) is not None) is (
         reads and who.tenant_id == TENANT
     )
-    listed = await read.objectives_list(who, {}, 0, 0)
+    listed = await read.objectives.objectives_list(who, {}, 0, 0)
     assert (objective_id in {d["_id"] for d in listed}) is reads
 
 
 @pytest.mark.parametrize("position, role", [(p, r) for p in POSITIONS for r in ROLES])
 async def test_the_query_filter_keeps_exactly_the_objectives_can_read_allows(position, role):
     read = queries()
-    reader = await read.reader(principal(position, role))
+    reader = await read.directory.reader(principal(position, role))
     query = {"$and": [{"tenant_id": reader.tenant_id}, visible_to(reader)]}
     in_query = {d["_id"] for d in OBJECTIVES if matches(d, query)}
     assert in_query == {d["_id"] for d in OBJECTIVES if can_read(d, reader)}
@@ -143,7 +143,7 @@ async def test_the_query_filter_keeps_exactly_the_objectives_can_read_allows(pos
 async def test_pages_are_cut_from_the_visible_objectives():
     read = queries()
     pages = [
-        await read.objectives_list(principal("unit below", "member"), {}, 2, offset)
+        await read.objectives.objectives_list(principal("unit below", "member"), {}, 2, offset)
         for offset in (0, 2)
     ]
     assert [len(p) for p in pages] == [2, 2]
@@ -151,20 +151,26 @@ async def test_pages_are_cut_from_the_visible_objectives():
 
 @pytest.mark.parametrize("position", ["same unit", "unit above"])
 async def test_a_unit_owned_private_objective_is_read_by_the_unit_and_the_cto_above_it(position):
-    assert await queries().objective(principal(position, "member"), "org_unit-private") is not None
+    assert (
+        await queries().objectives.objective(principal(position, "member"), "org_unit-private")
+        is not None
+    )
 
 
 async def test_the_cto_above_the_unit_reads_its_org_unit_objectives():
     read = queries()
     cto = principal("unit above", "member")
-    assert await read.objective(cto, "person-org_unit") is not None
-    assert await read.objective(cto, "person-private") is None
+    assert await read.objectives.objective(cto, "person-org_unit") is not None
+    assert await read.objectives.objective(cto, "person-private") is None
 
 
 async def test_a_person_who_left_has_no_unit():
     read = queries(left=("peer",))
-    assert await read.objective(principal("same unit", "member"), "org_unit-org_unit") is None
-    assert (await read.reader(principal("same unit", "member"))).org_units == frozenset()
+    assert (
+        await read.objectives.objective(principal("same unit", "member"), "org_unit-org_unit")
+        is None
+    )
+    assert (await read.directory.reader(principal("same unit", "member"))).org_units == frozenset()
 
 
 def test_the_reader_comes_from_the_directory():
@@ -202,5 +208,5 @@ def test_the_reader_comes_from_the_directory():
     ],
 )
 async def test_the_check_ins_due_of_a_person_follow_the_shared_rule(position, role, allowed):
-    reader = await queries().reader(principal(position, role))
+    reader = await queries().directory.reader(principal(position, role))
     assert can_read_work_of("dev", reader) is allowed

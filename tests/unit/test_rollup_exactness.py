@@ -4,7 +4,7 @@ the children are read in changes nothing, not even the last bit."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from okr_projections.domain.rollup import contribution, objective_rollup
+from okr_projections.objectives.rollup import contribution, objective_rollup
 from okr_shared.progress import weighted_progress
 
 PROPERTY = settings(max_examples=150, deadline=None)

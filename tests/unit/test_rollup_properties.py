@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okr_projections.domain.rollup import contribution, objective_rollup, refresh_order
+from okr_projections.objectives.rollup import contribution, objective_rollup, refresh_order
 from okr_shared.progress import weighted_progress
 
 PROPERTY = settings(max_examples=150, deadline=None)

@@ -1,4 +1,4 @@
-"""Composition root of the projections service."""
+"""Composition root of the projections service: the feature stores, projectors and queries."""
 
 from __future__ import annotations
 
@@ -7,20 +7,43 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from okr_projections.adapters.check_ins_store import CheckInStore
-from okr_projections.adapters.cycles_store import CycleStore
-from okr_projections.adapters.due_store import DueStore
-from okr_projections.adapters.objectives_store import ObjectiveStore
-from okr_projections.adapters.org_units_store import OrgUnitStore
-from okr_projections.adapters.people_store import PeopleStore
-from okr_projections.adapters.versioned import WritePolicy, conditional_writes_work
-from okr_projections.application.projector import Projector
-from okr_projections.application.queries import ReadQueries
-from okr_projections.entrypoints.consumer import build_broker
+from okr_projections.check_ins.domain import CHECK_IN_EVENTS
+from okr_projections.check_ins.projector import NOT_PROJECTED, CheckInProjector
+from okr_projections.check_ins.store import CheckInStore
+from okr_projections.consumer import build_broker
+from okr_projections.cycles.domain import CYCLE_EVENTS
+from okr_projections.cycles.projector import CycleProjector
+from okr_projections.cycles.queries import CycleQueries
+from okr_projections.cycles.store import CycleStore
+from okr_projections.directory.domain import ORG_UNIT_EVENTS, PERSON_EVENTS
+from okr_projections.directory.org_units_store import OrgUnitStore
+from okr_projections.directory.people_store import PeopleStore
+from okr_projections.directory.projector import DirectoryProjector
+from okr_projections.directory.queries import DirectoryQueries
+from okr_projections.due.domain import REMINDER_EVENTS
+from okr_projections.due.projector import DueProjector
+from okr_projections.due.queries import DueQueries
+from okr_projections.due.store import DueStore
+from okr_projections.objectives.domain import OBJECTIVE_EVENTS
+from okr_projections.objectives.projector import ObjectiveProjector
+from okr_projections.objectives.queries import ObjectiveQueries
+from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.projector import Handle, Projector, ReadModels, skip
 from okr_projections.settings import ProjectionsSettings
+from okr_projections.store import WritePolicy, conditional_writes_work
 from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic, ensure_topics
+
+
+@dataclass
+class Queries:
+    """What the HTTP API asks, one object per feature."""
+
+    objectives: ObjectiveQueries
+    directory: DirectoryQueries
+    cycles: CycleQueries
+    due: DueQueries
 
 
 @dataclass
@@ -31,23 +54,14 @@ class ProjectionsContainer:
     broker: KafkaBroker
     verifier: TokenVerifier
     projector: Projector
-    queries: ReadQueries
+    queries: Queries
     policy: WritePolicy
 
     async def ensure_indexes(self) -> None:
-        """Creates the indexes of every read model (idempotent) and fits the write guards to the store."""
+        """Creates every read model's indexes (idempotent); fits the write guards to the store."""
         self.policy.conditional = await conditional_writes_work(self.mongo)
-        projector = self.projector
-        for store in (
-            projector.objectives,
-            projector.org_units,
-            projector.people,
-            projector.cycles,
-            projector.check_ins,
-            projector.due,
-        ):
-            if store is not None:
-                await store.ensure_indexes()
+        for store in self.projector.read_models:
+            await store.ensure_indexes()
 
     async def start_consuming(self) -> None:
         """Creates the consumed and dead-letter topics if missing, then starts the subscribers."""
@@ -61,6 +75,58 @@ class ProjectionsContainer:
             ],
         )
         await self.broker.start()
+
+
+def build_projector(
+    objectives: ObjectiveStore,
+    org_units: OrgUnitStore,
+    people: PeopleStore,
+    cycles: CycleStore,
+    check_ins: CheckInStore | None = None,
+    due: DueStore | None = None,
+) -> Projector:
+    """The features' projectors, and which one folds each event (check-ins need their stores)."""
+    check_in = (
+        CheckInProjector(objectives, check_ins, due)
+        if check_ins is not None and due is not None
+        else None
+    )
+    objective = ObjectiveProjector(objectives, check_in)
+    directory = DirectoryProjector(org_units, people)
+    cycle = CycleProjector(cycles)
+    handlers: dict[str, Handle] = {
+        **dict.fromkeys(OBJECTIVE_EVENTS, objective.project),
+        **dict.fromkeys(ORG_UNIT_EVENTS, directory.project_org_unit),
+        **dict.fromkeys(PERSON_EVENTS, directory.project_person),
+        **dict.fromkeys(CYCLE_EVENTS, cycle.project),
+    }
+    if check_in is not None and check_ins is not None and due is not None:
+        reminders = DueProjector(check_ins, due)
+        handlers |= {
+            **dict.fromkeys(CHECK_IN_EVENTS, check_in.project),
+            **dict.fromkeys(REMINDER_EVENTS, reminders.project),
+            **dict.fromkeys(NOT_PROJECTED, skip),
+        }
+    read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due)
+    return Projector(handlers, read_models)
+
+
+def build_queries(
+    objectives: ObjectiveStore,
+    org_units: OrgUnitStore,
+    people: PeopleStore,
+    cycles: CycleStore,
+    due: DueStore | None = None,
+) -> Queries:
+    """The features' queries; objectives, cycles and due ask the directory who the reader is."""
+    directory = DirectoryQueries(org_units, people)
+    objective = ObjectiveQueries(objectives, directory)
+    return Queries(
+        objective,
+        directory,
+        CycleQueries(cycles, objective, directory),
+        DueQueries(due, directory),
+    )
 
 
 def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContainer:
@@ -78,7 +144,8 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         CycleStore(mongo, db, policy=policy),
     )
     due = DueStore(mongo, db)
-    projector = Projector(*stores, check_ins=CheckInStore(mongo, db, policy=policy), due=due)
+    check_ins = CheckInStore(mongo, db, policy=policy)
+    projector = build_projector(*stores, check_ins=check_ins, due=due)
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
         settings,
@@ -87,6 +154,6 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        ReadQueries(*stores, due=due),
+        build_queries(*stores, due=due),
         policy,
     )

@@ -1,0 +1,60 @@
+"""Folds check-in events into their read model, then moves the due items and objectives they touch.
+
+Kafka orders nothing between `okr.goals.v1` and `okr.checkins.v1`: a check-in is stored even
+before its objective or key result is projected, and applied when they arrive. Each side
+writes its own document first and reads the other's after, so one of them always applies it.
+Derived writes (due items, objective, rollups) run even on redelivery, to finish after a crash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from okr_projections.check_in_state import check_in_state
+from okr_projections.check_ins.domain import moved_times
+from okr_projections.check_ins.store import CheckInStore
+from okr_projections.documents import Document
+from okr_projections.due.domain import periods_containing
+from okr_projections.due.store import DueStore
+from okr_projections.objectives.store import ObjectiveStore
+
+NOT_PROJECTED = frozenset(
+    {"CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
+)
+"""Events of the check-in context no read model needs."""
+
+
+class CheckInProjector:
+    """The check-in read model and what it changes in the due items and objective documents."""
+
+    def __init__(self, objectives: ObjectiveStore, check_ins: CheckInStore, due: DueStore) -> None:
+        self.objectives = objectives
+        self.check_ins = check_ins
+        self.due = due
+
+    async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        """True if the check-in or correction changed its key result's document."""
+        tenant_id, key_result_id = meta["tenant_id"], data["key_result_id"]
+        folded = await self.check_ins.apply(data, meta)
+        log = folded.doc
+        periods = periods_containing(log["reminder_periods"], moved_times(log, data))
+        await self.due.settle(tenant_id, key_result_id, periods, log["check_ins"])
+        moved = await self.objectives.apply_check_ins(
+            tenant_id, log["objective_id"], {key_result_id: check_in_state(log["check_ins"])}
+        )
+        if moved is not None:
+            await self.objectives.refresh_rollups(tenant_id, moved)
+        return folded.applied
+
+    async def apply_stored(
+        self, tenant_id: str, objective_id: str, key_result_ids: list[str]
+    ) -> Document | None:
+        """Applies the stored check-ins of key results that just arrived; the objective after.
+
+        None when none of them has check-ins."""
+        states = await self.check_ins.states(tenant_id, key_result_ids)
+        return (
+            await self.objectives.apply_check_ins(tenant_id, objective_id, states)
+            if states
+            else None
+        )

@@ -1,0 +1,87 @@
+"""Kafka subscribers of the projections service: goal and check-in events into the read models.
+
+Offsets are committed only after the documents are written; a failed write is retried a few
+times with doubling pauses. An event that cannot be decoded (whatever its content type), that
+no read model can take, or whose writes keep failing, goes to the dead-letter topic with the
+reason, and the consumer moves on. Check-in events no read model needs (cadences,
+conversations, feedback) are skipped. Writes are version-guarded, so redelivery is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
+from okr_projections.documents import UnprojectableEvent
+from okr_projections.projector import Projector
+from okr_shared.cloudevents import CloudEvent
+from okr_shared.consumer import Unprocessable, subscribe
+from okr_shared.contracts import ContractRegistry
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic
+from okr_shared.settings import KafkaSettings
+
+
+def build_broker(
+    kafka: KafkaSettings,
+    projector: Projector,
+    registry: ContractRegistry,
+    group_id: str,
+    retry_backoff_seconds: float = 0.2,
+    retry_attempts: int = 4,
+) -> KafkaBroker:
+    """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the
+    projector's models."""
+    broker = KafkaBroker(
+        kafka.bootstrap_servers,
+        middlewares=[KafkaTelemetryMiddleware()],
+        client_id=group_id,
+        log_level=logging.DEBUG,
+        security=kafka.broker_security(),
+    )
+
+    one_at_a_time = asyncio.Lock()
+
+    async def project(event: CloudEvent, data: dict[str, Any]) -> None:
+        """Projects one event; the two subscribers take turns, so this process never races
+        itself."""
+        meta = {
+            "tenant_id": event.tenantid,
+            "actor_id": event.actorid,
+            "version": event.sequence,
+            "event_id": event.id,
+            "time": event.time,
+        }
+        async with one_at_a_time:
+            try:
+                await projector.project(event.schema_name, data, meta)
+            except UnprojectableEvent as exc:
+                raise Unprocessable(str(exc)) from exc
+
+    dead_letters = kafka.topic(dead_letter_topic(group_id))
+    broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
+        broker,
+        kafka.topic(GOALS_TOPIC),
+        group_id=group_id,
+        context="goals",
+        registry=registry,
+        handle=project,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+        dead_letters=dead_letters,
+    )
+    broker.on_check_in_event = subscribe(  # type: ignore[attr-defined]
+        broker,
+        kafka.topic(CHECKINS_TOPIC),
+        group_id=group_id,
+        context="checkins",
+        registry=registry,
+        handle=project,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+        dead_letters=dead_letters,
+    )
+    return broker

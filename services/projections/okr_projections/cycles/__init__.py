@@ -1,0 +1,1 @@
+"""The cycle read model and the alignment tree of a cycle."""

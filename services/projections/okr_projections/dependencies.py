@@ -1,0 +1,38 @@
+"""Typed dependencies of the routers: each feature's queries, from the app's container."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from okr_projections.cycles.queries import CycleQueries
+from okr_projections.directory.queries import DirectoryQueries
+from okr_projections.due.queries import DueQueries
+from okr_projections.objectives.queries import ObjectiveQueries
+
+
+def objective_queries(request: Request) -> ObjectiveQueries:
+    """The objective queries of the app's container."""
+    return request.app.state.container.queries.objectives
+
+
+def directory_queries(request: Request) -> DirectoryQueries:
+    """The directory queries of the app's container."""
+    return request.app.state.container.queries.directory
+
+
+def cycle_queries(request: Request) -> CycleQueries:
+    """The cycle queries of the app's container."""
+    return request.app.state.container.queries.cycles
+
+
+def due_queries(request: Request) -> DueQueries:
+    """The check-ins due queries of the app's container."""
+    return request.app.state.container.queries.due
+
+
+ObjectivesAsked = Annotated[ObjectiveQueries, Depends(objective_queries)]
+DirectoryAsked = Annotated[DirectoryQueries, Depends(directory_queries)]
+CyclesAsked = Annotated[CycleQueries, Depends(cycle_queries)]
+DueAsked = Annotated[DueQueries, Depends(due_queries)]

@@ -1,0 +1,1 @@
+"""Check-ins due from people: reminders and the check-ins that settle them."""

@@ -1,0 +1,55 @@
+"""HTTP API of the projections service: read models scoped to the caller's tenant and visibility."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from okr_projections.bootstrap import ProjectionsContainer
+from okr_projections.cycles.router import router as cycles_router
+from okr_projections.directory.router import router as directory_router
+from okr_projections.due.router import router as due_router
+from okr_projections.objectives.router import router as objectives_router
+from okr_shared.health import (
+    consumer_check,
+    document_store_check,
+    kafka_check,
+    stop_seconds,
+    stop_within,
+)
+from okr_shared.web import create_app
+
+
+def create_http_app(container: ProjectionsContainer, consume: bool | None = None) -> FastAPI:
+    """The projections ASGI app; consumes Kafka beside it unless disabled."""
+    consuming = container.settings.consume if consume is None else consume
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await container.ensure_indexes()
+        app.state.health.add("document-store", document_store_check(container.mongo))
+        if consuming:
+            await container.start_consuming()
+            app.state.health.add("kafka", kafka_check(container.settings.kafka))
+            app.state.health.add("consumer", consumer_check(container.broker))
+        try:
+            yield
+        finally:
+            if consuming:
+                await stop_within("kafka consumer", container.broker.stop(), stop_seconds())
+            await stop_within("document store client", container.mongo.close(), stop_seconds())
+
+    app = create_app(
+        "OKR projections service",
+        "0.3.0",
+        "Objective (with check-ins), check-ins due, directory and cycle read models kept from the "
+        "platform's events.",
+        verifier=container.verifier,
+        routers=[objectives_router, directory_router, due_router, cycles_router],
+        http=container.settings.http,
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    return app

@@ -1,0 +1,61 @@
+"""Routes each goal or check-in event by its name to the feature handler that folds it.
+
+The handlers are given as a visible dict from event name to handler, built in `bootstrap`.
+Each handler refreshes what its change derives (rollups, ancestors, stored check-ins on
+arriving key results) even when the event was already folded, so an event redelivered after a
+crash between the fold and the refresh completes the refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from okr_projections.check_ins.store import CheckInStore
+from okr_projections.cycles.store import CycleStore
+from okr_projections.directory.org_units_store import OrgUnitStore
+from okr_projections.directory.people_store import PeopleStore
+from okr_projections.documents import UnprojectableEvent
+from okr_projections.due.store import DueStore
+from okr_projections.objectives.store import ObjectiveStore
+
+Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
+"""Folds one event (name, data, meta): True if it changed its document."""
+
+
+@dataclass
+class ReadModels:
+    """The stores of the read models the projector keeps (check-ins and due are optional)."""
+
+    objectives: ObjectiveStore
+    org_units: OrgUnitStore
+    people: PeopleStore
+    cycles: CycleStore
+    check_ins: CheckInStore | None = None
+    due: DueStore | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        """The stores present."""
+        stores = (self.objectives, self.org_units, self.people, self.cycles)
+        return iter([*stores, *(s for s in (self.check_ins, self.due) if s is not None)])
+
+
+async def skip(event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+    """The handler of events no read model needs: they change nothing."""
+    return False
+
+
+class Projector:
+    """Folds one event into the read models; UnprojectableEvent when no handler takes its name."""
+
+    def __init__(self, handlers: Mapping[str, Handle], read_models: ReadModels) -> None:
+        self.handlers = dict(handlers)
+        self.read_models = read_models
+
+    async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        """True if the event changed its document, False if the document already included it."""
+        handle = self.handlers.get(event_type)
+        if handle is None:
+            raise UnprojectableEvent(f"no read model takes events of type {event_type}")
+        return await handle(event_type, data, meta)
