@@ -25,15 +25,10 @@ import httpx
 import psycopg
 from pymongo import MongoClient
 
-from okr_goals.application.commands import (
-    Align,
-    Change,
-    CreateObjective,
-    NewKeyResult,
-    ReviseObjective,
-)
-from okr_goals.application.service import GoalsApplication
+from okr_goals.alignment.commands import Align
 from okr_goals.bootstrap import bootstrap
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
+from okr_goals.service import GoalsApplication
 from okr_goals.settings import GoalsSettings
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
@@ -327,7 +322,7 @@ def main() -> None:
     port = free_port()
     goals = Process(
         "bench-goals",
-        ["okr_goals.entrypoints.cli", "serve", "--port", str(port)],
+        ["okr_goals.cli", "serve", "--port", str(port)],
         {
             **http_env,
             "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
@@ -364,7 +359,7 @@ def main() -> None:
     services = [
         Process(
             "bench-goals-relay",
-            ["okr_goals.entrypoints.cli", "serve", "--port", str(g_port)],
+            ["okr_goals.cli", "serve", "--port", str(g_port)],
             {**common, **lag_env},
         ),
         Process(

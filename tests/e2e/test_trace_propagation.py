@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
 from okr_projections.settings import ProjectionsSettings

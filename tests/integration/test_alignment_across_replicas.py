@@ -2,10 +2,11 @@
 
 import threading
 
-from okr_goals.adapters.tenant_locks import PostgresTenantLocks
-from okr_goals.application.commands import Align, Change, CreateObjective
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import AlignmentCycle
+from okr_goals.alignment.commands import Align
+from okr_goals.errors import AlignmentCycle
+from okr_goals.objectives.commands import Change, CreateObjective
+from okr_goals.service import GoalsApplication
+from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.outbox import postgres_conninfo
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE, seed

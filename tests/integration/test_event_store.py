@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from okr_goals.application.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import VersionConflict
+from okr_goals.errors import VersionConflict
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
+from okr_goals.service import GoalsApplication
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE, seed
 

@@ -11,11 +11,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from eventsourcing.application import Application
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
+from okr_goals import keys
 from okr_goals.bootstrap import bootstrap
-from okr_goals.domain import keys
-from okr_goals.domain.directory import OrgUnit
+from okr_goals.contracts import to_cloud_event
+from okr_goals.directory.domain import OrgUnit
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
 from okr_goals.settings import GoalsSettings
 from okr_shared.cloudevents import CloudEvent, from_kafka, schema_urn
 from okr_shared.contracts import default_registry

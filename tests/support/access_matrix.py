@@ -114,13 +114,9 @@ def seed_goals(app) -> dict[tuple[str, str], object]:
     """The organisation in both tenants, a cycle, one acme objective per owner and visibility."""
     from datetime import date
 
-    from okr_goals.application.commands import (
-        CreateObjective,
-        ImportDirectory,
-        ImportRow,
-        NewKeyResult,
-        PlanCycle,
-    )
+    from okr_goals.cycles.commands import PlanCycle
+    from okr_goals.directory.commands import ImportDirectory, ImportRow
+    from okr_goals.objectives.commands import CreateObjective, NewKeyResult
     from tests.support.org import CYCLE
 
     units = [

@@ -8,7 +8,7 @@ from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.entrypoints.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
-from okr_goals.entrypoints.http import create_http_app as goals_http
+from okr_goals.http import create_http_app as goals_http
 from okr_goals.settings import GoalsSettings
 from tests.support.org import seed
 

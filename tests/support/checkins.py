@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okr_checkins.adapters.knowledge_store import KnowledgeStore, apply_goal_event
-from okr_goals.adapters.event_contracts import to_cloud_event
+from okr_goals.contracts import to_cloud_event
 from okr_shared.contracts import default_registry
 
 

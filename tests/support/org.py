@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from okr_goals.application.commands import ImportDirectory, ImportRow, PlanCycle
+from okr_goals.cycles.commands import PlanCycle
+from okr_goals.directory.commands import ImportDirectory, ImportRow
 from okr_shared.event_meta import Caller, EventMeta
 
 TENANT = "acme"

@@ -5,7 +5,7 @@ import pytest
 from okr_checkins.adapters.knowledge_store import MemoryKnowledge
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain import access
-from okr_goals.application.service import GoalsApplication
+from okr_goals.service import GoalsApplication
 from okr_shared.errors import NotFound
 from tests.support.access_matrix import caller_for, cases, seed_goals
 from tests.support.checkins import learn_from

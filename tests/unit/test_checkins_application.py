@@ -16,14 +16,14 @@ from okr_checkins.application.commands import (
 )
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.errors import KeyResultClosed
-from okr_goals.application.commands import (
-    AdvanceCycle,
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.objectives.commands import (
     Change,
     ChangeObjectiveStatus,
     CreateObjective,
     NewKeyResult,
 )
-from okr_goals.application.service import GoalsApplication
+from okr_goals.service import GoalsApplication
 from okr_shared.errors import (
     Conflict,
     Forbidden,

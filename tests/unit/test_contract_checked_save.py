@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from okr_checkins.adapters.knowledge_store import MemoryKnowledge
 from okr_checkins.application.service import CheckinsApplication
 from okr_checkins.domain.key_result_log import KeyResultLog
-from okr_goals.application.service import GoalsApplication
+from okr_goals import keys
 from okr_goals.bootstrap import bootstrap
-from okr_goals.domain import keys
-from okr_goals.domain.directory import OrgUnit, Person
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.directory.domain import OrgUnit, Person
+from okr_goals.http import create_http_app
+from okr_goals.service import GoalsApplication
 from okr_goals.settings import GoalsSettings
 from okr_shared.contracts import ContractViolation
 from okr_shared.errors import InvalidField

@@ -2,10 +2,10 @@
 
 import pytest
 
-from okr_goals.adapters.directory_files import UnreadableFile, from_csv
-from okr_goals.application.commands import ImportDirectory
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import Forbidden, ImportRejected
+from okr_goals.directory.commands import ImportDirectory
+from okr_goals.directory.files import UnreadableFile, from_csv
+from okr_goals.errors import Forbidden, ImportRejected
+from okr_goals.service import GoalsApplication
 from okr_shared.contracts import default_registry
 from tests.support.org import ADMIN, ORG_UNITS, PEOPLE, caller, rows
 

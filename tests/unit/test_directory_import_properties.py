@@ -6,9 +6,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okr_goals.application.commands import ImportDirectory, ImportRow
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import ImportRejected
+from okr_goals.directory.commands import ImportDirectory, ImportRow
+from okr_goals.errors import ImportRejected
+from okr_goals.service import GoalsApplication
 from tests.support.directory_files import valid_directories
 from tests.support.org import ADMIN
 

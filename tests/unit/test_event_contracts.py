@@ -5,25 +5,23 @@ from datetime import UTC, datetime
 
 import pytest
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.commands import (
+from okr_goals.alignment.commands import Align, DecideProposal, RemoveAlignment
+from okr_goals.contracts import to_cloud_event
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.directory.commands import ImportDirectory
+from okr_goals.objectives.commands import (
     AddInitiative,
     AddKeyResult,
-    AdvanceCycle,
-    Align,
     Change,
     ChangeObjectiveStatus,
     CreateObjective,
-    DecideProposal,
-    ImportDirectory,
     NewKeyResult,
-    RemoveAlignment,
     ReviseInitiative,
     ReviseKeyResult,
     ReviseObjective,
-    RolloverCycle,
 )
-from okr_goals.application.service import GoalsApplication
+from okr_goals.rollover.commands import RolloverCycle
+from okr_goals.service import GoalsApplication
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka, schema_urn, to_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation, default_registry
 from tests.support.catalogue import catalogue

@@ -3,12 +3,12 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_goals.application import access
-from okr_goals.application.commands import AddInitiative, Change, ReviseInitiative
-from okr_goals.application.service import GoalsApplication
+from okr_goals import access
 from okr_goals.bootstrap import bootstrap
-from okr_goals.domain.errors import Forbidden, ObjectiveNotFound
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.errors import Forbidden, ObjectiveNotFound
+from okr_goals.http import create_http_app
+from okr_goals.objectives.commands import AddInitiative, Change, ReviseInitiative
+from okr_goals.service import GoalsApplication
 from okr_goals.settings import GoalsSettings
 from tests.support.access_matrix import caller_for, cases, seed_goals
 

@@ -2,20 +2,9 @@
 
 import pytest
 
-from okr_goals.application.commands import (
-    AddInitiative,
-    AdvanceCycle,
-    Align,
-    Change,
-    CreateObjective,
-    DecideProposal,
-    NewKeyResult,
-    ReviseInitiative,
-    ReviseKeyResult,
-    ReviseObjective,
-)
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import (
+from okr_goals.alignment.commands import Align, DecideProposal
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.errors import (
     AlignmentCycle,
     CycleLocked,
     Forbidden,
@@ -25,6 +14,16 @@ from okr_goals.domain.errors import (
     UnknownReference,
     VersionConflict,
 )
+from okr_goals.objectives.commands import (
+    AddInitiative,
+    Change,
+    CreateObjective,
+    NewKeyResult,
+    ReviseInitiative,
+    ReviseKeyResult,
+    ReviseObjective,
+)
+from okr_goals.service import GoalsApplication
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 ARR = NewKeyResult("ARR", "increase_to", 0.5, start=10.0, target=20.0, unit="MEUR")

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_goals.bootstrap import bootstrap
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from tests.support.org import CYCLE, seed
 

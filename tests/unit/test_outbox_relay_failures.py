@@ -5,8 +5,8 @@ import asyncio
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 
-from okr_goals.adapters.event_contracts import published_form
-from okr_goals.application.service import GoalsApplication
+from okr_goals.contracts import published_form
+from okr_goals.service import GoalsApplication
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.outbox import OutboxRelay
 from tests.support.org import ADMIN, seed

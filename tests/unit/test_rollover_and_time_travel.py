@@ -5,17 +5,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from okr_goals.application.commands import (
-    AdvanceCycle,
-    Align,
+from okr_goals.alignment.commands import Align
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.objectives.commands import (
     Change,
     ChangeObjectiveStatus,
     CreateObjective,
     NewKeyResult,
     ReviseObjective,
-    RolloverCycle,
 )
-from okr_goals.application.service import GoalsApplication
+from okr_goals.rollover.commands import RolloverCycle
+from okr_goals.service import GoalsApplication
 from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, caller, seed
 
 ARR = NewKeyResult("ARR", "increase_to", 1.0, start=10.0, target=20.0)

@@ -4,10 +4,10 @@ import uuid
 
 from eventsourcing.persistence import StoredEvent
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.key_results import KeyResult
-from okr_goals.domain.objective import Objective
+from okr_goals.contracts import to_cloud_event
+from okr_goals.objectives.domain import Objective
+from okr_goals.objectives.key_results import KeyResult
+from okr_goals.service import GoalsApplication
 from okr_shared.contracts import default_registry
 from okr_shared.event_meta import EventMeta
 

@@ -14,7 +14,13 @@ import shutil
 from pathlib import Path
 from uuid import UUID
 
-from okr_goals.application.service import GoalsApplication
+from eventsourcing.utils import resolve_topic
+
+from okr_goals.cycles.domain import Cycle
+from okr_goals.directory.domain import OrgUnit, Person
+from okr_goals.objectives.domain import Objective
+from okr_goals.roster import Roster
+from okr_goals.service import GoalsApplication
 
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures"
 STORE = FIXTURES / "goals_store_before_feature_packages.sqlite"
@@ -52,6 +58,15 @@ OLD_EVENT_TOPICS = {
 }
 
 
+OLD_AGGREGATE_TOPICS = {
+    "okr_goals.domain.cycle:Cycle": Cycle,
+    "okr_goals.domain.directory:OrgUnit": OrgUnit,
+    "okr_goals.domain.directory:Person": Person,
+    "okr_goals.domain.objective:Objective": Objective,
+    "okr_goals.domain.roster:Roster": Roster,
+}
+
+
 def summary(aggregate) -> dict:
     state = {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
     return {
@@ -77,13 +92,7 @@ def test_the_fixture_holds_every_old_event_topic_and_a_snapshot_of_every_aggrega
         for aggregate_id in json.loads(EXPECTED.read_text())
         for snapshot in store.snapshots.get(UUID(aggregate_id))
     }
-    assert snapshot_topics == {
-        "okr_goals.domain.cycle:Cycle",
-        "okr_goals.domain.directory:OrgUnit",
-        "okr_goals.domain.directory:Person",
-        "okr_goals.domain.objective:Objective",
-        "okr_goals.domain.roster:Roster",
-    }
+    assert snapshot_topics == set(OLD_AGGREGATE_TOPICS)
 
 
 def test_events_stored_under_the_old_topics_rebuild_every_aggregate_as_it_was(tmp_path):
@@ -99,3 +108,13 @@ def test_snapshots_stored_under_the_old_topics_load_every_aggregate_as_it_was(tm
     store = old_store(tmp_path)
     for aggregate_id, expected in json.loads(EXPECTED.read_text()).items():
         assert summary(store.repository.get(UUID(aggregate_id))) == expected, aggregate_id
+
+
+def test_every_old_topic_names_the_class_at_its_new_place():
+    for topic, aggregate in OLD_AGGREGATE_TOPICS.items():
+        assert resolve_topic(topic) is aggregate
+    for topic in OLD_EVENT_TOPICS:
+        module, qualname = topic.split(":")
+        aggregate_name, event_name = qualname.split(".")
+        aggregate = OLD_AGGREGATE_TOPICS[f"{module}:{aggregate_name}"]
+        assert resolve_topic(topic) is getattr(aggregate, event_name)

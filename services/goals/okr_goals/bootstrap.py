@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from okr_goals.adapters.event_contracts import published_form
-from okr_goals.adapters.tenant_locks import PostgresTenantLocks
-from okr_goals.application.service import GoalsApplication
-from okr_goals.application.store import ProcessTenantLocks, TenantLocks
+from okr_goals.contracts import published_form
+from okr_goals.service import GoalsApplication
 from okr_goals.settings import GoalsSettings
+from okr_goals.store import ProcessTenantLocks, TenantLocks
+from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
