@@ -31,7 +31,7 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
         GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db))
     )
     tenant = f"trace-{uuid.uuid4().hex[:8]}"
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     projections = projections_bootstrap(
         ProjectionsSettings(
             kafka=kafka,

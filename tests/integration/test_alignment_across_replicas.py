@@ -5,17 +5,17 @@ import threading
 from okr_goals.alignment.commands import Align
 from okr_goals.errors import AlignmentCycle
 from okr_goals.objectives.commands import Change, CreateObjective
-from okr_goals.service import GoalsApplication
 from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.outbox import postgres_conninfo
 from tests.conftest import postgres_env
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, seed
 
 
 def test_opposite_links_added_at_once_on_two_replicas_leave_no_circle(infra, postgres_db):
     env = postgres_env(infra, postgres_db)
     replicas = [
-        GoalsApplication(env=env, tenant_locks=PostgresTenantLocks(postgres_conninfo(env, "GOALS")))
+        goal_features(env=env, tenant_locks=PostgresTenantLocks(postgres_conninfo(env, "GOALS")))
         for _ in range(2)
     ]
     seed(replicas[0])
@@ -33,7 +33,7 @@ def test_opposite_links_added_at_once_on_two_replicas_leave_no_circle(infra, pos
         def link(replica, child, parent):
             barrier.wait()
             try:
-                replica.align(
+                replica.alignment.align(
                     Align(Change(str(child.id), child.version), str(parent.id), 1.0), ADMIN
                 )
                 outcomes.append("linked")

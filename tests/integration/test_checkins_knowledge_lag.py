@@ -93,9 +93,9 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
     goals = goals_bootstrap(
         GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db))
     )
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
-    objective = goals.application.create_objective(
+    objective = goals.features.objectives.create_objective(
         CreateObjective(
             "Checkout",
             "team",
@@ -131,7 +131,7 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
         await first.broker.stop()
 
     # The cycle is activated and on Kafka, but this instance has not learned it: not 409, 503.
-    goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
+    goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await relay_all(goals)
     r = await answers(first, issuer, tenant, key_result_id)
     assert r.status_code == 503, r.text
@@ -146,7 +146,7 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
 
         # Once the closing of the cycle is learned, the refusal is true again: 409.
         for state in ("grading", "closed"):
-            goals.application.advance_cycle(AdvanceCycle(CYCLE, state, "end of quarter"), admin)
+            goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, state, "end of quarter"), admin)
         await relay_all(goals)
         await until_current(second)
         r = await until_answer_is_not_503(second, issuer, tenant, key_result_id)

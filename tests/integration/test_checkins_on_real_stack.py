@@ -55,16 +55,16 @@ def second_db(infra):
 async def publish_goals(kafka, infra, dbname, tenant):
     """A goal service in `tenant` with one active-cycle objective of two key results, relayed to Kafka."""
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
     krs = (
         NewKeyResult("Checkout time", "decrease_to", owner_id="dev", start=90.0, target=30.0),
         NewKeyResult("Launch", "milestone"),
     )
-    objective = goals.application.create_objective(
+    objective = goals.features.objectives.create_objective(
         CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin
     ).objective
-    goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
+    goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)])
     await relay_all(goals)
     return str(objective.id), [kr.key_result_id for kr in objective.key_results]

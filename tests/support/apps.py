@@ -18,7 +18,7 @@ def goals_app() -> FastAPI:
     container = goals_bootstrap(
         GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     )
-    seed(container.application)
+    seed(container.features)
     return goals_http(container, run_relay=False)
 
 

@@ -80,10 +80,12 @@ def rows(items: list[dict]) -> tuple[ImportRow, ...]:
 def seed(app, tenant: str = TENANT) -> None:
     """Imports the directory and plans two cycles for `tenant`."""
     admin = caller("ceo", admin=True, tenant=tenant)
-    app.import_directory(ImportDirectory(org_units=rows(ORG_UNITS), people=rows(PEOPLE)), admin)
-    app.plan_cycle(
+    app.directory.import_directory(
+        ImportDirectory(org_units=rows(ORG_UNITS), people=rows(PEOPLE)), admin
+    )
+    app.cycles.plan_cycle(
         PlanCycle(CYCLE, "Q1 2026", "quarterly", date(2026, 1, 1), date(2026, 3, 31)), admin
     )
-    app.plan_cycle(
+    app.cycles.plan_cycle(
         PlanCycle(NEXT_CYCLE, "Q2 2026", "quarterly", date(2026, 4, 1), date(2026, 6, 30)), admin
     )

@@ -23,7 +23,6 @@ from okr_goals.objectives.commands import (
     CreateObjective,
     NewKeyResult,
 )
-from okr_goals.service import GoalsApplication
 from okr_shared.errors import (
     Conflict,
     Forbidden,
@@ -34,6 +33,7 @@ from okr_shared.errors import (
 )
 from tests.support.checkins import learn_from
 from tests.support.freshness import FakeFreshness
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
@@ -43,7 +43,7 @@ class World:
     """A goal service with a team objective (numeric and milestone key results) and a check-in service."""
 
     def __init__(self) -> None:
-        self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        self.goals = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         seed(self.goals)
         krs = (
             NewKeyResult(
@@ -51,7 +51,7 @@ class World:
             ),
             NewKeyResult("New checkout live", "milestone", 0.4),
         )
-        self.objective = self.goals.create_objective(
+        self.objective = self.goals.objectives.create_objective(
             CreateObjective(
                 "One-click checkout", "team", "org_unit", "web", CYCLE, key_results=krs
             ),
@@ -66,8 +66,8 @@ class World:
             visibility="private",
             key_results=(NewKeyResult("Courses", "increase_to", start=0.0, target=3.0),),
         )
-        self.private = self.goals.create_objective(private, caller("rep")).objective
-        self.goals.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
+        self.private = self.goals.objectives.create_objective(private, caller("rep")).objective
+        self.goals.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
         self.knowledge = MemoryKnowledge()
         self.clock = FixedClock(FEB)
         self.app = CheckinsApplication(
@@ -78,7 +78,7 @@ class World:
         self.learn()
 
     def learn(self) -> None:
-        learn_from(self.goals, self.knowledge)
+        learn_from(self.goals.store, self.knowledge)
 
     @property
     def numeric(self) -> str:
@@ -148,7 +148,7 @@ def test_unknown_and_foreign_tenant_key_results_are_unknown(world):
 
 def test_closed_objective_takes_no_check_ins(world):
     o = world.objective
-    world.goals.change_status(
+    world.goals.objectives.change_status(
         ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed"), ADMIN
     )
     world.learn()
@@ -274,7 +274,7 @@ def test_an_unknown_key_result_is_not_known_yet_while_the_knowledge_may_be_behin
 def test_a_closed_cycle_or_objective_is_not_known_yet_while_behind_and_refused_once_current(world):
     o = world.objective
     closing = ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed")
-    world.goals.change_status(closing, ADMIN)
+    world.goals.objectives.change_status(closing, ADMIN)
     world.learn()
     world.app.freshness = freshness = FakeFreshness(current=False)
     with pytest.raises(NotKnownYet) as err:

@@ -20,7 +20,7 @@ from okr_goals.cycles.domain import Cycle
 from okr_goals.directory.domain import OrgUnit, Person
 from okr_goals.objectives.domain import Objective
 from okr_goals.roster import Roster
-from okr_goals.service import GoalsApplication
+from okr_goals.store import GoalsStore
 
 FIXTURES = Path(__file__).parents[1] / "support" / "fixtures"
 STORE = FIXTURES / "goals_store_before_feature_packages.sqlite"
@@ -76,11 +76,11 @@ def summary(aggregate) -> dict:
     }
 
 
-def old_store(tmp_path: Path) -> GoalsApplication:
+def old_store(tmp_path: Path) -> GoalsStore:
     copy = tmp_path / "goals.sqlite"
     shutil.copy(STORE, copy)
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(copy)}
-    return GoalsApplication(env=env)
+    return GoalsStore(env=env)
 
 
 def test_the_fixture_holds_every_old_event_topic_and_a_snapshot_of_every_aggregate(tmp_path):

@@ -37,7 +37,7 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         task = None
-        app.state.health.add_blocking("event-store", event_store_probe(container.application))
+        app.state.health.add_blocking("event-store", event_store_probe(container.store))
         if relay_wanted:
             await ensure_topics(
                 container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)]

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query, Response
 
 from okr_goals.alignment.commands import Align, DecideProposal, RemoveAlignment
 from okr_goals.alignment.schemas import AlignIn, DecisionIn
-from okr_goals.deps import App
+from okr_goals.deps import Alignment
 from okr_goals.objectives.commands import Change
 from okr_goals.objectives.router import CHANGE_PROBLEMS, change_of
 from okr_goals.objectives.schemas import ObjectiveOut, Reason, respond
 from okr_shared.api_models import MAX_VERSION, problems
-from okr_shared.problems import call as run
+from okr_shared.problems import call
 from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1/objectives", tags=["alignment"])
@@ -30,11 +30,15 @@ router = APIRouter(prefix="/v1/objectives", tags=["alignment"])
     },
 )
 async def align(
-    objective_id: str, body: AlignIn, response: Response, caller: CurrentCaller, app: App
+    objective_id: str,
+    body: AlignIn,
+    response: Response,
+    caller: CurrentCaller,
+    alignment: Alignment,
 ) -> ObjectiveOut:
     """Links the objective to a parent (201) if the caller decides for the parent, else proposes it (202)."""
     command = Align(change_of(objective_id, body), body.parent_objective_id, body.weight, body.note)
-    outcome = await run(app.align, command, caller)
+    outcome = await call(alignment.align, command, caller)
     response.status_code = 201 if outcome.linked else 202
     return respond(response, outcome.objective)
 
@@ -49,7 +53,7 @@ async def remove_alignment(
     parent_objective_id: str,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    alignment: Alignment,
     expected_version: Annotated[int, Query(ge=1, le=MAX_VERSION)],
     reason: Annotated[Reason | None, Query()] = None,
     correction: bool = False,
@@ -58,7 +62,7 @@ async def remove_alignment(
     command = RemoveAlignment(
         Change(objective_id, expected_version, reason, correction), parent_objective_id
     )
-    return respond(response, await run(app.remove_alignment, command, caller))
+    return respond(response, await call(alignment.remove_alignment, command, caller))
 
 
 @router.post(
@@ -72,8 +76,8 @@ async def decide(
     body: DecisionIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    alignment: Alignment,
 ) -> ObjectiveOut:
     """The parent's owner accepts or declines a bottom-up alignment proposal."""
     command = DecideProposal(change_of(objective_id, body), proposal_id, body.decision == "accept")
-    return respond(response, await run(app.decide_proposal, command, caller))
+    return respond(response, await call(alignment.decide_proposal, command, caller))

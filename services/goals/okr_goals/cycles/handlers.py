@@ -10,13 +10,16 @@ from okr_goals.store import CYCLES_ROSTER, GoalsStore
 from okr_shared.event_meta import Caller
 
 
-class CycleCommands(GoalsStore):
+class CycleHandlers:
     """Cycles are set up by admins; planning the same cycle twice is harmless."""
+
+    def __init__(self, store: GoalsStore) -> None:
+        self.store = store
 
     def plan_cycle(self, command: PlanCycle, caller: Caller) -> tuple[Cycle, bool]:
         """The cycle and whether it was newly planned."""
         _require_admin(caller, "#/cycle_id", "only admins plan cycles")
-        existing = self.find_cycle(caller.tenant_id, command.cycle_id)
+        existing = self.store.find_cycle(caller.tenant_id, command.cycle_id)
         wanted = (
             command.name,
             command.cadence,
@@ -40,23 +43,28 @@ class CycleCommands(GoalsStore):
                 ends_on=command.ends_on,
                 meta=caller.meta,
             )
-            roster = self.roster(caller.tenant_id, CYCLES_ROSTER)
+            roster = self.store.roster(caller.tenant_id, CYCLES_ROSTER)
             roster.enrol([command.cycle_id])
             return [cycle, roster]
 
-        cycle = self.save_retrying(build)[0]
+        cycle = self.store.save_retrying(build)[0]
         return cycle, True
 
     def advance_cycle(self, command: AdvanceCycle, caller: Caller) -> Cycle:
         _require_admin(caller, "#/state", "only admins change a cycle's state")
-        cycle = self.cycle(caller.tenant_id, command.cycle_id)
+        cycle = self.store.cycle(caller.tenant_id, command.cycle_id)
         cycle.advance(command.state, command.reason, caller.meta)
-        self.save_checked([cycle])
+        self.store.save_checked([cycle])
         return cycle
+
+    def get_cycle(self, tenant_id: str, cycle_id: str) -> Cycle:
+        """The cycle (raises CycleNotFound)."""
+        return self.store.cycle(tenant_id, cycle_id)
 
     def list_cycles(self, tenant_id: str) -> list[Cycle]:
         cycles = (
-            self.find_cycle(tenant_id, c) for c in self.roster_members(tenant_id, CYCLES_ROSTER)
+            self.store.find_cycle(tenant_id, c)
+            for c in self.store.roster_members(tenant_id, CYCLES_ROSTER)
         )
         return [c for c in cycles if c is not None]
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Response
 
 from okr_goals.cycles.commands import AdvanceCycle, PlanCycle
 from okr_goals.cycles.schemas import CycleIn, CycleOut, CyclesOut, CycleStateIn, cycle_view
-from okr_goals.deps import App
+from okr_goals.deps import Cycles
 from okr_shared.api_models import problems
-from okr_shared.problems import call as run
+from okr_shared.problems import call
 from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
@@ -23,32 +23,34 @@ router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
     },
 )
 async def plan_cycle(
-    body: CycleIn, response: Response, caller: CurrentCaller, app: App
+    body: CycleIn, response: Response, caller: CurrentCaller, cycles: Cycles
 ) -> CycleOut:
     """Plans a cycle (admins); the same request again answers 200."""
     command = PlanCycle(body.cycle_id, body.name, body.cadence, body.starts_on, body.ends_on)
-    cycle, created = await run(app.plan_cycle, command, caller)
+    cycle, created = await call(cycles.plan_cycle, command, caller)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/cycles/{cycle.cycle_id}"
     return cycle_view(cycle)
 
 
 @router.get("")
-async def list_cycles(caller: CurrentCaller, app: App) -> CyclesOut:
+async def list_cycles(caller: CurrentCaller, cycles: Cycles) -> CyclesOut:
     """The tenant's cycles."""
-    cycles = await run(app.list_cycles, caller.tenant_id)
+    cycles = await call(cycles.list_cycles, caller.tenant_id)
     return CyclesOut(items=[cycle_view(c) for c in cycles])
 
 
 @router.get("/{cycle_id}", responses=problems(404))
-async def get_cycle(cycle_id: str, caller: CurrentCaller, app: App) -> CycleOut:
-    return cycle_view(await run(app.cycle, caller.tenant_id, cycle_id))
+async def get_cycle(cycle_id: str, caller: CurrentCaller, cycles: Cycles) -> CycleOut:
+    return cycle_view(await call(cycles.get_cycle, caller.tenant_id, cycle_id))
 
 
 @router.post("/{cycle_id}/state", responses=problems(403, 404, 409))
 async def advance_cycle(
-    cycle_id: str, body: CycleStateIn, caller: CurrentCaller, app: App
+    cycle_id: str, body: CycleStateIn, caller: CurrentCaller, cycles: Cycles
 ) -> CycleOut:
     """Moves the cycle to its next state (admins): planning, active, grading, closed."""
-    cycle = await run(app.advance_cycle, AdvanceCycle(cycle_id, body.state, body.reason), caller)
+    cycle = await call(
+        cycles.advance_cycle, AdvanceCycle(cycle_id, body.state, body.reason), caller
+    )
     return cycle_view(cycle)

@@ -56,8 +56,11 @@ def _text(row: ImportRow, name: str) -> str | None:
     return value or None
 
 
-class DirectoryCommands(GoalsStore):
+class DirectoryHandlers:
     """Bulk import of the organisation directory, and single lookups."""
+
+    def __init__(self, store: GoalsStore) -> None:
+        self.store = store
 
     def import_directory(self, command: ImportDirectory, caller: Caller) -> ImportReport:
         """Validates every row first; with any broken row nothing is stored and every problem is reported."""
@@ -78,13 +81,13 @@ class DirectoryCommands(GoalsStore):
             (PEOPLE_ROSTER, [k for k, a, new in changed if new and isinstance(a, Person)]),
         ):
             if new_ids:
-                roster = self.roster(caller.tenant_id, name)
+                roster = self.store.roster(caller.tenant_id, name)
                 roster.enrol(new_ids)
                 rosters.append(roster)
         aggregates = [a for _, a, _ in changed] + rosters
         report.events = sum(len(a.pending_events) for a in aggregates)
         if aggregates:
-            self.save_checked(aggregates)
+            self.store.save_checked(aggregates)
         return report
 
     def _check_units(
@@ -128,7 +131,7 @@ class DirectoryCommands(GoalsStore):
             if (
                 parent is not None
                 and parent not in units
-                and self.find_unit(tenant_id, parent) is None
+                and self.store.find_unit(tenant_id, parent) is None
             ):
                 problems.add("org_units", unit["row"], "parent_id", f"unknown org unit {parent}")
             elif self._unit_loops(unit_id, units, tenant_id):
@@ -147,7 +150,7 @@ class DirectoryCommands(GoalsStore):
             if current in units:
                 current = units[current]["parent_id"]
             else:
-                existing = self.find_unit(tenant_id, current)
+                existing = self.store.find_unit(tenant_id, current)
                 current = existing.parent_id if existing is not None else None
         return False
 
@@ -200,7 +203,7 @@ class DirectoryCommands(GoalsStore):
             if (
                 unit is not None
                 and unit not in unit_ids
-                and self.find_unit(tenant_id, unit) is None
+                and self.store.find_unit(tenant_id, unit) is None
             ):
                 problems.add("people", row, "org_unit_id", f"unknown org unit {unit}")
             people[person_id] = {"row": row, **values}
@@ -212,7 +215,7 @@ class DirectoryCommands(GoalsStore):
                 )
             elif (
                 manager is not None
-                and self.find_person(tenant_id, manager) is None
+                and self.store.find_person(tenant_id, manager) is None
                 and (manager not in people or people[manager]["status"] == "left")
             ):
                 problems.add("people", person["row"], "manager_id", f"unknown person {manager}")
@@ -223,7 +226,7 @@ class DirectoryCommands(GoalsStore):
     ) -> list[tuple[str, Any, bool]]:
         changed = []
         for unit_id, unit in units.items():
-            existing = self.find_unit(caller.tenant_id, unit_id)
+            existing = self.store.find_unit(caller.tenant_id, unit_id)
             if existing is None:
                 created = OrgUnit.found(
                     aggregate_id=keys.org_unit_uuid(caller.tenant_id, unit_id),
@@ -246,7 +249,7 @@ class DirectoryCommands(GoalsStore):
     ) -> list[tuple[str, Any, bool]]:
         changed = []
         for person_id, p in people.items():
-            existing = self.find_person(caller.tenant_id, person_id)
+            existing = self.store.find_person(caller.tenant_id, person_id)
             if existing is None:
                 if p["status"] == "left":
                     report.unchanged += 1
@@ -277,20 +280,21 @@ class DirectoryCommands(GoalsStore):
         return changed
 
     def get_person(self, tenant_id: str, person_id: str) -> Person | None:
-        return self.find_person(tenant_id, person_id)
+        return self.store.find_person(tenant_id, person_id)
 
     def get_org_unit(self, tenant_id: str, org_unit_id: str) -> OrgUnit | None:
-        return self.find_unit(tenant_id, org_unit_id)
+        return self.store.find_unit(tenant_id, org_unit_id)
 
     def list_org_units(self, tenant_id: str) -> list[OrgUnit]:
         units = (
-            self.find_unit(tenant_id, u) for u in self.roster_members(tenant_id, ORG_UNITS_ROSTER)
+            self.store.find_unit(tenant_id, u)
+            for u in self.store.roster_members(tenant_id, ORG_UNITS_ROSTER)
         )
         return [u for u in units if u is not None]
 
     def list_people(self, tenant_id: str, offset: int = 0, limit: int = 100) -> list[Person]:
-        ids = self.roster_members(tenant_id, PEOPLE_ROSTER)[offset : offset + limit]
-        people = (self.find_person(tenant_id, p) for p in ids)
+        ids = self.store.roster_members(tenant_id, PEOPLE_ROSTER)[offset : offset + limit]
+        people = (self.store.find_person(tenant_id, p) for p in ids)
         return [p for p in people if p is not None]
 
 

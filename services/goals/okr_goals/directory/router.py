@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from okr_goals.deps import App
+from okr_goals.deps import Directory
 from okr_goals.directory.files import UnreadableFile, from_csv, from_json
 from okr_goals.directory.schemas import (
     DirectoryIn,
@@ -21,8 +21,7 @@ from okr_goals.directory.schemas import (
     person_view,
 )
 from okr_shared.api_models import Offset, problems
-from okr_shared.problems import Problem, field_error
-from okr_shared.problems import call as run
+from okr_shared.problems import Problem, call, field_error
 from okr_shared.web import CurrentCaller
 
 router = APIRouter(prefix="/v1/directory", tags=["directory"])
@@ -44,7 +43,7 @@ router = APIRouter(prefix="/v1/directory", tags=["directory"])
 async def import_directory(
     request: Request,
     caller: CurrentCaller,
-    app: App,
+    directory: Directory,
     entity: Annotated[
         Literal["org_units", "people"] | None, Query(description="What a CSV file holds")
     ] = None,
@@ -88,21 +87,21 @@ async def import_directory(
             kind="validation",
             errors=[field_error("#", "must be an object with org_units and people arrays")],
         ) from exc
-    report = await run(app.import_directory, command, caller)
+    report = await call(directory.import_directory, command, caller)
     return ImportReportOut(**asdict(report))
 
 
 @router.get("/org-units")
-async def list_org_units(caller: CurrentCaller, app: App) -> OrgUnitsOut:
+async def list_org_units(caller: CurrentCaller, directory: Directory) -> OrgUnitsOut:
     """The tenant's org units."""
     return OrgUnitsOut(
-        items=[org_unit_view(u) for u in await run(app.list_org_units, caller.tenant_id)]
+        items=[org_unit_view(u) for u in await call(directory.list_org_units, caller.tenant_id)]
     )
 
 
 @router.get("/org-units/{org_unit_id}", responses=problems(404))
-async def get_org_unit(org_unit_id: str, caller: CurrentCaller, app: App) -> OrgUnitOut:
-    unit = await run(app.get_org_unit, caller.tenant_id, org_unit_id)
+async def get_org_unit(org_unit_id: str, caller: CurrentCaller, directory: Directory) -> OrgUnitOut:
+    unit = await call(directory.get_org_unit, caller.tenant_id, org_unit_id)
     if unit is None:
         raise Problem(
             404,
@@ -116,18 +115,18 @@ async def get_org_unit(org_unit_id: str, caller: CurrentCaller, app: App) -> Org
 @router.get("/people")
 async def list_people(
     caller: CurrentCaller,
-    app: App,
+    directory: Directory,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> PeopleOut:
     """A page of the tenant's people."""
-    people = await run(app.list_people, caller.tenant_id, offset, limit)
+    people = await call(directory.list_people, caller.tenant_id, offset, limit)
     return PeopleOut(items=[person_view(p) for p in people], limit=limit, offset=offset)
 
 
 @router.get("/people/{person_id}", responses=problems(404))
-async def get_person(person_id: str, caller: CurrentCaller, app: App) -> PersonOut:
-    person = await run(app.get_person, caller.tenant_id, person_id)
+async def get_person(person_id: str, caller: CurrentCaller, directory: Directory) -> PersonOut:
+    person = await call(directory.get_person, caller.tenant_id, person_id)
     if person is None:
         raise Problem(
             404, "Person not found", f"No person {person_id} in this tenant.", kind="not-found"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from okr_goals import access, keys
 from okr_goals.cycles.domain import Cycle
 from okr_goals.directory.domain import OrgUnit
 from okr_goals.errors import CycleNotFound, OrgUnitNotFound
 from okr_goals.objectives.domain import Objective
-from okr_goals.rollover.handlers import RolloverCommands
-from okr_goals.store import ORG_UNITS_ROSTER
+from okr_goals.objectives.handlers import ObjectiveHandlers
+from okr_goals.store import ORG_UNITS_ROSTER, GoalsStore
 from okr_shared.event_meta import Caller
 
 
@@ -33,7 +34,18 @@ def node(objective: Objective) -> dict[str, Any]:
     }
 
 
-class TimeTravelQueries(RolloverCommands):
+class HistoryHandlers:
+    """An objective's audit trail, and the alignment tree as it stood at any time."""
+
+    def __init__(self, store: GoalsStore, objectives: ObjectiveHandlers) -> None:
+        self.store = store
+        self.objectives = objectives
+
+    def history(self, caller: Caller, objective_id: str | UUID) -> list[Any]:
+        """Every stored event of the objective, oldest first."""
+        self.objectives.get_objective(caller, objective_id)
+        return list(self.store.events.get(UUID(str(objective_id))))
+
     def alignment_tree(
         self,
         caller: Caller,
@@ -48,13 +60,15 @@ class TimeTravelQueries(RolloverCommands):
         appears under each; parents outside the returned set are listed as `external_parents`.
         """
         at = at or datetime.now(UTC)
-        cycle = self.as_of(Cycle, keys.cycle_uuid(caller.tenant_id, cycle_id), caller.tenant_id, at)
+        cycle = self.store.as_of(
+            Cycle, keys.cycle_uuid(caller.tenant_id, cycle_id), caller.tenant_id, at
+        )
         if cycle is None:
             raise CycleNotFound(cycle_id)
         objectives = []
-        for objective_id in self.cycle_members(caller.tenant_id, cycle_id, at):
-            objective = self.as_of(Objective, objective_id, caller.tenant_id, at)
-            if objective is not None and access.may_read(self, caller, objective):
+        for objective_id in self.store.cycle_members(caller.tenant_id, cycle_id, at):
+            objective = self.store.as_of(Objective, objective_id, caller.tenant_id, at)
+            if objective is not None and access.may_read(self.store, caller, objective):
                 objectives.append(objective)
         if org_unit_id is not None:
             units = self._subtree_at(caller.tenant_id, org_unit_id, at)
@@ -84,8 +98,8 @@ class TimeTravelQueries(RolloverCommands):
 
     def _subtree_at(self, tenant_id: str, org_unit_id: str, at: datetime) -> set[str]:
         parents: dict[str, str | None] = {}
-        for unit_id in self.roster_members(tenant_id, ORG_UNITS_ROSTER, at):
-            unit = self.as_of(OrgUnit, keys.org_unit_uuid(tenant_id, unit_id), tenant_id, at)
+        for unit_id in self.store.roster_members(tenant_id, ORG_UNITS_ROSTER, at):
+            unit = self.store.as_of(OrgUnit, keys.org_unit_uuid(tenant_id, unit_id), tenant_id, at)
             if unit is not None:
                 parents[unit.org_unit_id] = unit.parent_id
         if org_unit_id not in parents:

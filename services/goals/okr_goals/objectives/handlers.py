@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -56,10 +55,13 @@ def _fingerprint(command: CreateObjective) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
-class ObjectiveCommands(GoalsStore):
+class ObjectiveHandlers:
     """Commands on objectives; every change checks rights, the cycle's rules and the expected version."""
 
     new_id: Callable[[], UUID] = staticmethod(uuid.uuid4)
+
+    def __init__(self, store: GoalsStore) -> None:
+        self.store = store
 
     # ---- reading
 
@@ -72,17 +74,12 @@ class ObjectiveCommands(GoalsStore):
     ) -> Objective:
         """The objective now, at a version or as of a time; invisible ones do not exist for the caller."""
         if at is not None:
-            objective = self.as_of(Objective, objective_id, caller.tenant_id, at)
+            objective = self.store.as_of(Objective, objective_id, caller.tenant_id, at)
         else:
-            objective = self.find(Objective, objective_id, caller.tenant_id, version)
-        if objective is None or not access.may_read(self, caller, objective):
+            objective = self.store.find(Objective, objective_id, caller.tenant_id, version)
+        if objective is None or not access.may_read(self.store, caller, objective):
             raise ObjectiveNotFound(str(objective_id))
         return objective
-
-    def history(self, caller: Caller, objective_id: str | UUID) -> list[Any]:
-        """Every stored event of the objective, oldest first."""
-        self.get_objective(caller, objective_id)
-        return list(self.events.get(UUID(str(objective_id))))
 
     # ---- creating
 
@@ -93,12 +90,12 @@ class ObjectiveCommands(GoalsStore):
             objective_id = uuid.uuid5(
                 _IDEMPOTENCY_NAMESPACE, f"{caller.tenant_id}\x00{command.idempotency_key}"
             )
-            existing = self.find(Objective, objective_id, caller.tenant_id)
+            existing = self.store.find(Objective, objective_id, caller.tenant_id)
             if existing is not None:
                 return self._replay(existing, fingerprint)
         else:
             objective_id = self.new_id()
-        cycle = self._cycle_ref(caller, command.cycle_id, "#/cycle_id")
+        cycle = self.cycle_ref(caller, command.cycle_id, "#/cycle_id")
         if cycle.is_locked:
             raise CycleLocked("#/cycle_id", f"cycle {cycle.cycle_id} is closed")
         org_unit_id = self.resolve_owner(
@@ -131,13 +128,15 @@ class ObjectiveCommands(GoalsStore):
                 objective.propose_alignment(
                     str(self.new_id()), parent_id, weight, None, caller.meta
                 )
-            roster = self.roster(caller.tenant_id, cycle_roster(command.cycle_id, objective_id))
+            roster = self.store.roster(
+                caller.tenant_id, cycle_roster(command.cycle_id, objective_id)
+            )
             roster.enrol([str(objective_id)])
             try:
-                self.save(objective, roster)
+                self.store.save(objective, roster)
                 return CreateResult(objective, replayed=False)
             except IntegrityError:
-                existing = self.find(Objective, objective_id, caller.tenant_id)
+                existing = self.store.find(Objective, objective_id, caller.tenant_id)
                 if existing is not None:
                     return self._replay(existing, fingerprint)
                 if attempt == 7:
@@ -150,11 +149,11 @@ class ObjectiveCommands(GoalsStore):
         direct, proposed = [], []
         for i, (parent_id, weight) in enumerate(command.aligned_to):
             pointer = f"#/aligned_to/{i}/parent_objective_id"
-            parent = self.find(Objective, parent_id, caller.tenant_id)
-            if parent is None or not access.may_read(self, caller, parent):
+            parent = self.store.find(Objective, parent_id, caller.tenant_id)
+            if parent is None or not access.may_read(self.store, caller, parent):
                 raise UnknownReference(pointer, f"unknown objective {parent_id}")
             check_supports(command.level, parent.level, pointer)
-            (direct if access.may_change(self, caller, parent) else proposed).append(
+            (direct if access.may_change(self.store, caller, parent) else proposed).append(
                 (str(parent.id), weight)
             )
         return direct, proposed
@@ -164,13 +163,13 @@ class ObjectiveCommands(GoalsStore):
             raise IdempotencyConflict(
                 "the idempotency key was already used for a different objective"
             )
-        first = self.repository.get(existing.id, version=1)
+        first = self.store.repository.get(existing.id, version=1)
         return CreateResult(first if isinstance(first, Objective) else existing, replayed=True)
 
     # ---- references
 
-    def _cycle_ref(self, caller: Caller, cycle_id: str, pointer: str) -> Cycle:
-        cycle = self.find_cycle(caller.tenant_id, cycle_id)
+    def cycle_ref(self, caller: Caller, cycle_id: str, pointer: str) -> Cycle:
+        cycle = self.store.find_cycle(caller.tenant_id, cycle_id)
         if cycle is None:
             raise UnknownReference(pointer, f"unknown cycle {cycle_id}")
         return cycle
@@ -180,14 +179,14 @@ class ObjectiveCommands(GoalsStore):
     ) -> str | None:
         """Checks the owner exists and the caller may act for them; returns the org unit the goal belongs to."""
         if owner_type == "person":
-            person = self.find_person(caller.tenant_id, owner_id)
+            person = self.store.find_person(caller.tenant_id, owner_id)
             if person is None or not person.active:
                 raise UnknownReference(
                     f"{pointer}/owner_id", f"unknown or departed person {owner_id}"
                 )
             org_unit_id = person.org_unit_id
         elif owner_type == "org_unit":
-            unit = self.find_unit(caller.tenant_id, owner_id)
+            unit = self.store.find_unit(caller.tenant_id, owner_id)
             if unit is None:
                 raise UnknownReference(f"{pointer}/owner_id", f"unknown org unit {owner_id}")
             if _UNIT_LEVEL[unit.kind] != level:
@@ -199,14 +198,14 @@ class ObjectiveCommands(GoalsStore):
             org_unit_id = unit.org_unit_id
         else:
             raise InvalidField(f"{pointer}/owner_type", "must be person or org_unit")
-        if not access.may_act_for(self, caller, owner_type, owner_id):
+        if not access.may_act_for(self.store, caller, owner_type, owner_id):
             raise Forbidden(
                 f"{pointer}/owner_id", f"you may not set or change goals owned by {owner_id}"
             )
         return org_unit_id
 
     def person_ref(self, caller: Caller, person_id: str, pointer: str) -> None:
-        person = self.find_person(caller.tenant_id, person_id)
+        person = self.store.find_person(caller.tenant_id, person_id)
         if person is None or not person.active:
             raise UnknownReference(pointer, f"unknown or departed person {person_id}")
 
@@ -237,9 +236,9 @@ class ObjectiveCommands(GoalsStore):
         objective = self.get_objective(caller, change.objective_id)
         if objective.version != change.expected_version:
             raise VersionConflict(change.expected_version, objective.version)
-        if as_owner and not access.may_change(self, caller, objective):
+        if as_owner and not access.may_change(self.store, caller, objective):
             raise Forbidden("#", f"you may not change objective {objective.id}")
-        cycle = self._cycle_ref(caller, objective.cycle_id, "#/cycle_id")
+        cycle = self.cycle_ref(caller, objective.cycle_id, "#/cycle_id")
         cycle.check_change(change.reason, change.correction, caller.is_admin)
         return objective
 
@@ -254,14 +253,14 @@ class ObjectiveCommands(GoalsStore):
                 caller, objective.level, owner_type, owner_id, "#"
             )
         objective.revise(changes, change.reason, change.correction, caller.meta)
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective
 
     def change_status(self, command: ChangeObjectiveStatus, caller: Caller) -> Objective:
         change = command.change
         objective = self.load_for_change(change, caller)
         objective.change_status(command.status, change.reason, change.correction, caller.meta)
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective
 
     def add_key_result(self, command: AddKeyResult, caller: Caller) -> Objective:
@@ -269,7 +268,7 @@ class ObjectiveCommands(GoalsStore):
         objective = self.load_for_change(change, caller)
         key_result = self.key_result_of(caller, command.key_result, "#")
         objective.add_key_result(key_result, change.reason, change.correction, caller.meta)
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective
 
     def revise_key_result(self, command: ReviseKeyResult, caller: Caller) -> Objective:
@@ -284,7 +283,7 @@ class ObjectiveCommands(GoalsStore):
             change.correction,
             caller.meta,
         )
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective
 
     def add_initiative(
@@ -303,7 +302,7 @@ class ObjectiveCommands(GoalsStore):
             status=command.status,
         )
         objective.add_initiative(initiative, change.reason, change.correction, caller.meta)
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective, initiative
 
     def revise_initiative(self, command: ReviseInitiative, caller: Caller) -> Objective:
@@ -315,7 +314,7 @@ class ObjectiveCommands(GoalsStore):
         changes = dict(command.changes)
         for field in sorted(changes):
             owner_id = initiative.owner_id
-            if not access.may_revise_initiative(self, caller, objective, owner_id, field):
+            if not access.may_revise_initiative(self.store, caller, objective, owner_id, field):
                 raise Forbidden(f"#/{field}", "the initiative's owner may only move its status")
         if changes.get("owner_id") is not None:
             self.person_ref(caller, changes["owner_id"], "#/owner_id")
@@ -324,5 +323,5 @@ class ObjectiveCommands(GoalsStore):
         objective.revise_initiative(
             command.initiative_id, changes, change.reason, change.correction, caller.meta
         )
-        self.save_checked([objective], change.expected_version)
+        self.store.save_checked([objective], change.expected_version)
         return objective

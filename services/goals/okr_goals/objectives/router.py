@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 
-from okr_goals.deps import App, reject_nulls
+from okr_goals.deps import Objectives, reject_nulls
 from okr_goals.objectives.commands import (
     AddInitiative,
     AddKeyResult,
@@ -33,7 +33,7 @@ from okr_goals.objectives.schemas import (
     respond,
 )
 from okr_shared.api_models import MAX_VERSION, problems
-from okr_shared.problems import call as run
+from okr_shared.problems import call
 from okr_shared.web import CurrentCaller, require_offset
 
 router = APIRouter(prefix="/v1/objectives", tags=["objectives"])
@@ -64,7 +64,7 @@ async def create_objective(
     body: ObjectiveIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
     idempotency_key: IdempotencyKey = None,
 ) -> ObjectiveOut:
     """Sets an objective; parents the caller decides for are linked, the others proposed to their owners."""
@@ -82,7 +82,7 @@ async def create_objective(
         aligned_to=tuple((p.parent_objective_id, p.weight) for p in body.aligned_to),
         idempotency_key=idempotency_key,
     )
-    result = await run(app.create_objective, command, caller)
+    result = await call(objectives.create_objective, command, caller)
     if result.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -94,13 +94,13 @@ async def get_objective(
     objective_id: str,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
     version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
     as_of: Annotated[datetime | None, Query(description="An ISO 8601 time with offset")] = None,
 ) -> ObjectiveOut:
     """The objective now, at an earlier version, or as it stood at a time (`as_of`)."""
-    objective = await run(
-        app.get_objective, caller, objective_id, version, require_offset(as_of, "as_of")
+    objective = await call(
+        objectives.get_objective, caller, objective_id, version, require_offset(as_of, "as_of")
     )
     return respond(response, objective)
 
@@ -111,20 +111,24 @@ async def revise_objective(
     body: ObjectiveRevisionIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Revises title, description, owner, tags or visibility; a reason is required once the cycle is active."""
     command = ReviseObjective(change_of(objective_id, body), changes_of(body))
-    return respond(response, await run(app.revise_objective, command, caller))
+    return respond(response, await call(objectives.revise_objective, command, caller))
 
 
 @router.post("/{objective_id}/status", response_model=ObjectiveOut, responses=CHANGE_PROBLEMS)
 async def change_status(
-    objective_id: str, body: StatusIn, response: Response, caller: CurrentCaller, app: App
+    objective_id: str,
+    body: StatusIn,
+    response: Response,
+    caller: CurrentCaller,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Moves the objective between draft, active, closed and archived."""
     command = ChangeObjectiveStatus(change_of(objective_id, body), body.status)
-    return respond(response, await run(app.change_status, command, caller))
+    return respond(response, await call(objectives.change_status, command, caller))
 
 
 @router.post(
@@ -134,12 +138,16 @@ async def change_status(
     responses=CHANGE_PROBLEMS,
 )
 async def add_key_result(
-    objective_id: str, body: AddKeyResultIn, response: Response, caller: CurrentCaller, app: App
+    objective_id: str,
+    body: AddKeyResultIn,
+    response: Response,
+    caller: CurrentCaller,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Adds a key result of any kind."""
     kr = NewKeyResult(**body.model_dump(exclude=CHANGE_FIELDS))
     command = AddKeyResult(change_of(objective_id, body), kr)
-    return respond(response, await run(app.add_key_result, command, caller))
+    return respond(response, await call(objectives.add_key_result, command, caller))
 
 
 @router.patch(
@@ -153,13 +161,13 @@ async def revise_key_result(
     body: KeyResultRevisionIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Revises a key result; an old target stays in the history."""
     command = ReviseKeyResult(
         change_of(objective_id, body), key_result_id, changes_of(body, ("owner_id",))
     )
-    return respond(response, await run(app.revise_key_result, command, caller))
+    return respond(response, await call(objectives.revise_key_result, command, caller))
 
 
 @router.post(
@@ -174,7 +182,7 @@ async def add_initiative(
     body: InitiativeIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Plans an initiative under a key result."""
     command = AddInitiative(
@@ -186,7 +194,7 @@ async def add_initiative(
         body.deliverable,
         body.status,
     )
-    objective, _ = await run(app.add_initiative, command, caller)
+    objective, _ = await call(objectives.add_initiative, command, caller)
     return respond(response, objective)
 
 
@@ -201,10 +209,10 @@ async def revise_initiative(
     body: InitiativeRevisionIn,
     response: Response,
     caller: CurrentCaller,
-    app: App,
+    objectives: Objectives,
 ) -> ObjectiveOut:
     """Revises an initiative (its owner may move its status)."""
     command = ReviseInitiative(
         change_of(objective_id, body), initiative_id, changes_of(body, ("due_on",))
     )
-    return respond(response, await run(app.revise_initiative, command, caller))
+    return respond(response, await call(objectives.revise_initiative, command, caller))

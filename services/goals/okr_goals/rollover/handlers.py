@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from okr_goals import access, keys
-from okr_goals.alignment.handlers import AlignmentCommands
 from okr_goals.errors import CycleLocked, Forbidden, InvalidField, UnknownReference
 from okr_goals.objectives.domain import LEVEL_RANK, Objective
+from okr_goals.objectives.handlers import ObjectiveHandlers
 from okr_goals.rollover.commands import RolloverCycle
-from okr_goals.store import cycle_roster
+from okr_goals.store import GoalsStore, cycle_roster
 from okr_shared.event_meta import Caller
 
 UNFINISHED = ("draft", "active")
@@ -21,7 +21,13 @@ class RolloverReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-class RolloverCommands(AlignmentCommands):
+class RolloverHandlers:
+    """Rollover of a cycle's unfinished objectives; references are checked as when objectives are set."""
+
+    def __init__(self, store: GoalsStore, objectives: ObjectiveHandlers) -> None:
+        self.store = store
+        self.objectives = objectives
+
     def rollover(self, command: RolloverCycle, caller: Caller) -> RolloverReport:
         """Copies unfinished objectives (draft or active, not yet rolled over) into `to_cycle_id`.
 
@@ -31,8 +37,8 @@ class RolloverCommands(AlignmentCommands):
         """
         if command.to_cycle_id == command.from_cycle_id:
             raise InvalidField("#/to_cycle_id", "must differ from the cycle rolled over")
-        self._cycle_ref(caller, command.from_cycle_id, "#/from_cycle_id")
-        target_cycle = self._cycle_ref(caller, command.to_cycle_id, "#/to_cycle_id")
+        self.objectives.cycle_ref(caller, command.from_cycle_id, "#/from_cycle_id")
+        target_cycle = self.objectives.cycle_ref(caller, command.to_cycle_id, "#/to_cycle_id")
         if target_cycle.is_locked:
             raise CycleLocked("#/to_cycle_id", f"cycle {target_cycle.cycle_id} is closed")
         report = RolloverReport()
@@ -49,19 +55,21 @@ class RolloverCommands(AlignmentCommands):
         rosters = {}
         for copy in copies.values():
             name = cycle_roster(command.to_cycle_id, copy.id)
-            rosters.setdefault(name, self.roster(caller.tenant_id, name)).enrol([str(copy.id)])
-        self.save_checked([*sources, *copies.values(), *rosters.values()])
+            rosters.setdefault(name, self.store.roster(caller.tenant_id, name)).enrol(
+                [str(copy.id)]
+            )
+        self.store.save_checked([*sources, *copies.values(), *rosters.values()])
         report.copies = {source: str(copy.id) for source, copy in copies.items()}
         return report
 
     def _sources(
         self, caller: Caller, command: RolloverCycle, report: RolloverReport
     ) -> list[Objective]:
-        members = self.cycle_members(caller.tenant_id, command.from_cycle_id)
+        members = self.store.cycle_members(caller.tenant_id, command.from_cycle_id)
         wanted = members if command.objective_ids is None else list(command.objective_ids)
         sources = []
         for i, objective_id in enumerate(wanted):
-            objective = self.find(Objective, objective_id, caller.tenant_id)
+            objective = self.store.find(Objective, objective_id, caller.tenant_id)
             if objective is None or objective.cycle_id != command.from_cycle_id:
                 raise UnknownReference(
                     f"#/objective_ids/{i}", f"no objective {objective_id} in the cycle"
@@ -72,7 +80,7 @@ class RolloverCommands(AlignmentCommands):
             if objective.rolled_over_to is not None:
                 report.skipped[objective_id] = "already rolled over"
                 continue
-            if not access.may_change(self, caller, objective):
+            if not access.may_change(self.store, caller, objective):
                 raise Forbidden(
                     f"#/objective_ids/{i}", f"you may not roll over objective {objective_id}"
                 )
@@ -92,7 +100,7 @@ class RolloverCommands(AlignmentCommands):
         for kr in source.key_results:
             if kr.key_result_id in command.exclude_key_result_ids:
                 continue
-            new_kr = replace(kr, key_result_id=str(self.new_id()))
+            new_kr = replace(kr, key_result_id=str(self.objectives.new_id()))
             key_results.append(new_kr)
             lineage[new_kr.key_result_id] = kr.key_result_id
         alignments = []
@@ -101,7 +109,7 @@ class RolloverCommands(AlignmentCommands):
             if parent_id in copies:
                 alignments.append((str(copies[parent_id].id), link["weight"]))
             else:
-                parent = self.find(Objective, parent_id, caller.tenant_id)
+                parent = self.store.find(Objective, parent_id, caller.tenant_id)
                 if parent is not None and parent.cycle_id != source.cycle_id:
                     alignments.append((parent_id, link["weight"]))
         copy = Objective.create(
@@ -129,7 +137,9 @@ class RolloverCommands(AlignmentCommands):
             if item.status != "done" and item.key_result_id in lineage.values():
                 new_kr_id = next(k for k, v in lineage.items() if v == item.key_result_id)
                 copy.add_initiative(
-                    replace(item, initiative_id=str(self.new_id()), key_result_id=new_kr_id),
+                    replace(
+                        item, initiative_id=str(self.objectives.new_id()), key_result_id=new_kr_id
+                    ),
                     None,
                     False,
                     caller.meta,
