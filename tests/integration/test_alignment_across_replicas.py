@@ -1,4 +1,5 @@
-"""Two goal-service replicas on one PostgreSQL store cannot together close a circle of alignment links."""
+"""Two goal-service replicas on one PostgreSQL store cannot together close a circle of alignment
+links."""
 
 import threading
 
@@ -22,7 +23,7 @@ def test_opposite_links_added_at_once_on_two_replicas_leave_no_circle(infra, pos
     for round_ in range(5):
         a, b = (
             replicas[0]
-            .create_objective(
+            .objectives.create_objective(
                 CreateObjective(f"{name} {round_}", "department", "org_unit", unit, CYCLE), ADMIN
             )
             .objective
@@ -30,7 +31,7 @@ def test_opposite_links_added_at_once_on_two_replicas_leave_no_circle(infra, pos
         )
         barrier, outcomes = threading.Barrier(2), []
 
-        def link(replica, child, parent):
+        def link(replica, child, parent, barrier=barrier, outcomes=outcomes):
             barrier.wait()
             try:
                 replica.alignment.align(

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer
 from eventsourcing.application import Application
 
 from okr_goals import keys
-from okr_goals.bootstrap import bootstrap
+from okr_goals.bootstrap import bootstrap, compose
 from okr_goals.contracts import to_cloud_event
 from okr_goals.directory.domain import OrgUnit
 from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
@@ -52,7 +52,7 @@ def create_objectives(app, n):
 
 async def drained(relay):
     """The relay after it published the directory and cycles every test starts with."""
-    seed(relay.app)
+    seed(compose(relay.app))
     await relay.publisher.start()
     while await relay.relay_once():
         pass
