@@ -1,4 +1,5 @@
-"""HTTP → event store → outbox relay → Kafka → projections → HTTP, with the services as processes."""
+"""HTTP → event store → outbox relay → Kafka → projections → HTTP, with the services as
+processes."""
 
 from __future__ import annotations
 

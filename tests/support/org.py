@@ -1,4 +1,5 @@
-"""A small organisation for goal-service tests: units, people and a cycle, set up through commands."""
+"""A small organisation for goal-service tests: units, people and a cycle, set up through
+commands."""
 
 from __future__ import annotations
 

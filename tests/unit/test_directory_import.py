@@ -1,4 +1,5 @@
-"""Directory import: all-or-nothing with a per-row report; re-importing changes nothing; moves and departures are events."""
+"""Directory import: all-or-nothing with a per-row report; re-importing changes nothing; moves and
+departures are events."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Every stored event is published in its documented, versioned contract; broken messages say why."""
+"""Every stored event is published in its documented, versioned contract; broken messages say
+why."""
 
 import json
 from datetime import UTC, datetime
@@ -191,7 +192,8 @@ def test_data_breaking_its_schema_is_a_contract_violation_naming_the_field():
 
 
 def test_version_1_data_is_upcast_to_version_2(tmp_path):
-    # Version 2 of a test contract adds a required `confidence`; v1 data gets the documented default.
+    # Version 2 of a test contract adds a required `confidence`; v1 data gets the documented
+    # default.
     (tmp_path / "demo").mkdir()
     v1 = {
         "type": "object",

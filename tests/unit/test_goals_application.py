@@ -1,4 +1,5 @@
-"""The goal application on an in-memory event store: rules of the OKR model, with fakes for nothing else."""
+"""The goal application on an in-memory event store: rules of the OKR model, with fakes for nothing
+else."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Rollover with lineage, and reading objectives and the whole alignment tree as of an earlier time."""
+"""Rollover with lineage, and reading objectives and the whole alignment tree as of an earlier
+time."""
 
 import time
 from datetime import UTC, datetime

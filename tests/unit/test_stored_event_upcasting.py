@@ -1,4 +1,5 @@
-"""Events stored before key-result kinds, owners types and corrections existed are read back in today's shape."""
+"""Events stored before key-result kinds, owners types and corrections existed are read back in
+today's shape."""
 
 import uuid
 

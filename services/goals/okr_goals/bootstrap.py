@@ -78,7 +78,8 @@ class GoalsContainer:
 
 
 def tenant_locks(env: dict[str, str]) -> TenantLocks:
-    """Advisory locks shared by every replica on PostgreSQL; in-process locks beside an SQLite store."""
+    """Advisory locks shared by every replica on PostgreSQL; in-process locks beside an SQLite
+    store."""
     conninfo = postgres_conninfo(env, "GOALS")
     return PostgresTenantLocks(conninfo) if conninfo else ProcessTenantLocks()
 

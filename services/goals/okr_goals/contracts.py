@@ -1,4 +1,5 @@
-"""Translates stored domain events into the published `okr.goals.v1` contracts (never stored state)."""
+"""Translates stored domain events into the published `okr.goals.v1` contracts (never stored
+state)."""
 
 from __future__ import annotations
 

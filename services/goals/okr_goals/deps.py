@@ -1,4 +1,5 @@
-"""What the goal routes share: the feature handlers as typed dependencies, and the refusal of null changes."""
+"""What the goal routes share: the feature handlers as typed dependencies, and the refusal of null
+changes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What the features' contract mappings share: picking fields, and the fields every change carries."""
+"""What the features' contract mappings share: picking fields, and the fields every change
+carries."""
 
 from __future__ import annotations
 

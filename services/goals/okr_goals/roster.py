@@ -1,4 +1,5 @@
-"""Rosters: append-only lists of aggregate ids (a cycle's objectives, a tenant's org units and people).
+"""Rosters: append-only lists of aggregate ids (a cycle's objectives, a tenant's org units and
+people).
 
 They are saved in the same transaction as the aggregates they list, so the set of members as
 of any time can be read back from events alone.

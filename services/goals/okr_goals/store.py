@@ -1,4 +1,5 @@
-"""The event-sourced application behind every goal command: loading, saving, rosters and time travel."""
+"""The event-sourced application behind every goal command: loading, saving, rosters and time
+travel."""
 
 from __future__ import annotations
 
@@ -124,7 +125,8 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
         transcoder.register(InitiativeAsDict())
 
     def tenant_lock(self, tenant_id: str) -> AbstractContextManager[None]:
-        """Serialises alignment changes of one tenant (across replicas when the locks are shared)."""
+        """Serialises alignment changes of one tenant (across replicas when the locks are
+        shared)."""
         return self.tenant_locks.hold(tenant_id)
 
     def find(
@@ -181,7 +183,8 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
     def save_checked(
         self, aggregates: Iterable[Aggregate], expected_version: int | None = None
     ) -> None:
-        """Saves atomically; a concurrent writer's event at the same version becomes a VersionConflict."""
+        """Saves atomically; a concurrent writer's event at the same version becomes a
+        VersionConflict."""
         items = list(aggregates)
         try:
             self.save(*items)
@@ -191,7 +194,8 @@ class GoalsStore(ContractCheckedSave, Application[UUID]):
     def save_retrying(
         self, build: Callable[[], list[Aggregate]], attempts: int = 5
     ) -> list[Aggregate]:
-        """Builds and saves; on a concurrent write (e.g. to a shared roster) builds again from fresh state."""
+        """Builds and saves; on a concurrent write (e.g. to a shared roster) builds again from fresh
+        state."""
         for attempt in range(attempts):
             items = build()
             try:

@@ -1,4 +1,5 @@
-"""Alignment: objectives supporting parents, top-down at once or bottom-up by proposal, never in a circle."""
+"""Alignment: objectives supporting parents, top-down at once or bottom-up by proposal, never in a
+circle."""
 
 from __future__ import annotations
 
@@ -21,14 +22,16 @@ class AlignOutcome:
 
 
 class AlignmentHandlers:
-    """Links between objectives; changes are serialised per tenant so two links cannot close a circle."""
+    """Links between objectives; changes are serialised per tenant so two links cannot close a
+    circle."""
 
     def __init__(self, store: GoalsStore, objectives: ObjectiveHandlers) -> None:
         self.store = store
         self.objectives = objectives
 
     def align(self, command: Align, caller: Caller) -> AlignOutcome:
-        """Links at once if the caller decides for the parent; otherwise proposes the link to its owner."""
+        """Links at once if the caller decides for the parent; otherwise proposes the link to its
+        owner."""
         change = command.change
         with self.store.tenant_lock(caller.tenant_id):
             child = self.objectives.load_for_change(change, caller)
@@ -100,7 +103,8 @@ class AlignmentHandlers:
         return parent
 
     def _refuse_circle(self, caller: Caller, child: Objective, parent: Objective) -> None:
-        """Raises if the child is already among the parent's ancestors (the link would close a circle)."""
+        """Raises if the child is already among the parent's ancestors (the link would close a
+        circle)."""
         target = str(child.id)
         stack: list[tuple[Objective, list[str]]] = [(parent, [str(parent.id)])]
         seen: set[str] = set()

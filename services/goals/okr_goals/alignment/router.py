@@ -1,4 +1,5 @@
-"""Alignment routes: support a parent (top-down at once, bottom-up by proposal), remove links, decide proposals."""
+"""Alignment routes: support a parent (top-down at once, bottom-up by proposal), remove links,
+decide proposals."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ async def align(
     caller: CurrentCaller,
     alignment: Alignment,
 ) -> ObjectiveOut:
-    """Links the objective to a parent (201) if the caller decides for the parent, else proposes it (202)."""
+    """Links the objective to a parent (201) if the caller decides for the parent, else proposes it
+    (202)."""
     command = Align(change_of(objective_id, body), body.parent_objective_id, body.weight, body.note)
     outcome = await call(alignment.align, command, caller)
     response.status_code = 201 if outcome.linked else 202

@@ -75,7 +75,8 @@ class OrgUnit(Aggregate):
 
 
 class Person(Aggregate):
-    """Someone in the directory: where they sit, who they report to, and whether they are still here."""
+    """Someone in the directory: where they sit, who they report to, and whether they are still
+    here."""
 
     @event("Joined")
     def __init__(

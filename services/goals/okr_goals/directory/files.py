@@ -1,4 +1,5 @@
-"""Reads HR exports (CSV or JSON) into import rows, keeping each row's position for error reports."""
+"""Reads HR exports (CSV or JSON) into import rows, keeping each row's position for error
+reports."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class UnreadableFile(Exception):
 
 
 def from_json(document: dict[str, list[dict[str, Any]]]) -> ImportDirectory:
-    """Rows of a JSON export `{"org_units": [...], "people": [...]}`; the line is the 1-based item number."""
+    """Rows of a JSON export `{"org_units": [...], "people": [...]}`; the line is the 1-based item
+    number."""
     sections = {}
     for section in ("org_units", "people"):
         items = document.get(section) or []
@@ -35,7 +37,8 @@ def from_json(document: dict[str, list[dict[str, Any]]]) -> ImportDirectory:
 
 
 def from_csv(text: str, entity: str) -> ImportDirectory:
-    """Rows of a CSV export of org units or people, with a header line; the line is the file's line number."""
+    """Rows of a CSV export of org units or people, with a header line; the line is the file's line
+    number."""
     columns = ORG_UNIT_COLUMNS if entity == "org_units" else PERSON_COLUMNS
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []

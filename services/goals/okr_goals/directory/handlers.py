@@ -63,7 +63,8 @@ class DirectoryHandlers:
         self.store = store
 
     def import_directory(self, command: ImportDirectory, caller: Caller) -> ImportReport:
-        """Validates every row first; with any broken row nothing is stored and every problem is reported."""
+        """Validates every row first; with any broken row nothing is stored and every problem is
+        reported."""
         if not caller.is_admin:
             raise Forbidden("#", "only admins import the directory")
         problems = _Problems()
@@ -112,19 +113,7 @@ class DirectoryHandlers:
                     "org_units", row, "org_unit_id", f"{unit_id} appears twice in the file"
                 )
                 continue
-            if name is None:
-                problems.add("org_units", row, "name", "is required")
-            elif len(name) > limits["name"]:
-                problems.add("org_units", row, "name", f"at most {limits['name']} characters")
-            if kind not in UNIT_KINDS:
-                problems.add("org_units", row, "kind", f"must be one of {', '.join(UNIT_KINDS)}")
-            if (parent is None) != (kind == "company"):
-                problems.add(
-                    "org_units",
-                    row,
-                    "parent_id",
-                    "is empty for the company and required for departments and teams",
-                )
+            _check_unit_fields(row, name, kind, parent, limits, problems)
             units[unit_id] = {"row": row, "name": name, "kind": kind, "parent_id": parent}
         for unit_id, unit in units.items():
             parent = unit["parent_id"]
@@ -184,21 +173,7 @@ class DirectoryHandlers:
             if person_id in people:
                 problems.add("people", row, "person_id", f"{person_id} appears twice in the file")
                 continue
-            if values["name"] is None:
-                problems.add("people", row, "name", "is required")
-            if values["email"] is None or not EMAIL.match(values["email"]):
-                problems.add("people", row, "email", "must be an e-mail address")
-            values["locale"] = values["locale"] or "en"
-            if not LOCALE.match(values["locale"]):
-                problems.add("people", row, "locale", "must be a language tag such as en or de-CH")
-            for field in ("name", "email", "locale"):
-                if values[field] is not None and len(values[field]) > limits[field]:
-                    problems.add("people", row, field, f"at most {limits[field]} characters")
-            values["status"] = values["status"] or "active"
-            if values["status"] not in PERSON_STATUSES:
-                problems.add(
-                    "people", row, "status", f"must be one of {', '.join(PERSON_STATUSES)}"
-                )
+            _check_person_fields(row, values, limits, problems)
             unit = values["org_unit_id"]
             if (
                 unit is not None
@@ -304,3 +279,47 @@ def _count(aggregate: Any, report: ImportReport, changed: list, key: str) -> Non
         changed.append((key, aggregate, False))
     else:
         report.unchanged += 1
+
+
+def _check_unit_fields(
+    row: ImportRow,
+    name: str | None,
+    kind: str | None,
+    parent: str | None,
+    limits: dict[str, int],
+    problems: _Problems,
+) -> None:
+    """Reports what is wrong with a unit's name, kind and parent (the id is checked before)."""
+    if name is None:
+        problems.add("org_units", row, "name", "is required")
+    elif len(name) > limits["name"]:
+        problems.add("org_units", row, "name", f"at most {limits['name']} characters")
+    if kind not in UNIT_KINDS:
+        problems.add("org_units", row, "kind", f"must be one of {', '.join(UNIT_KINDS)}")
+    if (parent is None) != (kind == "company"):
+        problems.add(
+            "org_units",
+            row,
+            "parent_id",
+            "is empty for the company and required for departments and teams",
+        )
+
+
+def _check_person_fields(
+    row: ImportRow, values: dict[str, Any], limits: dict[str, int], problems: _Problems
+) -> None:
+    """Reports what is wrong with a person's fields (the id is checked before); fills in the
+    default locale and status."""
+    if values["name"] is None:
+        problems.add("people", row, "name", "is required")
+    if values["email"] is None or not EMAIL.match(values["email"]):
+        problems.add("people", row, "email", "must be an e-mail address")
+    values["locale"] = values["locale"] or "en"
+    if not LOCALE.match(values["locale"]):
+        problems.add("people", row, "locale", "must be a language tag such as en or de-CH")
+    for field in ("name", "email", "locale"):
+        if values[field] is not None and len(values[field]) > limits[field]:
+            problems.add("people", row, field, f"at most {limits[field]} characters")
+    values["status"] = values["status"] or "active"
+    if values["status"] not in PERSON_STATUSES:
+        problems.add("people", row, "status", f"must be one of {', '.join(PERSON_STATUSES)}")

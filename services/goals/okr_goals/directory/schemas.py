@@ -10,7 +10,8 @@ from okr_goals.directory.domain import OrgUnit, Person
 
 
 class DirectoryIn(BaseModel):
-    """An HR export: rows are checked by the import itself, so every broken row is reported at once."""
+    """An HR export: rows are checked by the import itself, so every broken row is reported at
+    once."""
 
     model_config = ConfigDict(extra="forbid")
     org_units: Annotated[list[dict[str, Any]], Field(max_length=50_000)] = []

@@ -1,4 +1,5 @@
-"""Time travel: the alignment tree of a cycle or org unit as it stood at any moment, rebuilt from events."""
+"""Time travel: the alignment tree of a cycle or org unit as it stood at any moment, rebuilt from
+events."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ class HistoryHandlers:
         at: datetime | None = None,
         org_unit_id: str | None = None,
     ) -> dict[str, Any]:
-        """Every objective of the cycle (optionally of one org unit and below) as of `at`, nested by alignment.
+        """Every objective of the cycle (optionally of one org unit and below) as of `at`, nested
+        by alignment.
 
         Nothing is read from a current-state table: the cycle's roster, each objective and
         each org unit are loaded as of `at` from their events. A child with several parents

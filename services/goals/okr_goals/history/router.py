@@ -1,4 +1,5 @@
-"""History and time-travel routes: an objective's audit trail, a cycle's alignment tree as of any time."""
+"""History and time-travel routes: an objective's audit trail, a cycle's alignment tree as of any
+time."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ async def alignment_tree(
     ] = None,
     org_unit_id: Annotated[str | None, Query(max_length=100)] = None,
 ) -> TreeOut:
-    """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from events."""
+    """The cycle's alignment tree (optionally one org unit and below) as it stood at `as_of`, from
+    events."""
     return await call(
         history.alignment_tree, caller, cycle_id, require_offset(as_of, "as_of"), org_unit_id
     )

@@ -1,4 +1,5 @@
-"""The Objective aggregate: what a company, department, team or person sets out to reach in a cycle."""
+"""The Objective aggregate: what a company, department, team or person sets out to reach in a
+cycle."""
 
 from __future__ import annotations
 
@@ -77,21 +78,26 @@ def validate_objective_fields(fields: dict[str, Any]) -> None:
         check_title(fields["title"], "#/title")
     if "description" in fields and len(fields["description"]) > DESCRIPTION_MAX:
         raise InvalidField("#/description", f"must be at most {DESCRIPTION_MAX} characters")
-    if "owner_type" in fields and fields["owner_type"] not in OWNER_TYPES:
-        raise InvalidField("#/owner_type", f"must be one of {', '.join(OWNER_TYPES)}")
+    _check_choice(fields, "owner_type", OWNER_TYPES)
     if "owner_id" in fields and not str(fields["owner_id"]).strip():
         raise InvalidField("#/owner_id", "must not be blank")
-    if "level" in fields and fields["level"] not in LEVELS:
-        raise InvalidField("#/level", f"must be one of {', '.join(LEVELS)}")
-    if "visibility" in fields and fields["visibility"] not in VISIBILITIES:
-        raise InvalidField("#/visibility", f"must be one of {', '.join(VISIBILITIES)}")
+    _check_choice(fields, "level", LEVELS)
+    _check_choice(fields, "visibility", VISIBILITIES)
     if "tags" in fields:
-        tags = fields["tags"]
-        if len(tags) > 20 or len(set(tags)) != len(tags):
-            raise InvalidField("#/tags", "must be at most 20 distinct tags")
-        for i, tag in enumerate(tags):
-            if not 1 <= len(tag.strip()) <= 50:
-                raise InvalidField(f"#/tags/{i}", "must be 1 to 50 characters")
+        _check_tags(fields["tags"])
+
+
+def _check_choice(fields: dict[str, Any], name: str, choices: tuple[str, ...]) -> None:
+    if name in fields and fields[name] not in choices:
+        raise InvalidField(f"#/{name}", f"must be one of {', '.join(choices)}")
+
+
+def _check_tags(tags: list[str]) -> None:
+    if len(tags) > 20 or len(set(tags)) != len(tags):
+        raise InvalidField("#/tags", "must be at most 20 distinct tags")
+    for i, tag in enumerate(tags):
+        if not 1 <= len(tag.strip()) <= 50:
+            raise InvalidField(f"#/tags/{i}", "must be 1 to 50 characters")
 
 
 def _check_shape(level: str, owner_type: str, visibility: str) -> None:
@@ -118,7 +124,8 @@ def changed_fields(
 
 
 def check_supports(child_level: str, parent_level: str, pointer: str) -> None:
-    """Raises unless an objective at `child_level` may support one at `parent_level` (same or higher)."""
+    """Raises unless an objective at `child_level` may support one at `parent_level` (same or
+    higher)."""
     if LEVEL_RANK[parent_level] > LEVEL_RANK[child_level]:
         raise InvalidField(
             pointer, f"a {child_level} objective cannot support a lower, {parent_level} objective"
@@ -131,7 +138,8 @@ def _check_weight(weight: Any, pointer: str) -> None:
 
 
 class Objective(Aggregate):
-    """An objective with its key results, initiatives and alignment links; every change is an event."""
+    """An objective with its key results, initiatives and alignment links; every change is an
+    event."""
 
     class_version = 2
 
@@ -523,7 +531,8 @@ class Objective(Aggregate):
     # ---- alignment
 
     def check_parent(self, parent: Objective, pointer: str = "#/parent_objective_id") -> None:
-        """Raises unless `parent` may be supported by this objective (a different one, at or above its level)."""
+        """Raises unless `parent` may be supported by this objective (a different one, at or above
+        its level)."""
         if str(parent.id) == str(self.id):
             raise InvalidField(pointer, "an objective cannot support itself")
         check_supports(self.level, parent.level, pointer)

@@ -56,7 +56,8 @@ def _fingerprint(command: CreateObjective) -> str:
 
 
 class ObjectiveHandlers:
-    """Commands on objectives; every change checks rights, the cycle's rules and the expected version."""
+    """Commands on objectives; every change checks rights, the cycle's rules and the expected
+    version."""
 
     new_id: Callable[[], UUID] = staticmethod(uuid.uuid4)
 
@@ -72,7 +73,8 @@ class ObjectiveHandlers:
         version: int | None = None,
         at: datetime | None = None,
     ) -> Objective:
-        """The objective now, at a version or as of a time; invisible ones do not exist for the caller."""
+        """The objective now, at a version or as of a time; invisible ones do not exist for the
+        caller."""
         if at is not None:
             objective = self.store.as_of(Objective, objective_id, caller.tenant_id, at)
         else:
@@ -177,7 +179,8 @@ class ObjectiveHandlers:
     def resolve_owner(
         self, caller: Caller, level: str, owner_type: str, owner_id: str, pointer: str
     ) -> str | None:
-        """Checks the owner exists and the caller may act for them; returns the org unit the goal belongs to."""
+        """Checks the owner exists and the caller may act for them; returns the org unit the goal
+        belongs to."""
         if owner_type == "person":
             person = self.store.find_person(caller.tenant_id, owner_id)
             if person is None or not person.active:

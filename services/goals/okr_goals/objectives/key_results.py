@@ -51,7 +51,8 @@ class KeyResult:
 
 
 def upgrade_key_result(data: dict[str, Any]) -> dict[str, Any]:
-    """A key result stored before kinds existed (numeric only) in today's shape; others unchanged."""
+    """A key result stored before kinds existed (numeric only) in today's shape; others
+    unchanged."""
     if "kind" in data:
         return dict(data)
     kind = "increase_to" if data["target"] > data["start"] else "decrease_to"

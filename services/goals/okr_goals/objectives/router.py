@@ -1,4 +1,5 @@
-"""Objective routes: set, read (now, at a version or as of a time), revise, key results and initiatives."""
+"""Objective routes: set, read (now, at a version or as of a time), revise, key results and
+initiatives."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ async def create_objective(
     objectives: Objectives,
     idempotency_key: IdempotencyKey = None,
 ) -> ObjectiveOut:
-    """Sets an objective; parents the caller decides for are linked, the others proposed to their owners."""
+    """Sets an objective; parents the caller decides for are linked, the others proposed to their
+    owners."""
     command = CreateObjective(
         title=body.title,
         description=body.description,
@@ -113,7 +115,8 @@ async def revise_objective(
     caller: CurrentCaller,
     objectives: Objectives,
 ) -> ObjectiveOut:
-    """Revises title, description, owner, tags or visibility; a reason is required once the cycle is active."""
+    """Revises title, description, owner, tags or visibility; a reason is required once the cycle is
+    active."""
     command = ReviseObjective(change_of(objective_id, body), changes_of(body))
     return respond(response, await call(objectives.revise_objective, command, caller))
 

@@ -1,4 +1,5 @@
-"""Request and response bodies of the objective routes (and the types the other features share), and how an objective is shown."""
+"""Request and response bodies of the objective routes (and the types the other features share), and
+how an objective is shown."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class _Body(BaseModel):
 
 
 class ChangeIn(_Body):
-    """What every change carries: the version it applies to, why, and whether it corrects a closed cycle."""
+    """What every change carries: the version it applies to, why, and whether it corrects a closed
+    cycle."""
 
     expected_version: Annotated[int, Field(ge=1, le=MAX_VERSION)]
     reason: Reason | None = None

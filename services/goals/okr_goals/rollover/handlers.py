@@ -1,4 +1,5 @@
-"""Rollover: unfinished objectives and key results are copied into the next cycle, with their lineage."""
+"""Rollover: unfinished objectives and key results are copied into the next cycle, with their
+lineage."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ class RolloverReport:
 
 
 class RolloverHandlers:
-    """Rollover of a cycle's unfinished objectives; references are checked as when objectives are set."""
+    """Rollover of a cycle's unfinished objectives; references are checked as when objectives are
+    set."""
 
     def __init__(self, store: GoalsStore, objectives: ObjectiveHandlers) -> None:
         self.store = store
