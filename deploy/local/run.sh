@@ -24,7 +24,7 @@ shutdown() {
 trap shutdown INT TERM EXIT
 
 "$here/infra.sh" up
-"$PY" -m okr_goals.entrypoints.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
+"$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
 "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
 "$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \

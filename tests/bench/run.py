@@ -25,20 +25,16 @@ import httpx
 import psycopg
 from pymongo import MongoClient
 
-from okr_goals.application.commands import (
-    Align,
-    Change,
-    CreateObjective,
-    NewKeyResult,
-    ReviseObjective,
-)
-from okr_goals.application.service import GoalsApplication
-from okr_goals.bootstrap import bootstrap
+from okr_goals.alignment.commands import Align
+from okr_goals.bootstrap import GoalFeatures, bootstrap, compose
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
 from okr_goals.settings import GoalsSettings
+from okr_goals.store import GoalsStore
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import AuthSettings, KafkaSettings
 from tests.conftest import postgres_env
+from tests.support.goals import goal_features
 from tests.support.infra import local_processes
 from tests.support.org import CYCLE, caller, seed
 from tests.support.processes import Process, free_port, wait_healthy
@@ -69,8 +65,8 @@ def command(i: int, level: str = "team", owner: str = "web") -> CreateObjective:
     )
 
 
-def seeded(env: dict[str, str]) -> GoalsApplication:
-    app = GoalsApplication(env=env)
+def seeded(env: dict[str, str]) -> GoalFeatures:
+    app = goal_features(env=env)
     seed(app, TENANT)
     return app
 
@@ -87,7 +83,7 @@ def bench_append(env: dict[str, str], n: int) -> float:
     app = seeded(env)
     start = time.perf_counter()
     for i in range(n):
-        app.create_objective(command(i), ADMIN)
+        app.objectives.create_objective(command(i), ADMIN)
     return n / (time.perf_counter() - start)
 
 
@@ -203,30 +199,30 @@ def bench_load_10k(tmp: Path, events: int = 10_000) -> dict[str, float]:
         "GOALS_SQLITE_DBNAME": str(tmp / "10k.sqlite"),
     }
     app = seeded(env)
-    oid = str(app.create_objective(command(0), ADMIN).objective.id)
+    oid = str(app.objectives.create_objective(command(0), ADMIN).objective.id)
     middle = None
     for v in range(1, events):
-        app.revise_objective(
+        app.objectives.revise_objective(
             ReviseObjective(Change(oid, v, "bench"), {"description": f"revision {v}"}), ADMIN
         )
         if v == events // 2:
             middle = datetime.now(UTC)
 
-    class NoSnapshots(GoalsApplication):
+    class NoSnapshots(GoalsStore):
         name = "goals"
         snapshotting_intervals = {}
 
     results = {}
     for label, application in (
-        ("snapshots", GoalsApplication(env=env)),
-        ("none", NoSnapshots(env=env)),
+        ("snapshots", goal_features(env=env)),
+        ("none", compose(NoSnapshots(env=env))),
     ):
 
         def now(application=application):
-            assert application.get_objective(ADMIN, oid).version == events
+            assert application.objectives.get_objective(ADMIN, oid).version == events
 
         def then(application=application):
-            assert application.get_objective(ADMIN, oid, at=middle).version in (
+            assert application.objectives.get_objective(ADMIN, oid, at=middle).version in (
                 events // 2,
                 events // 2 + 1,
             )
@@ -243,23 +239,25 @@ def bench_tree(tmp: Path, n: int = 300) -> tuple[float, float]:
         "GOALS_SQLITE_DBNAME": str(tmp / "tree.sqlite"),
     }
     app = seeded(env)
-    company = app.create_objective(command(0, "company", "acme"), ADMIN).objective
+    company = app.objectives.create_objective(command(0, "company", "acme"), ADMIN).objective
     departments = [
-        app.create_objective(command(i, "department", d), ADMIN).objective
+        app.objectives.create_objective(command(i, "department", d), ADMIN).objective
         for i, d in enumerate(("sales", "rnd"), 1)
     ]
     middle = None
     for i in range(3, n):
-        o = app.create_objective(command(i), ADMIN).objective
-        app.align(
+        o = app.objectives.create_objective(command(i), ADMIN).objective
+        app.alignment.align(
             Align(Change(str(o.id), o.version, "bench"), str(departments[i % 2].id), 0.5), ADMIN
         )
         if i == n // 2:
             middle = datetime.now(UTC)
     for d in departments:
-        app.align(Align(Change(str(d.id), d.version, "bench"), str(company.id), 0.5), ADMIN)
-    now = _median_ms(lambda: app.alignment_tree(ADMIN, CYCLE), runs=3)
-    then = _median_ms(lambda: app.alignment_tree(ADMIN, CYCLE, middle), runs=3)
+        app.alignment.align(
+            Align(Change(str(d.id), d.version, "bench"), str(company.id), 0.5), ADMIN
+        )
+    now = _median_ms(lambda: app.history.alignment_tree(ADMIN, CYCLE), runs=3)
+    then = _median_ms(lambda: app.history.alignment_tree(ADMIN, CYCLE, middle), runs=3)
     return now, then
 
 
@@ -327,7 +325,7 @@ def main() -> None:
     port = free_port()
     goals = Process(
         "bench-goals",
-        ["okr_goals.entrypoints.cli", "serve", "--port", str(port)],
+        ["okr_goals.cli", "serve", "--port", str(port)],
         {
             **http_env,
             "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
@@ -364,7 +362,7 @@ def main() -> None:
     services = [
         Process(
             "bench-goals-relay",
-            ["okr_goals.entrypoints.cli", "serve", "--port", str(g_port)],
+            ["okr_goals.cli", "serve", "--port", str(g_port)],
             {**common, **lag_env},
         ),
         Process(

@@ -57,10 +57,8 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
         "OKR_CHECKINS_REMINDERS_ENABLED": "false",
     }
     goals_port, checkins_port, projections_port = free_port(), free_port(), free_port()
-    goals = Process(
-        "goals", ["okr_goals.entrypoints.cli", "serve", "--port", str(goals_port)], goals_env
-    )
-    relay = Process("relay", ["okr_goals.entrypoints.cli", "relay"], goals_env)
+    goals = Process("goals", ["okr_goals.cli", "serve", "--port", str(goals_port)], goals_env)
+    relay = Process("relay", ["okr_goals.cli", "relay"], goals_env)
     checkins = Process(
         "checkins",
         ["okr_checkins.cli", "serve", "--port", str(checkins_port)],

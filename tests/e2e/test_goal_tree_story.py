@@ -1,5 +1,6 @@
-"""The whole goal story on the real stack: a four-level tree with cross-department alignment, revised with
-reasons, rolled over, and read back as it is now and as it was earlier, every change attributed."""
+"""The whole goal story on the real stack: a four-level tree with cross-department alignment,
+revised with reasons, rolled over, and read back as it is now and as it was earlier, every change
+attributed."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def test_tree_is_built_revised_rolled_over_and_read_as_of_earlier(stack, tenant,
             },
         )
     )
-    # The CTO cascades a team objective; the team lead proposes that it also supports Sales (bottom-up).
+    # The CTO cascades a team objective; the team lead proposes that it also supports Sales
+    # (bottom-up).
     team = ok(
         cto.post(
             "/v1/objectives",
@@ -177,7 +179,8 @@ def test_tree_is_built_revised_rolled_over_and_read_as_of_earlier(stack, tenant,
     )
     assert revised["key_results"][0]["target"] == 20
 
-    # Now: four levels, the team under both departments, the private objective visible to its manager chain.
+    # Now: four levels, the team under both departments, the private objective visible to its
+    # manager chain.
     tree_now = ok(admin.get(f"/v1/cycles/{CYCLE}/tree"))
     assert tree_now["objective_count"] == 5
     (root,) = tree_now["roots"]

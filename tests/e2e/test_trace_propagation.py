@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from okr_projections.bootstrap import bootstrap as projections_bootstrap
 from okr_projections.settings import ProjectionsSettings
@@ -31,7 +31,7 @@ async def test_http_create_and_projection_update_share_one_trace_id(infra, postg
         GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db))
     )
     tenant = f"trace-{uuid.uuid4().hex[:8]}"
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     projections = projections_bootstrap(
         ProjectionsSettings(
             kafka=kafka,

@@ -14,8 +14,9 @@ from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.clock import FixedClock
 from okr_checkins.http import create_http_app
 from okr_checkins.settings import CheckinsSettings
-from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_goals.settings import GoalsSettings
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
@@ -92,9 +93,9 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
     goals = goals_bootstrap(
         GoalsSettings(kafka=kafka, event_store=postgres_env(infra, postgres_db))
     )
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
-    objective = goals.application.create_objective(
+    objective = goals.features.objectives.create_objective(
         CreateObjective(
             "Checkout",
             "team",
@@ -130,7 +131,7 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
         await first.broker.stop()
 
     # The cycle is activated and on Kafka, but this instance has not learned it: not 409, 503.
-    goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
+    goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await relay_all(goals)
     r = await answers(first, issuer, tenant, key_result_id)
     assert r.status_code == 503, r.text
@@ -145,7 +146,7 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
 
         # Once the closing of the cycle is learned, the refusal is true again: 409.
         for state in ("grading", "closed"):
-            goals.application.advance_cycle(AdvanceCycle(CYCLE, state, "end of quarter"), admin)
+            goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, state, "end of quarter"), admin)
         await relay_all(goals)
         await until_current(second)
         r = await until_answer_is_not_503(second, issuer, tenant, key_result_id)

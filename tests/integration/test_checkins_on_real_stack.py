@@ -11,8 +11,9 @@ from aiokafka import AIOKafkaConsumer
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.clock import FixedClock
 from okr_checkins.settings import CheckinsSettings
-from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_goals.settings import GoalsSettings
 from okr_shared.cloudevents import from_kafka
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
@@ -55,16 +56,16 @@ async def publish_goals(kafka, infra, dbname, tenant):
     """A goal service in `tenant` with one active-cycle objective of two key results, relayed to
     Kafka."""
     goals = goals_bootstrap(GoalsSettings(kafka=kafka, event_store=postgres_env(infra, dbname)))
-    seed(goals.application, tenant)
+    seed(goals.features, tenant)
     admin = caller("ceo", admin=True, tenant=tenant)
     krs = (
         NewKeyResult("Checkout time", "decrease_to", owner_id="dev", start=90.0, target=30.0),
         NewKeyResult("Launch", "milestone"),
     )
-    objective = goals.application.create_objective(
+    objective = goals.features.objectives.create_objective(
         CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=krs), admin
     ).objective
-    goals.application.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
+    goals.features.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), admin)
     await ensure_topics(kafka, [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)])
     await relay_all(goals)
     return str(objective.id), [kr.key_result_id for kr in objective.key_results]

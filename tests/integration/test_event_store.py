@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
-from okr_goals.application.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import VersionConflict
+from okr_goals.errors import VersionConflict
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
 from tests.conftest import postgres_env
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, seed
 
 
@@ -32,27 +32,29 @@ def create(app):
         CYCLE,
         key_results=(NewKeyResult("ARR", "increase_to", start=1.0, target=2.0),),
     )
-    return app.create_objective(command, ADMIN).objective
+    return app.objectives.create_objective(command, ADMIN).objective
 
 
 def revise(app, oid, version, changes, reason=None):
-    return app.revise_objective(ReviseObjective(Change(oid, version, reason), changes), ADMIN)
+    return app.objectives.revise_objective(
+        ReviseObjective(Change(oid, version, reason), changes), ADMIN
+    )
 
 
 def test_history_survives_a_restart_and_old_versions_stay_readable(store_env):
-    app = GoalsApplication(env=store_env)
+    app = goal_features(env=store_env)
     oid = str(create(app).id)
     for i in range(5):
         revise(app, oid, i + 1, {"title": f"Grow v{i}"}, "iterate")
-    stored = app.recorder.max_notification_id()
-    reopened = GoalsApplication(env=store_env)
-    assert reopened.get_objective(ADMIN, oid).version == 6
-    assert reopened.get_objective(ADMIN, oid, version=3).title == "Grow v1"
-    assert reopened.recorder.max_notification_id() == stored
+    stored = app.store.recorder.max_notification_id()
+    reopened = goal_features(env=store_env)
+    assert reopened.objectives.get_objective(ADMIN, oid).version == 6
+    assert reopened.objectives.get_objective(ADMIN, oid, version=3).title == "Grow v1"
+    assert reopened.store.recorder.max_notification_id() == stored
 
 
 def test_two_writers_on_the_same_version_one_wins_one_gets_a_conflict(store_env):
-    first, second = GoalsApplication(env=store_env), GoalsApplication(env=store_env)
+    first, second = goal_features(env=store_env), goal_features(env=store_env)
     oid = str(create(first).id)
     barrier = threading.Barrier(2)
     outcomes = []
@@ -71,15 +73,15 @@ def test_two_writers_on_the_same_version_one_wins_one_gets_a_conflict(store_env)
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(outcomes) == ["conflict", "ok"]
-    assert first.get_objective(ADMIN, oid).version == 2
+    assert first.objectives.get_objective(ADMIN, oid).version == 2
 
 
 def test_snapshots_are_taken_for_long_histories(store_env):
-    app = GoalsApplication(env=store_env)
+    app = goal_features(env=store_env)
     objective = create(app)
     oid = str(objective.id)
     for i in range(1, 401):
         revise(app, oid, i, {"description": f"step {i}"})
-    snapshots = list(app.snapshots.get(objective.id))
+    snapshots = list(app.store.snapshots.get(objective.id))
     assert [s.originator_version for s in snapshots] == [200, 400]
-    assert app.get_objective(ADMIN, oid).description == "step 400"
+    assert app.objectives.get_objective(ADMIN, oid).description == "step 400"

@@ -100,7 +100,7 @@ def goals_behind_relay(
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = open(LOG_DIR / f"goals-{uuid.uuid4().hex[:6]}.log", "ab")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "okr_goals.entrypoints.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "okr_goals.cli", "serve", "--port", str(port)],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -11,11 +11,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from eventsourcing.application import Application
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
-from okr_goals.bootstrap import bootstrap
-from okr_goals.domain import keys
-from okr_goals.domain.directory import OrgUnit
+from okr_goals import keys
+from okr_goals.bootstrap import bootstrap, compose
+from okr_goals.contracts import to_cloud_event
+from okr_goals.directory.domain import OrgUnit
+from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
 from okr_goals.settings import GoalsSettings
 from okr_shared.cloudevents import CloudEvent, from_kafka, schema_urn
 from okr_shared.contracts import default_registry
@@ -46,13 +46,13 @@ def create_objectives(app, n):
             CYCLE,
             key_results=(NewKeyResult("KR", "increase_to", start=0.0, target=1.0),),
         )
-        ids.append(str(app.create_objective(command, ADMIN).objective.id))
+        ids.append(str(app.objectives.create_objective(command, ADMIN).objective.id))
     return ids
 
 
 async def drained(relay):
     """The relay after it published the directory and cycles every test starts with."""
-    seed(relay.app)
+    seed(compose(relay.app))
     await relay.publisher.start()
     while await relay.relay_once():
         pass
@@ -133,23 +133,25 @@ def per_key(triples):
 async def test_relay_publishes_every_event_keyed_by_aggregate_in_order(infra, container):
     await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = await drained(container.new_relay())
-    app = container.application
+    app = container.features
     ids = create_objectives(app, 3)
     for version, title in ((1, "Renamed"), (2, "Renamed again"), (3, "Final")):
         change = Change(ids[0], version, "why")
-        app.revise_objective(ReviseObjective(change, {"title": title}), ADMIN)
-    app.revise_objective(ReviseObjective(Change(ids[2], 1, "why"), {"title": "Other"}), ADMIN)
+        app.objectives.revise_objective(ReviseObjective(change, {"title": title}), ADMIN)
+    app.objectives.revise_objective(
+        ReviseObjective(Change(ids[2], 1, "why"), {"title": "Other"}), ADMIN
+    )
     try:
         assert await relay.relay_once() > 0
         assert await relay.relay_once() == 0
     finally:
         await relay.publisher.stop()
     assert relay.published == 7
-    stored = {i: [e.originator_version for e in app.events.get(uuid.UUID(i))] for i in ids}
+    stored = {i: [e.originator_version for e in app.store.events.get(uuid.UUID(i))] for i in ids}
     assert stored == {ids[0]: [1, 2, 3, 4], ids[1]: [1], ids[2]: [1, 2]}
     seen = await events_for(infra, container.settings.kafka.topic(GOALS_TOPIC), set(ids), 7)
     assert per_key(seen) == stored
-    assert relay.position() == app.recorder.max_notification_id()
+    assert relay.position() == app.store.recorder.max_notification_id()
 
 
 class CrashAfterPublish(Exception):
@@ -162,7 +164,7 @@ async def test_crash_between_publish_and_recording_position_loses_nothing(
     await ensure_topics(container.settings.kafka, [container.settings.kafka.topic(GOALS_TOPIC)])
     relay = await drained(container.new_relay())
     start = relay.position()
-    ids = create_objectives(container.application, 5)
+    ids = create_objectives(container.features, 5)
     try:
 
         def crash(_tracking):
@@ -236,11 +238,11 @@ def store_order(app, after: int, tenant: str) -> list[tuple[str, int]]:
     """The published events of `tenant` stored after notification `after`: (subject, sequence)."""
     forms = (
         to_cloud_event(
-            app.mapper.to_domain_event(n),
+            app.store.mapper.to_domain_event(n),
             default_registry(),
-            lambda e: app.repository.get(e.originator_id, version=1),
+            lambda e: app.store.repository.get(e.originator_id, version=1),
         )
-        for n in app.recorder.select_notifications(after, 10_000, inclusive_of_start=False)
+        for n in app.store.recorder.select_notifications(after, 10_000, inclusive_of_start=False)
     )
     return [(f.subject, f.sequence) for f in forms if f is not None and f.tenantid == tenant]
 
@@ -253,7 +255,7 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
     await ensure_topics(kafka, [topic])
     relay = await drained(container.new_relay(batch_size=5))
     before = await record_count(infra, topic)
-    app = container.application
+    app = container.features
     # Stored as an older release could have: straight through eventsourcing, no contract check.
     broken = OrgUnit.found(
         aggregate_id=keys.org_unit_uuid(TENANT, "co"),
@@ -263,8 +265,8 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
         parent_id=None,
         meta=ADMIN.meta,
     )
-    Application.save(app, broken)
-    poison = app.recorder.max_notification_id()
+    Application.save(app.store, broken)
+    poison = app.store.recorder.max_notification_id()
     seed(app, tenant=OTHER_TENANT)
     expected = store_order(app, poison, OTHER_TENANT)
     assert len(expected) == 12
@@ -274,7 +276,7 @@ async def test_an_event_breaking_its_contract_is_dead_lettered_and_other_tenants
     finally:
         await relay.publisher.stop()
     assert (relay.dead_lettered, relay.published) == (1, 12)
-    assert relay.position() == app.recorder.max_notification_id()
+    assert relay.position() == app.store.recorder.max_notification_id()
     # The other tenant's events reached Kafka, each aggregate's in the store's order.
     of_other = await records(
         infra, topic, len(expected), keep=lambda r: decoded(r).tenantid == OTHER_TENANT
@@ -302,7 +304,7 @@ async def test_a_record_kafka_refuses_for_good_is_dead_lettered_and_the_batch_go
     topic, dead_letters = kafka.topic(GOALS_TOPIC), kafka.topic(dead_letter_topic("goals-relay"))
     await ensure_topics(kafka, [topic])
     relay = await drained(container.new_relay())
-    ids = create_objectives(container.application, 3)
+    ids = create_objectives(container.features, 3)
     too_large = ids[1]
     mapping = relay.published_form
 
@@ -319,7 +321,7 @@ async def test_a_record_kafka_refuses_for_good_is_dead_lettered_and_the_batch_go
     finally:
         await relay.publisher.stop()
     assert (relay.published, relay.dead_lettered) == (2, 1)
-    assert relay.position() == container.application.recorder.max_notification_id()
+    assert relay.position() == container.store.recorder.max_notification_id()
     # Every record on the topic: the others went out (ids[0] perhaps twice), the oversized never.
     everything = await records(infra, topic, await record_count(infra, topic))
     keys_seen = {r.key.decode() for r in everything}

@@ -114,13 +114,9 @@ def seed_goals(app) -> dict[tuple[str, str], object]:
     """The organisation in both tenants, a cycle, one acme objective per owner and visibility."""
     from datetime import date
 
-    from okr_goals.application.commands import (
-        CreateObjective,
-        ImportDirectory,
-        ImportRow,
-        NewKeyResult,
-        PlanCycle,
-    )
+    from okr_goals.cycles.commands import PlanCycle
+    from okr_goals.directory.commands import ImportDirectory, ImportRow
+    from okr_goals.objectives.commands import CreateObjective, NewKeyResult
     from tests.support.org import CYCLE
 
     units = [
@@ -139,14 +135,14 @@ def seed_goals(app) -> dict[tuple[str, str], object]:
     ]
     for tenant in (TENANT, OTHER_TENANT):
         admin = caller_for("other tenant" if tenant == OTHER_TENANT else "owner", "admin")
-        app.import_directory(
+        app.directory.import_directory(
             ImportDirectory(
                 org_units=tuple(ImportRow(i, i + 2, u) for i, u in enumerate(units)),
                 people=tuple(ImportRow(i, i + 2, p) for i, p in enumerate(people)),
             ),
             admin,
         )
-        app.plan_cycle(
+        app.cycles.plan_cycle(
             PlanCycle(CYCLE, "Q1", "quarterly", date(2026, 1, 1), date(2026, 3, 31)), admin
         )
     admin = caller_for("owner", "admin")
@@ -164,5 +160,7 @@ def seed_goals(app) -> dict[tuple[str, str], object]:
                 visibility=visibility,
                 key_results=krs,
             )
-            objectives[(owner_type, visibility)] = app.create_objective(command, admin).objective
+            objectives[(owner_type, visibility)] = app.objectives.create_objective(
+                command, admin
+            ).objective
     return objectives

@@ -8,7 +8,7 @@ from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
 from okr_checkins.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
-from okr_goals.entrypoints.http import create_http_app as goals_http
+from okr_goals.http import create_http_app as goals_http
 from okr_goals.settings import GoalsSettings
 from tests.support.org import seed
 
@@ -18,7 +18,7 @@ def goals_app() -> FastAPI:
     container = goals_bootstrap(
         GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     )
-    seed(container.application)
+    seed(container.features)
     return goals_http(container, run_relay=False)
 
 

@@ -10,10 +10,11 @@ from okr_checkins.clock import Clock, FixedClock
 from okr_checkins.knowledge.freshness import KnowledgeFreshness
 from okr_checkins.knowledge.store import KnowledgeStore, MemoryKnowledge, apply_goal_event
 from okr_checkins.store import CheckinsStore
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.commands import AdvanceCycle, CreateObjective, NewKeyResult
-from okr_goals.application.service import GoalsApplication
+from okr_goals.contracts import to_cloud_event
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_shared.contracts import default_registry
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 
@@ -60,7 +61,7 @@ class World:
     service."""
 
     def __init__(self) -> None:
-        self.goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        self.goals = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
         seed(self.goals)
         krs = (
             NewKeyResult(
@@ -68,7 +69,7 @@ class World:
             ),
             NewKeyResult("New checkout live", "milestone", 0.4),
         )
-        self.objective = self.goals.create_objective(
+        self.objective = self.goals.objectives.create_objective(
             CreateObjective(
                 "One-click checkout", "team", "org_unit", "web", CYCLE, key_results=krs
             ),
@@ -83,8 +84,8 @@ class World:
             visibility="private",
             key_results=(NewKeyResult("Courses", "increase_to", start=0.0, target=3.0),),
         )
-        self.private = self.goals.create_objective(private, caller("rep")).objective
-        self.goals.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
+        self.private = self.goals.objectives.create_objective(private, caller("rep")).objective
+        self.goals.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
         self.knowledge = MemoryKnowledge()
         self.clock = FixedClock(FEB)
         self.use(checkins_service(POPO, self.knowledge, self.clock))
@@ -102,7 +103,7 @@ class World:
         self.feedback = service.feedback
 
     def learn(self) -> None:
-        learn_from(self.goals, self.knowledge)
+        learn_from(self.goals.store, self.knowledge)
 
     @property
     def numeric(self) -> str:

@@ -1,10 +1,12 @@
-"""A small organisation for goal-service tests: units, people and a cycle, set up through commands."""
+"""A small organisation for goal-service tests: units, people and a cycle, set up through
+commands."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from okr_goals.application.commands import ImportDirectory, ImportRow, PlanCycle
+from okr_goals.cycles.commands import PlanCycle
+from okr_goals.directory.commands import ImportDirectory, ImportRow
 from okr_shared.event_meta import Caller, EventMeta
 
 TENANT = "acme"
@@ -79,10 +81,12 @@ def rows(items: list[dict]) -> tuple[ImportRow, ...]:
 def seed(app, tenant: str = TENANT) -> None:
     """Imports the directory and plans two cycles for `tenant`."""
     admin = caller("ceo", admin=True, tenant=tenant)
-    app.import_directory(ImportDirectory(org_units=rows(ORG_UNITS), people=rows(PEOPLE)), admin)
-    app.plan_cycle(
+    app.directory.import_directory(
+        ImportDirectory(org_units=rows(ORG_UNITS), people=rows(PEOPLE)), admin
+    )
+    app.cycles.plan_cycle(
         PlanCycle(CYCLE, "Q1 2026", "quarterly", date(2026, 1, 1), date(2026, 3, 31)), admin
     )
-    app.plan_cycle(
+    app.cycles.plan_cycle(
         PlanCycle(NEXT_CYCLE, "Q2 2026", "quarterly", date(2026, 4, 1), date(2026, 6, 30)), admin
     )

@@ -4,18 +4,18 @@ import pytest
 
 from okr_checkins.knowledge import access
 from okr_checkins.knowledge.store import MemoryKnowledge
-from okr_goals.application.service import GoalsApplication
 from okr_shared.errors import NotFound
 from tests.support.access_matrix import caller_for, cases, seed_goals
 from tests.support.checkins import POPO, checkins_service, learn_from
+from tests.support.goals import goal_features
 
 
 @pytest.fixture(scope="module")
 def world():
-    goals = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    goals = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     objectives = seed_goals(goals)
     knowledge = MemoryKnowledge()
-    learn_from(goals, knowledge)
+    learn_from(goals.store, knowledge)
     app = checkins_service(POPO, knowledge)
     return app, {key: str(o.id) for key, o in objectives.items()}
 

@@ -10,7 +10,7 @@ from okr_checkins.check_ins.domain import KeyResultClosed
 from okr_checkins.conversations.commands import StartConversation
 from okr_checkins.feed.commands import FeedItem
 from okr_checkins.feedback.commands import GiveFeedback
-from okr_goals.application.commands import (
+from okr_goals.objectives.commands import (
     Change,
     ChangeObjectiveStatus,
 )
@@ -85,7 +85,7 @@ def test_unknown_and_foreign_tenant_key_results_are_unknown(world):
 
 def test_closed_objective_takes_no_check_ins(world):
     o = world.objective
-    world.goals.change_status(
+    world.goals.objectives.change_status(
         ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed"), ADMIN
     )
     world.learn()
@@ -219,7 +219,7 @@ def test_an_unknown_key_result_is_not_known_yet_while_the_knowledge_may_be_behin
 def test_a_closed_cycle_or_objective_is_not_known_yet_while_behind_and_refused_once_current(world):
     o = world.objective
     closing = ChangeObjectiveStatus(Change(str(o.id), o.version, "done early"), "closed")
-    world.goals.change_status(closing, ADMIN)
+    world.goals.objectives.change_status(closing, ADMIN)
     world.learn()
     world.goal_knowledge.freshness = freshness = FakeFreshness(current=False)
     with pytest.raises(NotKnownYet) as err:

@@ -18,7 +18,7 @@ def service():
         clock=world.clock,
         knowledge=world.knowledge,
     )
-    learn_from(world.goals, container.knowledge)
+    learn_from(world.goals.store, container.knowledge)
     with TestClient(create_http_app(container, background=False)) as client:
         yield client, container.store, world
 

@@ -7,28 +7,28 @@ from fastapi.testclient import TestClient
 
 from okr_checkins.check_ins.domain import KeyResultLog
 from okr_checkins.store import CheckinsStore
-from okr_goals.application.service import GoalsApplication
-from okr_goals.bootstrap import bootstrap
-from okr_goals.domain import keys
-from okr_goals.domain.directory import OrgUnit, Person
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals import keys
+from okr_goals.bootstrap import GoalFeatures, bootstrap
+from okr_goals.directory.domain import OrgUnit, Person
+from okr_goals.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from okr_shared.contracts import ContractViolation
 from okr_shared.errors import InvalidField
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, TENANT, seed
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 
 
 @pytest.fixture
-def app() -> GoalsApplication:
-    app = GoalsApplication(env=POPO)
+def app() -> GoalFeatures:
+    app = goal_features(env=POPO)
     seed(app)
     return app
 
 
-def stored(app) -> int:
-    return app.recorder.max_notification_id() or 0
+def stored(store) -> int:
+    return store.recorder.max_notification_id() or 0
 
 
 def new_unit(name: str) -> OrgUnit:
@@ -56,24 +56,24 @@ def new_person(**fields) -> Person:
     )
 
 
-def refused(app, *aggregates) -> InvalidField:
-    before = stored(app)
+def refused(store, *aggregates) -> InvalidField:
+    before = stored(store)
     with pytest.raises(InvalidField) as err:
-        app.save(*aggregates)
-    assert stored(app) == before
+        store.save(*aggregates)
+    assert stored(store) == before
     return err.value
 
 
 def test_a_new_org_unit_with_a_201_character_name_is_refused_naming_the_field(app):
-    err = refused(app, new_unit("n" * 201))
+    err = refused(app.store, new_unit("n" * 201))
     assert (err.status, err.field, err.message) == (422, "#/name", "at most 200 characters")
     assert isinstance(err.__cause__, ContractViolation)
 
 
 def test_a_rename_beyond_the_contract_is_refused(app):
-    unit = app.get_org_unit(TENANT, "web")
+    unit = app.directory.get_org_unit(TENANT, "web")
     unit.rename("n" * 201, ADMIN.meta)
-    assert refused(app, unit).field == "#/name"
+    assert refused(app.store, unit).field == "#/name"
 
 
 @pytest.mark.parametrize(
@@ -85,33 +85,33 @@ def test_a_rename_beyond_the_contract_is_refused(app):
     ],
 )
 def test_a_person_beyond_the_contract_is_refused(app, fields, pointer):
-    assert refused(app, new_person(**fields)).field == pointer
+    assert refused(app.store, new_person(**fields)).field == pointer
 
 
 def test_changed_details_name_the_request_field_not_the_event_field(app):
-    person = app.get_person(TENANT, "dev")
+    person = app.directory.get_person(TENANT, "dev")
     person.change_details({"email": "a" * 243 + "@example.com"}, ADMIN.meta)
-    assert refused(app, person).field == "#/email"
+    assert refused(app.store, person).field == "#/email"
 
 
 def test_one_bad_aggregate_stores_nothing_of_the_others(app):
-    assert refused(app, new_person(), new_unit("n" * 201)).field == "#/name"
-    assert app.get_person(TENANT, "ada") is None
+    assert refused(app.store, new_person(), new_unit("n" * 201)).field == "#/name"
+    assert app.directory.get_person(TENANT, "ada") is None
 
 
 def test_a_new_aggregate_is_its_own_first_version_for_events_without_their_key(app):
     person = new_person()
     person.move("rnd", "cto", ADMIN.meta)  # Moved names no person: its key is the first version's
-    app.save(person)
-    assert app.get_person(TENANT, "ada").org_unit_id == "rnd"
+    app.store.save(person)
+    assert app.directory.get_person(TENANT, "ada").org_unit_id == "rnd"
 
 
 def test_the_injected_published_form_is_what_is_checked():
     def strict(event, _first):
         raise ContractViolation("test contract", ("title",), "too bold")
 
-    app = GoalsApplication(env=POPO, published_form=strict)
-    assert refused(app, new_unit("Acme")).field == "#/title"
+    app = goal_features(env=POPO, published_form=strict)
+    assert refused(app.store, new_unit("Acme")).field == "#/title"
 
 
 KR_ID, OBJECTIVE_ID = str(uuid.uuid4()), str(uuid.uuid4())
@@ -167,7 +167,7 @@ def test_check_ins_beyond_the_contract_are_refused_too():
 )
 def test_importing_names_beyond_the_contract_answers_422_and_stores_nothing(issuer, body, pointer):
     container = bootstrap(GoalsSettings(event_store=POPO))
-    app = container.application
+    store = container.store
     auth = {"Authorization": f"Bearer {issuer.issue(TENANT, 'ceo', roles=('admin',))}"}
     with TestClient(create_http_app(container, run_relay=False)) as client:
         response = client.post("/v1/directory/import", json=body, headers=auth)
@@ -176,4 +176,4 @@ def test_importing_names_beyond_the_contract_answers_422_and_stores_nothing(issu
     assert [(e["pointer"], e["detail"]) for e in response.json()["errors"]] == [
         (pointer, "at most 200 characters")
     ]
-    assert stored(app) == 0
+    assert stored(store) == 0

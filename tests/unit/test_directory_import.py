@@ -1,12 +1,14 @@
-"""Directory import: all-or-nothing with a per-row report; re-importing changes nothing; moves and departures are events."""
+"""Directory import: all-or-nothing with a per-row report; re-importing changes nothing; moves and
+departures are events."""
 
 import pytest
 
-from okr_goals.adapters.directory_files import UnreadableFile, from_csv
-from okr_goals.application.commands import ImportDirectory
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import Forbidden, ImportRejected
+from okr_goals.bootstrap import GoalFeatures
+from okr_goals.directory.commands import ImportDirectory
+from okr_goals.directory.files import UnreadableFile, from_csv
+from okr_goals.errors import Forbidden, ImportRejected
 from okr_shared.contracts import default_registry
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, ORG_UNITS, PEOPLE, caller, rows
 
 PEOPLE_CSV = """person_id,name,email,manager_id,org_unit_id,locale,status
@@ -16,16 +18,18 @@ vps,Sam Sales,sam@acme.test,ceo,sales,,active
 
 
 @pytest.fixture
-def app() -> GoalsApplication:
-    return GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+def app() -> GoalFeatures:
+    return goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
 
 def full_import(app, people=PEOPLE, units=ORG_UNITS):
-    return app.import_directory(ImportDirectory(org_units=rows(units), people=rows(people)), ADMIN)
+    return app.directory.import_directory(
+        ImportDirectory(org_units=rows(units), people=rows(people)), ADMIN
+    )
 
 
 def stored(app) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.store.recorder.max_notification_id() or 0
 
 
 def test_reimporting_the_same_file_stores_nothing(app):
@@ -49,9 +53,11 @@ def test_moves_and_departures_are_events(app):
     people[5].update(status="left")
     report = full_import(app, people)
     assert (report.updated, report.left) == (2, 1)
-    assert app.get_person("acme", "rep").org_unit_id == "rnd"
-    assert app.get_person("acme", "dev").active is False
-    events = [type(e).__name__ for e in app.events.get(app.get_person("acme", "rep").id)]
+    assert app.directory.get_person("acme", "rep").org_unit_id == "rnd"
+    assert app.directory.get_person("acme", "dev").active is False
+    events = [
+        type(e).__name__ for e in app.store.events.get(app.directory.get_person("acme", "rep").id)
+    ]
     assert events == ["Joined", "Moved"]
 
 
@@ -92,7 +98,7 @@ def test_circular_org_units_are_refused(app):
 
 def test_only_admins_import(app):
     with pytest.raises(Forbidden):
-        app.import_directory(ImportDirectory(org_units=rows(ORG_UNITS)), caller("ceo"))
+        app.directory.import_directory(ImportDirectory(org_units=rows(ORG_UNITS)), caller("ceo"))
 
 
 def test_csv_rows_keep_their_line_numbers_and_empty_cells_are_absent():

@@ -6,10 +6,11 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okr_goals.application.commands import ImportDirectory, ImportRow
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import ImportRejected
+from okr_goals.bootstrap import GoalFeatures
+from okr_goals.directory.commands import ImportDirectory, ImportRow
+from okr_goals.errors import ImportRejected
 from tests.support.directory_files import valid_directories
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN
 
 PROPERTY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -37,12 +38,12 @@ def as_rows(items):
     return tuple(ImportRow(i, i + 2, item) for i, item in enumerate(items))
 
 
-def new_app() -> GoalsApplication:
-    return GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+def new_app() -> GoalFeatures:
+    return goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
 
 def stored(app) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.store.recorder.max_notification_id() or 0
 
 
 @PROPERTY
@@ -51,7 +52,7 @@ def test_arbitrary_rows_are_imported_or_rejected_with_every_problem_located(unit
     app = new_app()
     command = ImportDirectory(org_units=as_rows(units), people=as_rows(people))
     try:
-        app.import_directory(command, ADMIN)
+        app.directory.import_directory(command, ADMIN)
     except ImportRejected as rejected:
         assert rejected.errors and stored(app) == 0
         sections = {"org_units": command.org_units, "people": command.people}
@@ -68,10 +69,10 @@ def test_a_valid_file_imported_twice_stores_nothing_the_second_time(directory):
     units, people = directory
     app = new_app()
     command = ImportDirectory(org_units=as_rows(units), people=as_rows(people))
-    first = app.import_directory(command, ADMIN)
+    first = app.directory.import_directory(command, ADMIN)
     assert first.created + first.unchanged == len(units) + len(people)
     after_first = stored(app)
-    again = app.import_directory(command, ADMIN)
+    again = app.directory.import_directory(command, ADMIN)
     assert (again.created, again.updated, again.left, again.events) == (0, 0, 0, 0)
     assert stored(app) == after_first
 
@@ -81,13 +82,15 @@ def test_a_valid_file_imported_twice_stores_nothing_the_second_time(directory):
 def test_a_rejected_file_stores_nothing_even_on_top_of_an_imported_one(directory):
     units, people = directory
     app = new_app()
-    app.import_directory(ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN)
+    app.directory.import_directory(
+        ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN
+    )
     before = stored(app)
     renamed = [dict(p, name=f"{p['name']} renamed") for p in people]
     broken = [*renamed, {"person_id": "zz-new", "name": "New", "email": "not an e-mail"}]
     command = ImportDirectory(org_units=as_rows(units), people=as_rows(broken))
     try:
-        app.import_directory(command, ADMIN)
+        app.directory.import_directory(command, ADMIN)
     except ImportRejected as rejected:
         assert f"#/people/{len(renamed)}/email" in {p["pointer"] for p in rejected.errors}
     else:
@@ -100,11 +103,13 @@ def test_a_rejected_file_stores_nothing_even_on_top_of_an_imported_one(directory
 def test_every_imported_manager_is_in_the_directory(directory):
     units, people = directory
     app = new_app()
-    app.import_directory(ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN)
+    app.directory.import_directory(
+        ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN
+    )
     for row in people:
-        person = app.get_person("acme", row["person_id"])
+        person = app.directory.get_person("acme", row["person_id"])
         if person is not None and person.manager_id is not None:
-            assert app.get_person("acme", person.manager_id) is not None
+            assert app.directory.get_person("acme", person.manager_id) is not None
 
 
 def test_a_manager_who_leaves_before_ever_joining_is_an_unknown_person():
@@ -115,7 +120,7 @@ def test_a_manager_who_leaves_before_ever_joining_is_an_unknown_person():
     ]
     app = new_app()
     try:
-        app.import_directory(
+        app.directory.import_directory(
             ImportDirectory(org_units=as_rows(units), people=as_rows(people)), ADMIN
         )
     except ImportRejected as exc:

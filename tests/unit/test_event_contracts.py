@@ -1,98 +1,102 @@
-"""Every stored event is published in its documented, versioned contract; broken messages say why."""
+"""Every stored event is published in its documented, versioned contract; broken messages say
+why."""
 
 import json
 from datetime import UTC, datetime
 
 import pytest
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.commands import (
+from okr_goals.alignment.commands import Align, DecideProposal, RemoveAlignment
+from okr_goals.bootstrap import GoalFeatures
+from okr_goals.contracts import to_cloud_event
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.directory.commands import ImportDirectory
+from okr_goals.objectives.commands import (
     AddInitiative,
     AddKeyResult,
-    AdvanceCycle,
-    Align,
     Change,
     ChangeObjectiveStatus,
     CreateObjective,
-    DecideProposal,
-    ImportDirectory,
     NewKeyResult,
-    RemoveAlignment,
     ReviseInitiative,
     ReviseKeyResult,
     ReviseObjective,
-    RolloverCycle,
 )
-from okr_goals.application.service import GoalsApplication
+from okr_goals.rollover.commands import RolloverCycle
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka, schema_urn, to_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation, default_registry
 from tests.support.catalogue import catalogue
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, PEOPLE, caller, rows, seed
 
 
-def _every_kind_of_change() -> GoalsApplication:
+def _every_kind_of_change() -> GoalFeatures:
     """An application whose store holds at least one event of every published kind."""
-    app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     seed(app)
     kr = NewKeyResult("ARR", "increase_to", 1.0, start=1.0, target=2.0)
-    company = app.create_objective(
+    company = app.objectives.create_objective(
         CreateObjective("Grow", "company", "org_unit", "acme", CYCLE, key_results=(kr,)), ADMIN
     ).objective
-    team = app.create_objective(
+    team = app.objectives.create_objective(
         CreateObjective("Checkout", "team", "org_unit", "web", CYCLE, key_results=(kr,)),
         caller("lead"),
     ).objective
-    team = app.align(
+    team = app.alignment.align(
         Align(Change(str(team.id), team.version), str(company.id), 0.5), caller("lead")
     ).objective
-    team = app.decide_proposal(
+    team = app.alignment.decide_proposal(
         DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), True), ADMIN
     )
-    team = app.align(
+    team = app.alignment.align(
         Align(Change(str(team.id), team.version), str(company.id), 0.8), ADMIN
     ).objective
-    dept = app.create_objective(
+    dept = app.objectives.create_objective(
         CreateObjective("Ship", "department", "org_unit", "rnd", CYCLE), ADMIN
     ).objective
-    team = app.align(
+    team = app.alignment.align(
         Align(Change(str(team.id), team.version), str(dept.id), 0.2), caller("lead")
     ).objective
-    team = app.decide_proposal(
+    team = app.alignment.decide_proposal(
         DecideProposal(Change(str(team.id), team.version), next(iter(team.proposals)), False), ADMIN
     )
-    team = app.align(Align(Change(str(team.id), team.version), str(dept.id), 0.2), ADMIN).objective
-    team = app.remove_alignment(
+    team = app.alignment.align(
+        Align(Change(str(team.id), team.version), str(dept.id), 0.2), ADMIN
+    ).objective
+    team = app.alignment.remove_alignment(
         RemoveAlignment(Change(str(team.id), team.version), str(dept.id)), ADMIN
     )
-    team = app.revise_objective(
+    team = app.objectives.revise_objective(
         ReviseObjective(Change(str(team.id), team.version), {"tags": ["ux"]}), ADMIN
     )
-    team = app.revise_key_result(
+    team = app.objectives.revise_key_result(
         ReviseKeyResult(
             Change(str(team.id), team.version), team.key_results[0].key_result_id, {"target": 3.0}
         ),
         ADMIN,
     )
-    team, item = app.add_initiative(
+    team, item = app.objectives.add_initiative(
         AddInitiative(
             Change(str(team.id), team.version), team.key_results[0].key_result_id, "A/B test", "dev"
         ),
         ADMIN,
     )
-    team = app.revise_initiative(
+    team = app.objectives.revise_initiative(
         ReviseInitiative(
             Change(str(team.id), team.version), item.initiative_id, {"status": "in_progress"}
         ),
         ADMIN,
     )
-    team = app.add_key_result(
+    team = app.objectives.add_key_result(
         AddKeyResult(Change(str(team.id), team.version), NewKeyResult("Launch", "milestone")), ADMIN
     )
-    app.change_status(ChangeObjectiveStatus(Change(str(dept.id), dept.version), "archived"), ADMIN)
-    app.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
-    app.advance_cycle(AdvanceCycle(CYCLE, "grading"), ADMIN)
-    app.advance_cycle(AdvanceCycle(CYCLE, "closed"), ADMIN)
-    app.rollover(RolloverCycle(CYCLE, NEXT_CYCLE), ADMIN)
+    app.objectives.change_status(
+        ChangeObjectiveStatus(Change(str(dept.id), dept.version), "archived"), ADMIN
+    )
+    app.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "go"), ADMIN)
+    app.cycles.advance_cycle(AdvanceCycle(CYCLE, "grading"), ADMIN)
+    app.cycles.advance_cycle(AdvanceCycle(CYCLE, "closed"), ADMIN)
+    app.rollover.rollover(RolloverCycle(CYCLE, NEXT_CYCLE), ADMIN)
     people = [dict(p) for p in PEOPLE]
     people[1].update(name="Samuel Sales", org_unit_id="rnd")
     people[2].update(status="left")
@@ -100,9 +104,11 @@ def _every_kind_of_change() -> GoalsApplication:
         {"org_unit_id": "acme", "name": "Acme Corp", "kind": "company"},
         {"org_unit_id": "web", "name": "Web", "kind": "team", "parent_id": "sales"},
     ]
-    app.import_directory(ImportDirectory(org_units=rows(units), people=rows(people)), ADMIN)
+    app.directory.import_directory(
+        ImportDirectory(org_units=rows(units), people=rows(people)), ADMIN
+    )
     people[2].update(status="active")
-    app.import_directory(ImportDirectory(people=rows(people)), ADMIN)
+    app.directory.import_directory(ImportDirectory(people=rows(people)), ADMIN)
     return app
 
 
@@ -114,12 +120,13 @@ def published():
 
     def first(e):
         return first_versions.setdefault(
-            e.originator_id, APP.repository.get(e.originator_id, version=1)
+            e.originator_id, APP.store.repository.get(e.originator_id, version=1)
         )
 
-    stored = APP.recorder.select_notifications(0, 10_000)
+    stored = APP.store.recorder.select_notifications(0, 10_000)
     forms = (
-        to_cloud_event(APP.mapper.to_domain_event(n), default_registry(), first) for n in stored
+        to_cloud_event(APP.store.mapper.to_domain_event(n), default_registry(), first)
+        for n in stored
     )
     return [f for f in forms if f is not None]
 
@@ -185,7 +192,8 @@ def test_data_breaking_its_schema_is_a_contract_violation_naming_the_field():
 
 
 def test_version_1_data_is_upcast_to_version_2(tmp_path):
-    # Version 2 of a test contract adds a required `confidence`; v1 data gets the documented default.
+    # Version 2 of a test contract adds a required `confidence`; v1 data gets the documented
+    # default.
     (tmp_path / "demo").mkdir()
     v1 = {
         "type": "object",

@@ -1,27 +1,27 @@
-"""The goal service answers the access matrix, over its application and its HTTP API."""
+"""The goal service answers the access matrix, over its feature handlers and its HTTP API."""
 
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_goals.application import access
-from okr_goals.application.commands import AddInitiative, Change, ReviseInitiative
-from okr_goals.application.service import GoalsApplication
+from okr_goals import access
 from okr_goals.bootstrap import bootstrap
-from okr_goals.domain.errors import Forbidden, ObjectiveNotFound
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.errors import Forbidden, ObjectiveNotFound
+from okr_goals.http import create_http_app
+from okr_goals.objectives.commands import AddInitiative, Change, ReviseInitiative
 from okr_goals.settings import GoalsSettings
 from tests.support.access_matrix import caller_for, cases, seed_goals
+from tests.support.goals import goal_features
 
 
 @pytest.fixture(scope="module")
 def world():
-    app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     return app, seed_goals(app)
 
 
 def readable(app, caller, objective) -> bool:
     try:
-        return app.get_objective(caller, objective.id).id == objective.id
+        return app.objectives.get_objective(caller, objective.id).id == objective.id
     except ObjectiveNotFound:
         return False
 
@@ -33,7 +33,7 @@ def test_the_goal_service_reads_and_changes_as_the_matrix_says(
     app, objectives = world
     objective, caller = objectives[(owner_type, visibility)], caller_for(position, role)
     assert readable(app, caller, objective) is reads
-    assert access.may_change(app, caller, objective) is changes
+    assert access.may_change(app.store, caller, objective) is changes
 
 
 @pytest.mark.parametrize("position", ["same unit", "unit above"])
@@ -47,11 +47,11 @@ def test_a_unit_owned_private_objective_is_read_by_the_unit_and_the_units_above(
 @pytest.fixture
 def service(issuer):
     container = bootstrap(GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"}))
-    objectives = seed_goals(container.application)
+    objectives = seed_goals(container.features)
     with TestClient(create_http_app(container, run_relay=False)) as client:
         yield (
             client,
-            container.application,
+            container.features,
             objectives,
             lambda who, *roles: {
                 "Authorization": f"Bearer {issuer.issue('acme', who, roles=roles)}"
@@ -85,7 +85,7 @@ def initiative_of_rep(app, objective):
     """An initiative owned by `rep` (of sales) under a web objective rep may not change."""
     change = Change(str(objective.id), objective.version)
     kr = objective.key_results[0].key_result_id
-    return app.add_initiative(
+    return app.objectives.add_initiative(
         AddInitiative(change, kr, "Checkout", "rep", deliverable="A/B test"),
         caller_for("owner", "admin"),
     )
@@ -128,14 +128,15 @@ def test_any_other_field_of_the_initiative_is_403_naming_it(service, field, valu
     assert r.status_code == 403
     assert [e["pointer"] for e in r.json()["errors"]] == [f"#/{field}"]
     assert (
-        app.get_objective(caller_for("owner", "admin"), objective.id).version == objective.version
+        app.objectives.get_objective(caller_for("owner", "admin"), objective.id).version
+        == objective.version
     )
 
 
 def test_whoever_may_change_the_objective_revises_every_field_of_an_initiative(world):
     app, objectives = world
     objective, item = initiative_of_rep(app, objectives[("org_unit", "org_unit")])
-    revised = app.revise_initiative(
+    revised = app.objectives.revise_initiative(
         ReviseInitiative(
             Change(str(objective.id), objective.version), item.initiative_id, {"title": "Renamed"}
         ),
@@ -143,7 +144,7 @@ def test_whoever_may_change_the_objective_revises_every_field_of_an_initiative(w
     )
     assert revised.initiative(item.initiative_id).title == "Renamed"
     with pytest.raises(Forbidden):
-        app.revise_initiative(
+        app.objectives.revise_initiative(
             ReviseInitiative(
                 Change(str(revised.id), revised.version), item.initiative_id, {"status": "done"}
             ),

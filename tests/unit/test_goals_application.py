@@ -1,21 +1,12 @@
-"""The goal application on an in-memory event store: rules of the OKR model, with fakes for nothing else."""
+"""The goal application on an in-memory event store: rules of the OKR model, with fakes for nothing
+else."""
 
 import pytest
 
-from okr_goals.application.commands import (
-    AddInitiative,
-    AdvanceCycle,
-    Align,
-    Change,
-    CreateObjective,
-    DecideProposal,
-    NewKeyResult,
-    ReviseInitiative,
-    ReviseKeyResult,
-    ReviseObjective,
-)
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.errors import (
+from okr_goals.alignment.commands import Align, DecideProposal
+from okr_goals.bootstrap import GoalFeatures
+from okr_goals.cycles.commands import AdvanceCycle
+from okr_goals.errors import (
     AlignmentCycle,
     CycleLocked,
     Forbidden,
@@ -25,6 +16,16 @@ from okr_goals.domain.errors import (
     UnknownReference,
     VersionConflict,
 )
+from okr_goals.objectives.commands import (
+    AddInitiative,
+    Change,
+    CreateObjective,
+    NewKeyResult,
+    ReviseInitiative,
+    ReviseKeyResult,
+    ReviseObjective,
+)
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, caller, seed
 
 ARR = NewKeyResult("ARR", "increase_to", 0.5, start=10.0, target=20.0, unit="MEUR")
@@ -32,8 +33,8 @@ CHURN = NewKeyResult("Churn", "decrease_to", 0.5, start=5.0, target=2.0, unit="%
 
 
 @pytest.fixture
-def app() -> GoalsApplication:
-    app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+def app() -> GoalFeatures:
+    app = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     seed(app)
     return app
 
@@ -62,11 +63,11 @@ def objective(
         idempotency_key=key,
         visibility=visibility,
     )
-    return app.create_objective(command, who).objective
+    return app.objectives.create_objective(command, who).objective
 
 
 def stored(app) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.store.recorder.max_notification_id() or 0
 
 
 def change(o, reason=None, correction=False):
@@ -74,17 +75,17 @@ def change(o, reason=None, correction=False):
 
 
 def activate(app, state="active"):
-    app.advance_cycle(AdvanceCycle(CYCLE, "active", "kick-off"), ADMIN)
+    app.cycles.advance_cycle(AdvanceCycle(CYCLE, "active", "kick-off"), ADMIN)
     if state in ("grading", "closed"):
-        app.advance_cycle(AdvanceCycle(CYCLE, "grading", "quarter over"), ADMIN)
+        app.cycles.advance_cycle(AdvanceCycle(CYCLE, "grading", "quarter over"), ADMIN)
     if state == "closed":
-        app.advance_cycle(AdvanceCycle(CYCLE, "closed", "graded"), ADMIN)
+        app.cycles.advance_cycle(AdvanceCycle(CYCLE, "closed", "graded"), ADMIN)
 
 
 def test_retried_create_with_same_idempotency_key_creates_nothing_twice(app):
     first = objective(app, key="req-1")
     before = stored(app)
-    again = app.create_objective(
+    again = app.objectives.create_objective(
         CreateObjective(
             "Grow revenue",
             "company",
@@ -130,7 +131,9 @@ def test_unknown_owner_or_parent_is_named_and_nothing_is_stored(app, overrides, 
 
 def test_unknown_cycle_is_named(app):
     with pytest.raises(UnknownReference) as err:
-        app.create_objective(CreateObjective("X", "company", "org_unit", "acme", "1999-Q1"), ADMIN)
+        app.objectives.create_objective(
+            CreateObjective("X", "company", "org_unit", "acme", "1999-Q1"), ADMIN
+        )
     assert err.value.field == "#/cycle_id"
 
 
@@ -200,7 +203,7 @@ def test_alignment_that_would_close_a_circle_is_refused(app):
     )
     before = stored(app)
     with pytest.raises(AlignmentCycle) as err:
-        app.align(Align(change(a), str(c.id), 1.0), ADMIN)
+        app.alignment.align(Align(change(a), str(c.id), 1.0), ADMIN)
     assert err.value.field == "#/parent_objective_id" and str(a.id) in err.value.message
     assert stored(app) == before
 
@@ -231,15 +234,15 @@ def test_a_higher_level_objective_cannot_support_a_lower_one(app):
 def test_bottom_up_proposal_is_decided_by_the_parent_owner(app):
     company = objective(app)
     team = objective(app, caller("lead"), title="Checkout", level="team", owner_id="web")
-    outcome = app.align(
+    outcome = app.alignment.align(
         Align(change(team), str(company.id), 0.5, note="we can help"), caller("lead")
     )
     assert not outcome.linked and team.alignments == []
     with pytest.raises(Forbidden):
-        app.decide_proposal(
+        app.alignment.decide_proposal(
             DecideProposal(change(outcome.objective), outcome.proposal_id, True), caller("lead")
         )
-    accepted = app.decide_proposal(
+    accepted = app.alignment.decide_proposal(
         DecideProposal(change(outcome.objective), outcome.proposal_id, True), caller("ceo")
     )
     assert accepted.alignments == [{"parent_objective_id": str(company.id), "weight": 0.5}]
@@ -264,12 +267,14 @@ def test_active_cycle_requires_a_reason_and_keeps_the_old_target(app):
     activate(app)
     kr = o.key_results[0]
     with pytest.raises(InvalidField) as err:
-        app.revise_key_result(ReviseKeyResult(change(o), kr.key_result_id, {"target": 30.0}), ADMIN)
+        app.objectives.revise_key_result(
+            ReviseKeyResult(change(o), kr.key_result_id, {"target": 30.0}), ADMIN
+        )
     assert err.value.field == "#/reason"
-    revised = app.revise_key_result(
+    revised = app.objectives.revise_key_result(
         ReviseKeyResult(change(o, "market grew"), kr.key_result_id, {"target": 30.0}), ADMIN
     )
-    last = app.history(ADMIN, o.id)[-1]
+    last = app.history.history(ADMIN, o.id)[-1]
     assert revised.key_results[0].target == 30.0
     assert (last.previous, last.reason, last.meta["actor_id"]) == (
         {"target": 20.0},
@@ -282,27 +287,33 @@ def test_closed_cycle_accepts_only_an_admins_reasoned_correction(app):
     o = objective(app)
     activate(app, "closed")
     with pytest.raises(CycleLocked):
-        app.revise_objective(ReviseObjective(change(o, "typo"), {"title": "Grow revenue!"}), ADMIN)
+        app.objectives.revise_objective(
+            ReviseObjective(change(o, "typo"), {"title": "Grow revenue!"}), ADMIN
+        )
     with pytest.raises(Forbidden):
-        app.revise_objective(
+        app.objectives.revise_objective(
             ReviseObjective(change(o, "typo", True), {"title": "Grow revenue!"}), caller("ceo")
         )
-    fixed = app.revise_objective(
+    fixed = app.objectives.revise_objective(
         ReviseObjective(change(o, "typo", True), {"title": "Grow revenue!"}), ADMIN
     )
-    assert fixed.title == "Grow revenue!" and app.history(ADMIN, o.id)[-1].correction is True
+    assert (
+        fixed.title == "Grow revenue!" and app.history.history(ADMIN, o.id)[-1].correction is True
+    )
 
 
 def test_stale_expected_version_is_a_conflict(app):
     o = objective(app)
     with pytest.raises(VersionConflict):
-        app.revise_objective(ReviseObjective(Change(str(o.id), 7), {"title": "x"}), ADMIN)
+        app.objectives.revise_objective(
+            ReviseObjective(Change(str(o.id), 7), {"title": "x"}), ADMIN
+        )
 
 
 def test_objectives_of_other_tenants_do_not_exist(app):
     o = objective(app)
     with pytest.raises(ObjectiveNotFound):
-        app.get_objective(caller("ceo", tenant="globex"), o.id)
+        app.objectives.get_objective(caller("ceo", tenant="globex"), o.id)
 
 
 def test_private_objective_is_visible_to_owner_and_managers_only(app):
@@ -315,20 +326,20 @@ def test_private_objective_is_visible_to_owner_and_managers_only(app):
         visibility="private",
     )
     for reader in ("dev", "lead", "cto", "ceo"):
-        assert app.get_objective(caller(reader), o.id).id == o.id
+        assert app.objectives.get_objective(caller(reader), o.id).id == o.id
     with pytest.raises(ObjectiveNotFound):
-        app.get_objective(caller("rep"), o.id)
+        app.objectives.get_objective(caller("rep"), o.id)
 
 
 def test_initiative_owner_may_move_its_status(app):
     o = objective(app, caller("lead"), level="team", owner_id="web")
-    o, item = app.add_initiative(
+    o, item = app.objectives.add_initiative(
         AddInitiative(
             change(o), o.key_results[0].key_result_id, "New checkout", "dev", deliverable="A/B test"
         ),
         caller("lead"),
     )
-    done = app.revise_initiative(
+    done = app.objectives.revise_initiative(
         ReviseInitiative(change(o), item.initiative_id, {"status": "done"}), caller("dev")
     )
     assert done.initiative(item.initiative_id).status == "done"

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_goals.bootstrap import bootstrap
-from okr_goals.entrypoints.http import create_http_app
+from okr_goals.http import create_http_app
 from okr_goals.settings import GoalsSettings
 from tests.support.org import CYCLE, seed
 
@@ -31,9 +31,9 @@ VALID = {
 @pytest.fixture
 def service():
     container = bootstrap(GoalsSettings(event_store={"PERSISTENCE_MODULE": "eventsourcing.popo"}))
-    seed(container.application)
+    seed(container.features)
     with TestClient(create_http_app(container, run_relay=False)) as client:
-        yield client, container.application
+        yield client, container.features
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def as_person(issuer):
 
 
 def stored(app) -> int:
-    return app.recorder.max_notification_id() or 0
+    return app.store.recorder.max_notification_id() or 0
 
 
 def pointers(response) -> list[str]:

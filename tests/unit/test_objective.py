@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from okr_goals.domain.cycle import Cycle
-from okr_goals.domain.errors import CycleLocked, Forbidden, InvalidField, KeyResultNotFound
-from okr_goals.domain.key_results import KeyResult
-from okr_goals.domain.objective import Objective
+from okr_goals.cycles.domain import Cycle
+from okr_goals.errors import CycleLocked, Forbidden, InvalidField, KeyResultNotFound
+from okr_goals.objectives.domain import Objective
+from okr_goals.objectives.key_results import KeyResult
 from okr_shared.event_meta import EventMeta
 
 META = EventMeta(tenant_id="acme", actor_id="alice", correlation_id="c1", causation_id="r1")

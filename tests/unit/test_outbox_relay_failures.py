@@ -5,10 +5,11 @@ import asyncio
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 
-from okr_goals.adapters.event_contracts import published_form
-from okr_goals.application.service import GoalsApplication
+from okr_goals.bootstrap import GoalFeatures
+from okr_goals.contracts import published_form
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.outbox import OutboxRelay
+from tests.support.goals import goal_features
 from tests.support.org import ADMIN, seed
 
 
@@ -40,16 +41,16 @@ class NoLock:
 
 
 @pytest.fixture
-def app() -> GoalsApplication:
-    app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+def app() -> GoalFeatures:
+    app = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     seed(app)
     return app
 
 
 def relay(app, publisher, form=None, **kw) -> OutboxRelay:
     return OutboxRelay(
-        app,
-        app.factory.tracking_recorder(),
+        app.store,
+        app.store.factory.tracking_recorder(),
         publisher,
         NoLock(),
         form or published_form(default_registry()),
@@ -82,7 +83,7 @@ async def test_an_unpublishable_event_is_dead_lettered_once_and_the_others_keep_
     assert r.dead_lettered == 1 and len(publisher.dead_letters) == 1
     topic, _key, headers = publisher.dead_letters[0]
     assert topic == "okr.deadletter.test-relay.v1" and b"'name'" in headers["dlq_reason"]
-    assert r.position() == app.recorder.max_notification_id()
+    assert r.position() == app.store.recorder.max_notification_id()
 
 
 async def test_a_record_refused_for_good_is_dead_lettered(app):
@@ -93,7 +94,7 @@ async def test_a_record_refused_for_good_is_dead_lettered(app):
     await r.relay_once()
     assert "sales" not in {e.subject for e in publisher.sent} and r.dead_lettered == 1
     assert b"MessageSizeTooLarge" in publisher.dead_letters[0][2]["dlq_reason"]
-    assert r.position() == app.recorder.max_notification_id()
+    assert r.position() == app.store.recorder.max_notification_id()
 
 
 async def test_kafka_down_retries_the_batch_without_advancing(app):
@@ -105,15 +106,15 @@ async def test_kafka_down_retries_the_batch_without_advancing(app):
 
 
 async def test_a_failing_store_lookup_is_retried_not_dead_lettered(app, monkeypatch):
-    person = app.get_person("acme", "rep")
+    person = app.directory.get_person("acme", "rep")
     person.move("rnd", "cto", ADMIN.meta)  # Moved names no person: the relay looks up version 1
-    app.save(person)
+    app.store.save(person)
     r = relay(app, FakePublisher())
 
     def store_down(*args, **kwargs):
         raise ConnectionError("store unreachable")
 
-    monkeypatch.setattr(app.repository, "get", store_down)
+    monkeypatch.setattr(app.store.repository, "get", store_down)
     with pytest.raises(ConnectionError):
         await r.relay_once()
     assert (r.position(), r.dead_lettered) == (0, 0)
@@ -147,9 +148,9 @@ async def test_run_keeps_retrying_while_kafka_is_down(app):
 def published_events(app) -> list:
     """The published forms of everything stored, in store order."""
     form = published_form(default_registry())
-    first = lambda e: app.repository.get(e.originator_id, version=1)  # noqa: E731
+    first = lambda e: app.store.repository.get(e.originator_id, version=1)  # noqa: E731
     forms = (
-        form(app.mapper.to_domain_event(n), first)
-        for n in app.recorder.select_notifications(0, 10_000)
+        form(app.store.mapper.to_domain_event(n), first)
+        for n in app.store.recorder.select_notifications(0, 10_000)
     )
     return [f for f in forms if f is not None]

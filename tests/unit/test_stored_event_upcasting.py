@@ -1,15 +1,16 @@
-"""Events stored before key-result kinds, owners types and corrections existed are read back in today's shape."""
+"""Events stored before key-result kinds, owners types and corrections existed are read back in
+today's shape."""
 
 import uuid
 
 from eventsourcing.persistence import StoredEvent
 
-from okr_goals.adapters.event_contracts import to_cloud_event
-from okr_goals.application.service import GoalsApplication
-from okr_goals.domain.key_results import KeyResult
-from okr_goals.domain.objective import Objective
+from okr_goals.contracts import to_cloud_event
+from okr_goals.objectives.domain import Objective
+from okr_goals.objectives.key_results import KeyResult
 from okr_shared.contracts import default_registry
 from okr_shared.event_meta import EventMeta
+from tests.support.goals import goal_features
 
 META = EventMeta(tenant_id="acme", actor_id="alice", correlation_id="c", causation_id="r")
 V2_ONLY = (
@@ -26,8 +27,8 @@ V2_ONLY = (
 
 def as_version_1(app, domain_event, drop=(), kr_key=None) -> StoredEvent:
     """The stored form an event had under version 1 of its class."""
-    stored = app.mapper.to_stored_event(domain_event)
-    state = app.mapper.transcoder.decode(stored.state)
+    stored = app.store.mapper.to_stored_event(domain_event)
+    state = app.store.mapper.transcoder.decode(stored.state)
     for name in (*drop, "class_version"):
         state.pop(name, None)
     if kr_key:
@@ -46,12 +47,12 @@ def as_version_1(app, domain_event, drop=(), kr_key=None) -> StoredEvent:
         stored.originator_id,
         stored.originator_version,
         stored.topic,
-        app.mapper.transcoder.encode(state),
+        app.store.mapper.transcoder.encode(state),
     )
 
 
 def test_version_1_events_in_the_store_load_as_version_2_and_publish_valid_contracts():
-    app = GoalsApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    app = goal_features(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     kr = KeyResult(str(uuid.uuid4()), "Churn", "decrease_to", None, 1.0, "%", start=5.0, target=2.0)
     o = Objective.create(
         objective_id=uuid.uuid4(),
@@ -79,14 +80,14 @@ def test_version_1_events_in_the_store_load_as_version_2_and_publish_valid_contr
     )
     o.revise({"title": "Keep more customers"}, "focus", False, META)
     created, added, revised = o.collect_events()
-    app.recorder.insert_events(
+    app.store.recorder.insert_events(
         [
             as_version_1(app, created, drop=V2_ONLY, kr_key="key_results"),
             as_version_1(app, added, drop=("reason", "correction"), kr_key="key_result"),
             as_version_1(app, revised, drop=("correction",)),
         ]
     )
-    loaded = app.repository.get(o.id)
+    loaded = app.store.repository.get(o.id)
     assert (loaded.owner_type, loaded.visibility, loaded.status, loaded.alignments) == (
         "person",
         "public",
@@ -95,7 +96,7 @@ def test_version_1_events_in_the_store_load_as_version_2_and_publish_valid_contr
     )
     assert [k.kind for k in loaded.key_results] == ["decrease_to", "increase_to"]
     assert loaded.title == "Keep more customers"
-    events = list(app.events.get(o.id))
+    events = list(app.store.events.get(o.id))
     assert events[2].correction is False and events[1].correction is False
     published = [to_cloud_event(e, default_registry()) for e in events]
     assert [p.dataschema.rsplit(":", 1)[1] for p in published] == ["2", "2", "2"]

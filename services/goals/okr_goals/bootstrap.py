@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from okr_goals.adapters.event_contracts import published_form
-from okr_goals.adapters.tenant_locks import PostgresTenantLocks
-from okr_goals.application.service import GoalsApplication
-from okr_goals.application.store import ProcessTenantLocks, TenantLocks
+from okr_goals.alignment.handlers import AlignmentHandlers
+from okr_goals.contracts import published_form
+from okr_goals.cycles.handlers import CycleHandlers
+from okr_goals.directory.handlers import DirectoryHandlers
+from okr_goals.history.handlers import HistoryHandlers
+from okr_goals.objectives.handlers import ObjectiveHandlers
+from okr_goals.rollover.handlers import RolloverHandlers
 from okr_goals.settings import GoalsSettings
+from okr_goals.store import GoalsStore, ProcessTenantLocks, TenantLocks
+from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application
 from okr_shared.identity import TokenVerifier
@@ -16,18 +21,50 @@ from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_t
 from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
 
 
+@dataclass(frozen=True)
+class GoalFeatures:
+    """The store and one handler object per feature, each built with what it uses."""
+
+    store: GoalsStore
+    objectives: ObjectiveHandlers
+    alignment: AlignmentHandlers
+    cycles: CycleHandlers
+    directory: DirectoryHandlers
+    rollover: RolloverHandlers
+    history: HistoryHandlers
+
+
+def compose(store: GoalsStore) -> GoalFeatures:
+    """Builds the feature handlers over one store; alignment, rollover and history use the
+    objective handlers for loading, checking and referencing objectives."""
+    objectives = ObjectiveHandlers(store)
+    return GoalFeatures(
+        store=store,
+        objectives=objectives,
+        alignment=AlignmentHandlers(store, objectives),
+        cycles=CycleHandlers(store),
+        directory=DirectoryHandlers(store),
+        rollover=RolloverHandlers(store, objectives),
+        history=HistoryHandlers(store, objectives),
+    )
+
+
 @dataclass
 class GoalsContainer:
     settings: GoalsSettings
-    application: GoalsApplication
+    features: GoalFeatures
     verifier: TokenVerifier
     registry: ContractRegistry
+
+    @property
+    def store(self) -> GoalsStore:
+        return self.features.store
 
     def new_relay(self, name: str = "goals-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.goals.v1`."""
         return OutboxRelay(
-            app=self.application,
-            tracking=self.application.factory.tracking_recorder(),
+            app=self.store,
+            tracking=self.store.factory.tracking_recorder(),
             publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
             lock=leader_lock(self.settings.event_store, "GOALS", name),
             published_form=published_form(self.registry),
@@ -41,7 +78,8 @@ class GoalsContainer:
 
 
 def tenant_locks(env: dict[str, str]) -> TenantLocks:
-    """Advisory locks shared by every replica on PostgreSQL; in-process locks beside an SQLite store."""
+    """Advisory locks shared by every replica on PostgreSQL; in-process locks beside an SQLite
+    store."""
     conninfo = postgres_conninfo(env, "GOALS")
     return PostgresTenantLocks(conninfo) if conninfo else ProcessTenantLocks()
 
@@ -50,15 +88,16 @@ def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     """Builds the goal service's dependencies from settings."""
     settings = settings or GoalsSettings()
     registry = default_registry()
+    store = open_application(
+        lambda: GoalsStore(
+            env=settings.event_store,
+            tenant_locks=tenant_locks(settings.event_store),
+            published_form=published_form(registry),
+        )
+    )
     return GoalsContainer(
         settings=settings,
-        application=open_application(
-            lambda: GoalsApplication(
-                env=settings.event_store,
-                tenant_locks=tenant_locks(settings.event_store),
-                published_form=published_form(registry),
-            )
-        ),
+        features=compose(store),
         verifier=TokenVerifier(settings.auth),
         registry=registry,
     )

@@ -1,1 +1,0 @@
-"""application layer of the goal service."""

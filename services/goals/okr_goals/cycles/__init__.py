@@ -1,0 +1,1 @@
+"""Cycles: planning, active, grading and closed."""

@@ -1,0 +1,1 @@
+"""The organisation directory: org units and people, imported from HR exports."""

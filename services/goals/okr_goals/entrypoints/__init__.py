@@ -1,1 +1,0 @@
-"""entrypoints layer of the goal service."""

@@ -1,0 +1,1 @@
+"""Objectives: set, read and revise objectives, their key results and initiatives."""

@@ -1,0 +1,1 @@
+"""Rollover: unfinished objectives copied into the next cycle with their lineage."""
