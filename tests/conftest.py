@@ -37,7 +37,10 @@ def infra() -> Iterator[Infra]:
 def postgres_db(infra: Infra) -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield name

@@ -257,7 +257,7 @@ CHECK_INS = [
 
 
 def load_check_ins(checkins_url: str, token: str, objectives: dict[str, dict]) -> None:
-    """Feeds the demo check-ins (idempotent), once the check-in service has learned the key results."""
+    """Feeds the demo check-ins (idempotent) once the check-in service knows the key results."""
     items = [
         {
             "idempotency_key": key,
@@ -354,7 +354,7 @@ def main(goals_url: str, checkins_url: str | None = None) -> int:
 
 
 def _before_kickoff(client: httpx.Client, objective_id: str) -> str:
-    """On a later run: the moment before the cycle started, read back from an objective's history."""
+    """On a later run: the moment before the cycle began, read from an objective's history."""
     history = client.get(f"/v1/objectives/{objective_id}/history").json()
     created = datetime.fromisoformat(history[0]["recorded_at"]).astimezone(UTC)
     return (created + timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")

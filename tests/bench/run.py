@@ -73,7 +73,10 @@ def seeded(env: dict[str, str]) -> GoalFeatures:
 
 def new_database(infra) -> str:
     name = f"okr_bench_{uuid.uuid4().hex[:8]}"
-    admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name
@@ -147,7 +150,7 @@ def _median_ms(fn, runs: int = 5) -> float:
 def bench_check_in_lag(
     goals_url: str, checkins_url: str, token: str, mongo_url: str, db: str, samples: int
 ) -> list[float]:
-    """Milliseconds from an accepted check-in to the key result's new value in the projections' read model."""
+    """Milliseconds from an accepted check-in to the key result's new value in the read model."""
     headers = {"Authorization": f"Bearer {token}"}
     goals = httpx.Client(base_url=goals_url, headers=headers, timeout=30)
     checkins = httpx.Client(base_url=checkins_url, headers=headers, timeout=30)
@@ -287,7 +290,8 @@ def machine() -> str:
     return (
         f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB RAM, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-        f"Kafka {os.environ.get('KAFKA_VERSION', '4.4.0')} (single node), {pg}, FerretDB 1.24.2 (SQLite backend)"
+        f"Kafka {os.environ.get('KAFKA_VERSION', '4.4.0')} (single node), {pg}, "
+        "FerretDB 1.24.2 (SQLite backend)"
     )
 
 
@@ -409,13 +413,16 @@ def main() -> None:
     rows.append(
         (
             f"Projection lag, accepted -> read model ({n_lag} sequential creates)",
-            f"p50 {percentile(lags, 50):.1f} ms, p95 {percentile(lags, 95):.1f} ms, p99 {percentile(lags, 99):.1f} ms",
+            f"p50 {percentile(lags, 50):.1f} ms, p95 {percentile(lags, 95):.1f} ms, "
+            f"p99 {percentile(lags, 99):.1f} ms",
         )
     )
     rows.append(
         (
-            f"Check-in lag, accepted -> key-result value in the read model ({n_lag} sequential check-ins)",
-            f"p50 {percentile(check_in_lags, 50):.1f} ms, p95 {percentile(check_in_lags, 95):.1f} ms, "
+            "Check-in lag, accepted -> key-result value in the read model "
+            f"({n_lag} sequential check-ins)",
+            f"p50 {percentile(check_in_lags, 50):.1f} ms, "
+            f"p95 {percentile(check_in_lags, 95):.1f} ms, "
             f"p99 {percentile(check_in_lags, 99):.1f} ms",
         )
     )
@@ -455,7 +462,8 @@ def main() -> None:
         "",
         f"Machine: {machine()}",
         "",
-        "Command: `make bench` (tests/bench/run.py). One run; these machines are noisy, compare ratios.",
+        "Command: `make bench` (tests/bench/run.py). "
+        "One run; these machines are noisy, compare ratios.",
         "",
         "| measure | result |",
         "| --- | --- |",

@@ -1,4 +1,4 @@
-"""The services as real processes (uvicorn over TCP) on the real Kafka, PostgreSQL and document store."""
+"""Real service processes (uvicorn over TCP) on the real Kafka, PostgreSQL and document store."""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
     import psycopg
 
     databases = [f"okr_e2e_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    admin = f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} password={infra.pg_password} dbname={infra.pg_admin_db}"
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
         for dbname in databases:
             conn.execute(f'CREATE DATABASE "{dbname}"')
@@ -103,7 +106,7 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
 
 @dataclass
 class Org:
-    """A tenant set up over HTTP with the test organisation and its cycles; `headers` speaks as anyone in it."""
+    """A tenant set up over HTTP with the test org and its cycles; `headers` speaks as anyone."""
 
     tenant: str
     issuer: DevTokenIssuer
@@ -144,7 +147,7 @@ CYCLES = [
 
 @pytest.fixture(scope="module")
 def tenant(stack: Stack, issuer: DevTokenIssuer) -> Org:
-    """A fresh tenant with the test organisation, imported and planned through the goal service's API."""
+    """A fresh tenant with the test organisation, imported and planned through the goal service."""
     setup = Org(f"tenant-{uuid.uuid4().hex[:8]}", issuer)
     body = {"org_units": org.ORG_UNITS, "people": org.PEOPLE}
     r = httpx.post(f"{stack.goals_url}/v1/directory/import", json=body, headers=setup.admin)

@@ -1,5 +1,8 @@
-"""Check-ins on the real stack: the check-in service learns goals from Kafka, takes check-ins, back-dated
-ones and corrections, answers "as known at" and "as effective at", and the projections move progress."""
+"""Check-ins on the real stack.
+
+The check-in service learns goals from Kafka, takes check-ins, back-dated ones and corrections,
+answers "as known at" and "as effective at", and the projections move progress.
+"""
 
 from __future__ import annotations
 
@@ -121,7 +124,7 @@ def test_check_ins_move_progress_and_corrections_keep_what_was_known(stack, tena
     assert [c["value"] for c in history] == [70, 60, 85]
     assert history[0]["replaced_by"] == corrected["check_in_id"]
 
-    # The read side follows: key-result value and progress, objective progress, rollup to the parent.
+    # The read side follows: key-result value and progress, objective progress, parent rollup.
     projections = httpx.Client(base_url=stack.projections_url, headers=tenant.admin, timeout=30)
 
     def team_doc():

@@ -7,6 +7,7 @@ relay breaks the open connections and leaves new ones unanswered, as a partition
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -63,10 +64,8 @@ class Relay:
         """Breaks every open connection; new ones are accepted and left unanswered."""
         self.cut.set()
         for s in list(self._open):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def close(self) -> None:
         self.partition()
@@ -98,32 +97,31 @@ def goals_behind_relay(
     }
     port = free_port()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(LOG_DIR / f"goals-{uuid.uuid4().hex[:6]}.log", "ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "okr_goals.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, f"goal service exited; log in {log.name}"
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "goal service never became ready"
-            time.sleep(0.2)
-        yield url, relay, proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-        relay.close()
-        log.close()
+    with open(LOG_DIR / f"goals-{uuid.uuid4().hex[:6]}.log", "ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "okr_goals.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, f"goal service exited; log in {log.name}"
+                try:
+                    if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "goal service never became ready"
+                time.sleep(0.2)
+            yield url, relay, proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+            relay.close()
 
 
 def test_ready_names_the_unreachable_event_store_quickly_while_live_answers(

@@ -101,27 +101,26 @@ def scram_kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         capture_output=True,
         timeout=120,
     )
-    log = open(data / "kafka.log", "wb")
-    proc = subprocess.Popen(
-        ["java", "-Xms128m", "-Xmx512m", "-cp", classpath, "kafka.Kafka", str(config)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while b"Kafka Server started" not in (data / "kafka.log").read_bytes():
-            assert proc.poll() is None, (data / "kafka.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "the SCRAM broker did not start"
-            time.sleep(0.3)
-        yield f"localhost:{client}"
-    finally:
-        proc.terminate()
+    with open(data / "kafka.log", "wb") as log:
+        proc = subprocess.Popen(
+            ["java", "-Xms128m", "-Xmx512m", "-cp", classpath, "kafka.Kafka", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
-        log.close()
+            deadline = time.monotonic() + 120
+            while b"Kafka Server started" not in (data / "kafka.log").read_bytes():
+                assert proc.poll() is None, (data / "kafka.log").read_text()[-3000:]
+                assert time.monotonic() < deadline, "the SCRAM broker did not start"
+                time.sleep(0.3)
+            yield f"localhost:{client}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
 
 
 def scram(bootstrap: str, password: str = PASSWORD) -> KafkaSettings:

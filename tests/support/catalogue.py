@@ -23,7 +23,7 @@ def catalogue(topic: str) -> dict[str, int]:
 
 
 def assert_schema_is_valid_and_documented(path: Path, context: str) -> None:
-    """A schema file is valid 2020-12, names itself, describes itself and requires every field it lists."""
+    """A schema is valid 2020-12, names and describes itself, and requires every field it lists."""
     schema = json.loads(path.read_text())
     Draft202012Validator.check_schema(schema)
     name, version = path.name.split(".")[:2]
