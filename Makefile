@@ -23,7 +23,7 @@ infra-status:
 run: setup ## The platform with a demo organisation; Ctrl-C stops everything
 	@deploy/local/run.sh
 
-test: setup ## The whole suite on the real infrastructure (started and stopped here)
+test: setup lint ## Lint, then the whole suite on the real infrastructure (started and stopped here)
 	@deploy/local/with-infra.sh .venv/bin/python -m pytest tests -q -p no:cacheprovider
 
 test-unit: setup
@@ -38,11 +38,12 @@ test-e2e: setup
 bench: setup ## Throughput and lag on the real stack; writes tests/bench/results/
 	@deploy/local/with-infra.sh .venv/bin/python -m tests.bench.run
 
-lint: setup
-	@.venv/bin/ruff check shared services tests
+lint: setup ## ruff's rules and formatting, checked
+	@.venv/bin/ruff check shared services tests deploy
+	@.venv/bin/ruff format --check --quiet shared services tests deploy
 
 fmt: setup
-	@.venv/bin/ruff format shared services tests
+	@.venv/bin/ruff format shared services tests deploy
 
 clean: infra-down
 	@deploy/local/postgres.sh clean
