@@ -29,6 +29,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from okr_shared.contracts import vocabulary
+
 ADMIN = "admin"
 AUDITOR = "auditor"
 LEADER = "leader"
@@ -38,11 +40,9 @@ INTEGRATION = "integration"
 ROLES = (ADMIN, LEADER, MANAGER, MEMBER, AUDITOR, INTEGRATION)
 NO_POSITION_ROLES = frozenset({AUDITOR, INTEGRATION})
 
-PERSON = "person"
-ORG_UNIT = "org_unit"
-PUBLIC = "public"
-PRIVATE = "private"
-VISIBILITIES = (PUBLIC, ORG_UNIT, PRIVATE)
+PERSON, ORG_UNIT = vocabulary.choose(vocabulary.OWNER_TYPES, "person", "org_unit")
+PUBLIC, _, PRIVATE = vocabulary.choose(vocabulary.VISIBILITIES, "public", "org_unit", "private")
+VISIBILITIES = vocabulary.VISIBILITIES
 INITIATIVE_OWNER_FIELDS = frozenset({"status"})
 
 

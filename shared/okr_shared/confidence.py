@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-BANDS = ("off_track", "at_risk", "on_track")
+from okr_shared.contracts.vocabulary import CONFIDENCE_BANDS
+
+BANDS = CONFIDENCE_BANDS
 
 
 def band(confidence: int) -> str:

@@ -1,4 +1,5 @@
-"""Opening an event-sourced application when several processes start against a fresh database."""
+"""An event-sourced store's settings and opening: its PostgreSQL connection string, and opening
+the application when several processes start against a fresh database."""
 
 from __future__ import annotations
 
@@ -25,3 +26,19 @@ def open_application(build: Callable[[], T], attempts: int = 5, pause_seconds: f
             log.warning("event store not ready (%s); retrying", exc)
             time.sleep(pause_seconds * attempt)
     raise AssertionError("unreachable")
+
+
+def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
+    """The PostgreSQL connection string of an eventsourcing store (settings in `env`); None when
+    the store is not PostgreSQL."""
+
+    def get(key: str, default: str = "") -> str:
+        return env.get(f"{prefix}_{key}") or env.get(key) or default
+
+    if get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return None
+    return (
+        f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
+        f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')}"
+        f" password={get('POSTGRES_PASSWORD')}"
+    )

@@ -24,8 +24,10 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-NUMERIC_KINDS = ("increase_to", "decrease_to", "percentage", "currency")
-KINDS = (*NUMERIC_KINDS, "milestone", "range")
+from okr_shared.contracts.vocabulary import KEY_RESULT_KINDS, choose
+
+KINDS = KEY_RESULT_KINDS
+NUMERIC_KINDS = choose(KINDS, "increase_to", "decrease_to", "percentage", "currency")
 
 
 def numeric_progress(start: float, target: float, current: float) -> float:

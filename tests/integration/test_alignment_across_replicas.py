@@ -7,7 +7,7 @@ from okr_goals.alignment.commands import Align
 from okr_goals.errors import AlignmentCycle
 from okr_goals.objectives.commands import Change, CreateObjective
 from okr_goals.tenant_locks import PostgresTenantLocks
-from okr_shared.outbox import postgres_conninfo
+from okr_shared.event_store import postgres_conninfo
 from tests.conftest import postgres_env
 from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, seed

@@ -23,7 +23,7 @@ from okr_checkins.settings import CheckinsSettings
 from okr_checkins.store import CheckinsStore
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
-from okr_shared.event_store import open_application
+from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import (
     CHECKINS_TOPIC,
@@ -122,19 +122,13 @@ def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
     """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
     store."""
 
-    def get(key: str, default: str = "") -> str:
-        return env.get(f"CHECKINS_{key}") or env.get(key) or default
+    def get(key: str) -> str:
+        return env.get(f"CHECKINS_{key}") or env.get(key) or ""
 
-    module = get("PERSISTENCE_MODULE")
-    if module == "eventsourcing.postgres":
-        return SqlKnowledge(
-            conninfo=(
-                f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-                f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')} "
-                f"password={get('POSTGRES_PASSWORD')}"
-            )
-        )
-    if module == "eventsourcing.sqlite":
+    conninfo = postgres_conninfo(env, "CHECKINS")
+    if conninfo is not None:
+        return SqlKnowledge(conninfo=conninfo)
+    if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
     return MemoryKnowledge()
 

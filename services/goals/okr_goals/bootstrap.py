@@ -15,10 +15,10 @@ from okr_goals.settings import GoalsSettings
 from okr_goals.store import GoalsStore, ProcessTenantLocks, TenantLocks
 from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.contracts import ContractRegistry, default_registry
-from okr_shared.event_store import open_application
+from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
-from okr_shared.outbox import OutboxRelay, leader_lock, postgres_conninfo
+from okr_shared.outbox import OutboxRelay, leader_lock
 
 
 @dataclass(frozen=True)

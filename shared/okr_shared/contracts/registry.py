@@ -14,9 +14,9 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts.upcasters import Upcaster, register_goal_upcasters
+from okr_shared.contracts.vocabulary import SCHEMA_DIR
+from okr_shared.contracts.vocabulary import SCHEMA_FILE as _FILE
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
-_FILE = re.compile(r"^(?P<name>[A-Za-z]+)\.v(?P<version>\d+)\.json$")
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 FORMATS = FormatChecker(formats=("uuid", "date", "email"))

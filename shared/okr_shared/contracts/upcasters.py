@@ -1,6 +1,8 @@
 """Upcasters of the `goals` contracts: old event data becomes data of the next schema version.
 
-Plain functions and a table; the registry imports this module, never the other way round.
+Plain functions and a table; the registry imports this module, never the other way round. They
+are the one definition of what old data means: the goal service's stored events (its aggregate's
+`upcast_v1_v2` methods) call them too.
 """
 
 from __future__ import annotations
@@ -28,18 +30,26 @@ def key_result_v1_to_v2(key_result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def objective_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """A person-owned, public, active objective without tags, links or lineage."""
+def objective_v1_meant() -> dict[str, Any]:
+    """What a v1 objective meant for the fields v2 added (besides its key results' kinds): owned
+    by a person, public, active, without tags, links or lineage."""
     return {
-        **data,
         "owner_type": "person",
         "org_unit_id": None,
         "tags": [],
         "visibility": "public",
         "status": "active",
-        "key_results": [key_result_v1_to_v2(kr) for kr in data["key_results"]],
         "alignments": [],
         "rolled_over_from": None,
+    }
+
+
+def objective_created_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """A person-owned, public, active objective without tags, links or lineage."""
+    return {
+        **data,
+        **objective_v1_meant(),
+        "key_results": [key_result_v1_to_v2(kr) for kr in data["key_results"]],
     }
 
 

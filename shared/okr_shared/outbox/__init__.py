@@ -5,7 +5,6 @@ from okr_shared.outbox.leader_lock import (
     LeaderLock,
     PostgresAdvisoryLock,
     leader_lock,
-    postgres_conninfo,
 )
 from okr_shared.outbox.relay import OutboxRelay, PublishedForm
 
@@ -16,5 +15,4 @@ __all__ = [
     "PostgresAdvisoryLock",
     "PublishedForm",
     "leader_lock",
-    "postgres_conninfo",
 ]

@@ -9,6 +9,8 @@ from typing import Protocol
 
 import psycopg
 
+from okr_shared.event_store import postgres_conninfo
+
 
 class LeaderLock(Protocol):
     def try_acquire(self) -> bool:
@@ -87,22 +89,6 @@ class FileLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-
-def postgres_conninfo(env: dict[str, str], prefix: str) -> str | None:
-    """The PostgreSQL connection string of an eventsourcing store (settings in `env`); None when
-    the store is not PostgreSQL."""
-
-    def get(key: str, default: str = "") -> str:
-        return env.get(f"{prefix}_{key}") or env.get(key) or default
-
-    if get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        return None
-    return (
-        f"host={get('POSTGRES_HOST', 'localhost')} port={get('POSTGRES_PORT', '5432')} "
-        f"dbname={get('POSTGRES_DBNAME')} user={get('POSTGRES_USER')}"
-        f" password={get('POSTGRES_PASSWORD')}"
-    )
 
 
 def leader_lock(env: dict[str, str], prefix: str, name: str) -> LeaderLock:

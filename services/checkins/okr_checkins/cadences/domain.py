@@ -9,9 +9,10 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from okr_shared.contracts.vocabulary import CHECK_IN_CADENCES
 from okr_shared.errors import InvalidField
 
-CADENCES = ("weekly", "biweekly", "monthly")
+CADENCES = CHECK_IN_CADENCES
 DEFAULT_CADENCE = "weekly"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from okr_shared.check_ins import CheckIn, timeline
+from okr_shared.contracts.vocabulary import CYCLE_STATES, choose, properties_of
 from okr_shared.errors import Conflict, InvalidField, NotFound
 
 
@@ -96,8 +97,8 @@ class KeyResultLog(Aggregate):
 # ---- what a check-in must look like for its key result and cycle
 
 CLOCK_SKEW = timedelta(minutes=5)
-NOTE_PARTS = ("progress", "plans", "problems")
-OPEN_CYCLE_STATES = ("active", "grading")
+NOTE_PARTS = properties_of("checkins", "CheckInRecorded", "note")
+OPEN_CYCLE_STATES = choose(CYCLE_STATES, "active", "grading")
 
 
 def check_value(kind: str, value: Any, pointer: str = "#/value") -> float | bool:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from okr_checkins.check_ins.commands import Report
 from okr_checkins.schemas import Body, Key, Part
+from okr_shared.contracts.vocabulary import CONFIDENCE_BANDS
 from okr_shared.web import require_offset
 
 
@@ -57,7 +58,7 @@ class CheckInOut(BaseModel):
     objective_id: str
     value: Value
     confidence: int
-    confidence_band: Literal["on_track", "at_risk", "off_track"]
+    confidence_band: Literal[CONFIDENCE_BANDS]
     note: NoteOut
     blockers: list[str]
     effective_at: datetime

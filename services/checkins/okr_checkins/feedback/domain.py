@@ -7,9 +7,8 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from okr_checkins.text import check_text
+from okr_shared.contracts.vocabulary import FEEDBACK_KINDS
 from okr_shared.errors import InvalidField
-
-FEEDBACK_KINDS = ("praise", "suggestion", "concern")
 
 
 class FeedbackThread(Aggregate):

@@ -8,10 +8,13 @@ from typing import Literal
 from pydantic import BaseModel
 
 from okr_checkins.schemas import Body, Key, Text
+from okr_shared.contracts.vocabulary import FEEDBACK_KINDS
+
+FeedbackKind = Literal[FEEDBACK_KINDS]
 
 
 class FeedbackIn(Body):
-    kind: Literal["praise", "suggestion", "concern"]
+    kind: FeedbackKind
     text: Text
     key_result_id: Key | None = None
 
@@ -19,7 +22,7 @@ class FeedbackIn(Body):
 class FeedbackOut(BaseModel):
     feedback_id: str
     key_result_id: str | None
-    kind: Literal["praise", "suggestion", "concern"]
+    kind: FeedbackKind
     text: str
     author_id: str
     given_at: datetime | None

@@ -10,37 +10,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from okr_shared.contracts import vocabulary
+
 Doc = dict[str, Any]
 
-OBJECTIVE_EVENTS = {
-    "ObjectiveCreated",
-    "ObjectiveRevised",
-    "ObjectiveStatusChanged",
-    "KeyResultAdded",
-    "KeyResultRevised",
-    "InitiativeAdded",
-    "InitiativeRevised",
-    "ObjectiveAligned",
-    "ObjectiveAlignmentRevised",
-    "ObjectiveAlignmentRemoved",
-    "AlignmentProposed",
-    "AlignmentProposalDeclined",
-    "ObjectiveRolledOver",
-}
-CYCLE_EVENTS = {
-    "CyclePlanned": None,
-    "CycleActivated": "active",
-    "CycleGradingStarted": "grading",
-    "CycleClosed": "closed",
-}
-PERSON_EVENTS = {
-    "PersonJoined",
-    "PersonDetailsChanged",
-    "PersonMoved",
-    "PersonLeft",
-    "PersonReturned",
-}
-UNIT_EVENTS = {"OrgUnitCreated", "OrgUnitRenamed", "OrgUnitMoved"}
+OBJECTIVE_EVENTS = vocabulary.OBJECTIVE_EVENTS
+CYCLE_EVENTS = {name: vocabulary.CYCLE_STATE_OF.get(name) for name in vocabulary.CYCLE_EVENTS}
+"""Every cycle event and the state it enters (None for the planning, which creates the cycle)."""
+PERSON_EVENTS = vocabulary.PERSON_EVENTS
+UNIT_EVENTS = vocabulary.ORG_UNIT_EVENTS
 KR_FIELDS = (
     "kind",
     "owner_id",

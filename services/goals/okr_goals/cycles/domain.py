@@ -8,10 +8,13 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from okr_goals.errors import CycleLocked, Forbidden, InvalidField
+from okr_shared.contracts.vocabulary import CYCLE_CADENCES, CYCLE_STATE_OF, CYCLE_STATES
 from okr_shared.event_meta import EventMeta
 
-CADENCES = ("monthly", "quarterly", "yearly", "custom")
-STATES = ("planning", "active", "grading", "closed")
+CADENCES = CYCLE_CADENCES
+STATES = CYCLE_STATES
+TRANSITION_STATES = tuple(CYCLE_STATE_OF.values())
+"""The states a cycle can be moved to (every state but planning)."""
 _NEXT = {"planning": "active", "active": "grading", "grading": "closed"}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from okr_goals.cycles.domain import Cycle
+from okr_goals.cycles.domain import CADENCES, STATES, TRANSITION_STATES, Cycle
 from okr_goals.objectives.schemas import (
     Day,
     Reason,
@@ -21,13 +21,13 @@ class CycleIn(_Body):
         str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     ]
     name: Title
-    cadence: Literal["monthly", "quarterly", "yearly", "custom"]
+    cadence: Literal[CADENCES]
     starts_on: Day
     ends_on: Day
 
 
 class CycleStateIn(_Body):
-    state: Literal["active", "grading", "closed"]
+    state: Literal[TRANSITION_STATES]
     reason: Reason | None = None
 
 
@@ -37,7 +37,7 @@ class CycleOut(BaseModel):
     cadence: str
     starts_on: date
     ends_on: date
-    state: Literal["planning", "active", "grading", "closed"]
+    state: Literal[STATES]
     version: int
 
 

@@ -9,7 +9,6 @@ from eventsourcing.domain import Aggregate, event
 
 from okr_shared.event_meta import EventMeta
 
-UNIT_KINDS = ("company", "department", "team")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from okr_goals import keys
 from okr_goals.directory.commands import ImportDirectory, ImportRow
-from okr_goals.directory.domain import EMAIL, LOCALE, UNIT_KINDS, OrgUnit, Person
+from okr_goals.directory.domain import EMAIL, LOCALE, OrgUnit, Person
 from okr_goals.errors import Forbidden, ImportRejected
 from okr_goals.store import ORG_UNITS_ROSTER, PEOPLE_ROSTER, GoalsStore
 from okr_shared.contracts import default_registry
+from okr_shared.contracts.vocabulary import UNIT_KINDS
 from okr_shared.event_meta import Caller
 
 PERSON_STATUSES = ("active", "left")

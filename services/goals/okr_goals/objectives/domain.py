@@ -18,40 +18,31 @@ from okr_goals.objectives.key_results import (
     Initiative,
     KeyResult,
     check_title,
-    upgrade_key_result,
     validate_initiative,
     validate_key_result,
 )
+from okr_shared.contracts.upcasters import (
+    key_result_added_v1_to_v2,
+    not_a_correction,
+    objective_created_v1_to_v2,
+    objective_v1_meant,
+)
+from okr_shared.contracts.vocabulary import (
+    INITIATIVE_REVISABLE,
+    KEY_RESULT_REVISABLE,
+    LEVELS,
+    OBJECTIVE_REVISABLE,
+    OBJECTIVE_STATUSES,
+    OWNER_TYPES,
+    VISIBILITIES,
+    choose,
+)
 from okr_shared.event_meta import EventMeta
 
-LEVELS = ("company", "department", "team", "individual")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
-OWNER_TYPES = ("person", "org_unit")
-VISIBILITIES = ("public", "org_unit", "private")
-STATUSES = ("draft", "active", "closed", "archived")
-ALWAYS_PUBLIC_LEVELS = ("company", "department")
-OBJECTIVE_REVISABLE = (
-    "title",
-    "description",
-    "owner_type",
-    "owner_id",
-    "org_unit_id",
-    "tags",
-    "visibility",
-)
-KEY_RESULT_REVISABLE = (
-    "title",
-    "owner_id",
-    "weight",
-    "unit",
-    "start",
-    "target",
-    "currency",
-    "baseline",
-    "lower",
-    "upper",
-)
-INITIATIVE_REVISABLE = ("title", "owner_id", "due_on", "deliverable", "status")
+STATUSES = OBJECTIVE_STATUSES
+NEW_STATUSES = choose(STATUSES, "draft", "active")
+ALWAYS_PUBLIC_LEVELS = choose(LEVELS, "company", "department")
 _STATUS_MOVES = {
     "draft": ("active", "archived"),
     "active": ("closed", "archived"),
@@ -60,16 +51,6 @@ _STATUS_MOVES = {
 }
 RECOMMENDED_KEY_RESULTS = (2, 5)
 DESCRIPTION_MAX = 4000
-
-
-def _v1_created_to_v2(state: dict[str, Any]) -> None:
-    state.setdefault("owner_type", "person")
-    state.setdefault("org_unit_id", None)
-    state.setdefault("tags", [])
-    state.setdefault("visibility", "public")
-    state.setdefault("status", "active")
-    state.setdefault("alignments", [])
-    state.setdefault("rolled_over_from", None)
 
 
 def validate_objective_fields(fields: dict[str, Any]) -> None:
@@ -145,7 +126,10 @@ class Objective(Aggregate):
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
-        _v1_created_to_v2(state)
+        """A snapshot of version 1: the objective fields as the contract upcaster reads a v1
+        objective, and the stored-only state (initiatives, proposals, rollover) empty."""
+        for name, value in objective_v1_meant().items():
+            state.setdefault(name, value)
         state.setdefault("initiatives", [])
         state.setdefault("proposals", {})
         state.setdefault("rolled_over_to", None)
@@ -171,8 +155,7 @@ class Objective(Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            _v1_created_to_v2(state)
-            state["key_results"] = [upgrade_key_result(kr) for kr in state["key_results"]]
+            state.update(objective_created_v1_to_v2(state))
 
     @event(Created)
     def __init__(
@@ -247,7 +230,7 @@ class Objective(Aggregate):
                 "visibility": visibility,
             }
         )
-        if status not in ("draft", "active"):
+        if status not in NEW_STATUSES:
             raise InvalidField("#/status", "a new objective is draft or active")
         _check_shape(level, owner_type, visibility)
         for i, kr in enumerate(key_results):
@@ -341,7 +324,7 @@ class Objective(Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["correction"] = False
+            state.update(not_a_correction(state))
 
     @event(Revised)
     def _revised(
@@ -403,9 +386,7 @@ class Objective(Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["key_result"] = upgrade_key_result(state["key_result"])
-            state["reason"] = None
-            state["correction"] = False
+            state.update(key_result_added_v1_to_v2(state))
 
     @event(KeyResultAdded)
     def _key_result_added(
@@ -445,7 +426,7 @@ class Objective(Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["correction"] = False
+            state.update(not_a_correction(state))
 
     @event(KeyResultRevised)
     def _key_result_revised(

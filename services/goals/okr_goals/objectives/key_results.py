@@ -9,10 +9,11 @@ from typing import Any
 
 from okr_goals.errors import InvalidField
 from okr_goals.objectives.currencies import ISO_4217
+from okr_shared.contracts.upcasters import key_result_v1_to_v2
+from okr_shared.contracts.vocabulary import INITIATIVE_STATUSES
 from okr_shared.progress import KINDS
 
 TITLE_MAX = 200
-INITIATIVE_STATUSES = ("todo", "in_progress", "done", "blocked")
 _KIND_FIELDS = {
     "increase_to": {"start", "target"},
     "decrease_to": {"start", "target"},
@@ -51,13 +52,9 @@ class KeyResult:
 
 
 def upgrade_key_result(data: dict[str, Any]) -> dict[str, Any]:
-    """A key result stored before kinds existed (numeric only) in today's shape; others
-    unchanged."""
-    if "kind" in data:
-        return dict(data)
-    kind = "increase_to" if data["target"] > data["start"] else "decrease_to"
-    defaults = {"owner_id": None, "currency": None, "baseline": None, "lower": None, "upper": None}
-    return {**defaults, **data, "kind": kind}
+    """A key result stored before kinds existed (numeric only) in today's shape, as the contract
+    upcaster reads it; others unchanged."""
+    return dict(data) if "kind" in data else key_result_v1_to_v2(data)
 
 
 def _number(value: Any) -> bool:

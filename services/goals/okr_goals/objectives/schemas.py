@@ -9,21 +9,30 @@ from typing import Annotated, Literal
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from okr_goals.objectives.domain import Objective
+from okr_goals.objectives.domain import NEW_STATUSES, Objective
 from okr_shared.api_models import MAX_VERSION
+from okr_shared.contracts.vocabulary import (
+    INITIATIVE_STATUSES,
+    KEY_RESULT_KINDS,
+    LEVELS,
+    OBJECTIVE_STATUSES,
+    OWNER_TYPES,
+    VISIBILITIES,
+)
 
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Weight = Annotated[Number, Field(ge=0, le=1)]
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Key = Annotated[str, Field(min_length=1, max_length=100)]
 Day = Annotated[date, Field(strict=False)]
-Level = Literal["company", "department", "team", "individual"]
-Kind = Literal["increase_to", "decrease_to", "percentage", "currency", "milestone", "range"]
-OwnerType = Literal["person", "org_unit"]
-Visibility = Literal["public", "org_unit", "private"]
+Level = Literal[LEVELS]
+Kind = Literal[KEY_RESULT_KINDS]
+OwnerType = Literal[OWNER_TYPES]
+Visibility = Literal[VISIBILITIES]
+ObjectiveStatus = Literal[OBJECTIVE_STATUSES]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=20)]
-InitiativeStatus = Literal["todo", "in_progress", "done", "blocked"]
+InitiativeStatus = Literal[INITIATIVE_STATUSES]
 
 
 class _Body(BaseModel):
@@ -70,7 +79,7 @@ class ObjectiveIn(_Body):
     cycle_id: Key
     tags: Tags = []
     visibility: Visibility = "public"
-    status: Literal["draft", "active"] = "active"
+    status: Literal[NEW_STATUSES] = "active"
     key_results: Annotated[list[KeyResultIn], Field(max_length=50)] = []
     aligned_to: Annotated[list[ParentIn], Field(max_length=20)] = []
 
@@ -89,7 +98,7 @@ class ObjectiveRevisionIn(ChangeIn):
 
 
 class StatusIn(ChangeIn):
-    status: Literal["draft", "active", "closed", "archived"]
+    status: ObjectiveStatus
 
 
 class KeyResultRevisionIn(ChangeIn):

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 
 from okr_goals import access, keys
 from okr_goals.errors import CycleLocked, Forbidden, InvalidField, UnknownReference
-from okr_goals.objectives.domain import LEVEL_RANK, Objective
+from okr_goals.objectives.domain import LEVEL_RANK, STATUSES, Objective
 from okr_goals.objectives.handlers import ObjectiveHandlers
 from okr_goals.rollover.commands import RolloverCycle
 from okr_goals.store import GoalsStore, cycle_roster
+from okr_shared.contracts.vocabulary import choose
 from okr_shared.event_meta import Caller
 
-UNFINISHED = ("draft", "active")
+UNFINISHED = choose(STATUSES, "draft", "active")
 
 
 @dataclass

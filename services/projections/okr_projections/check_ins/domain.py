@@ -15,8 +15,9 @@ from typing import Any
 
 from okr_projections.check_in_state import as_time
 from okr_projections.documents import Document, Meta, new_document, stamp, tenant_key
+from okr_shared.contracts.vocabulary import CHECK_IN_LOG_EVENTS
 
-CHECK_IN_EVENTS = frozenset({"CheckInRecorded", "CheckInCorrected"})
+CHECK_IN_EVENTS = CHECK_IN_LOG_EVENTS
 _COPIED = (
     "check_in_id",
     "value",

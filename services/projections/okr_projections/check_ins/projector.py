@@ -17,10 +17,9 @@ from okr_projections.documents import Document
 from okr_projections.due.domain import periods_containing
 from okr_projections.due.store import DueStore
 from okr_projections.objectives.store import ObjectiveStore
+from okr_shared.contracts.vocabulary import CADENCE_EVENTS, CONVERSATION_EVENTS, FEEDBACK_EVENTS
 
-NOT_PROJECTED = frozenset(
-    {"CadenceSet", "ConversationStarted", "ConversationMessagePosted", "FeedbackGiven"}
-)
+NOT_PROJECTED = CADENCE_EVENTS | CONVERSATION_EVENTS | FEEDBACK_EVENTS
 """Events of the check-in context no read model needs."""
 
 

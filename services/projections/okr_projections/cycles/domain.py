@@ -14,13 +14,10 @@ from okr_projections.documents import (
     stamp,
     tenant_key,
 )
+from okr_shared.contracts import vocabulary
 
-CYCLE_STATES = {
-    "CycleActivated": "active",
-    "CycleGradingStarted": "grading",
-    "CycleClosed": "closed",
-}
-CYCLE_EVENTS = frozenset({"CyclePlanned", *CYCLE_STATES})
+CYCLE_STATES = vocabulary.CYCLE_STATE_OF
+CYCLE_EVENTS = vocabulary.CYCLE_EVENTS
 
 
 def apply_cycle_event(

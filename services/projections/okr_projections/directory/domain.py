@@ -23,11 +23,10 @@ from okr_projections.documents import (
     stamp,
     tenant_key,
 )
+from okr_shared.contracts import vocabulary
 
-ORG_UNIT_EVENTS = frozenset({"OrgUnitCreated", "OrgUnitRenamed", "OrgUnitMoved"})
-PERSON_EVENTS = frozenset(
-    {"PersonJoined", "PersonDetailsChanged", "PersonMoved", "PersonLeft", "PersonReturned"}
-)
+ORG_UNIT_EVENTS = vocabulary.ORG_UNIT_EVENTS
+PERSON_EVENTS = vocabulary.PERSON_EVENTS
 PERSON_DETAILS = ("name", "email", "locale")
 
 

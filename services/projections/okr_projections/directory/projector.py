@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from okr_projections.directory.domain import ORG_UNIT_EVENTS
 from okr_projections.directory.org_units_store import OrgUnitStore
 from okr_projections.directory.people_store import PeopleStore
+from okr_shared.contracts.vocabulary import choose
 
-ORG_UNIT_HIERARCHY_EVENTS = frozenset({"OrgUnitCreated", "OrgUnitMoved"})
+ORG_UNIT_HIERARCHY_EVENTS = frozenset(choose(ORG_UNIT_EVENTS, "OrgUnitCreated", "OrgUnitMoved"))
 
 
 class DirectoryProjector:

@@ -21,6 +21,13 @@ from okr_projections.documents import (
     pick,
     stamp,
 )
+from okr_shared.contracts.vocabulary import (
+    INITIATIVE_REVISABLE,
+    KEY_RESULT_REVISABLE,
+    OBJECTIVE_EVENTS,
+    OBJECTIVE_REVISABLE,
+    choose,
+)
 from okr_shared.progress import (
     initial_value,
     key_result_progress,
@@ -28,45 +35,6 @@ from okr_shared.progress import (
     weighted_progress,
 )
 
-OBJECTIVE_EVENTS = frozenset(
-    {
-        "ObjectiveCreated",
-        "ObjectiveRevised",
-        "ObjectiveStatusChanged",
-        "KeyResultAdded",
-        "KeyResultRevised",
-        "ObjectiveAligned",
-        "ObjectiveAlignmentRevised",
-        "ObjectiveAlignmentRemoved",
-        "AlignmentProposed",
-        "AlignmentProposalDeclined",
-        "InitiativeAdded",
-        "InitiativeRevised",
-        "ObjectiveRolledOver",
-    }
-)
-OBJECTIVE_REVISABLE = (
-    "title",
-    "description",
-    "owner_type",
-    "owner_id",
-    "org_unit_id",
-    "tags",
-    "visibility",
-)
-KEY_RESULT_REVISABLE = (
-    "title",
-    "owner_id",
-    "weight",
-    "unit",
-    "start",
-    "target",
-    "currency",
-    "baseline",
-    "lower",
-    "upper",
-)
-INITIATIVE_REVISABLE = ("title", "owner_id", "due_on", "deliverable", "status")
 _KEY_RESULT_DERIVED = (*STATE_FIELDS, "progress", "initiatives")
 
 
@@ -191,13 +159,14 @@ def _revise_initiative(doc: Document, data: dict[str, Any]) -> None:
 
 
 _ALIGNMENT_EVENTS = frozenset(
-    {
+    choose(
+        OBJECTIVE_EVENTS,
         "ObjectiveAligned",
         "ObjectiveAlignmentRevised",
         "ObjectiveAlignmentRemoved",
         "AlignmentProposed",
         "AlignmentProposalDeclined",
-    }
+    )
 )
 
 
