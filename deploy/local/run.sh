@@ -33,7 +33,7 @@ wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS
 wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health/ready"
 demo="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT")" \
   || die "demo organisation did not load"
-token="$(sed -n 1p <<<"$demo")" kickoff="$(sed -n 2p <<<"$demo")"
+token="$(sed -n 1p <<<"$demo")" kickoff="$(sed -n 2p <<<"$demo")" cycle="$(sed -n 3p <<<"$demo")"
 
 cat <<TXT
 
@@ -45,9 +45,9 @@ cat <<TXT
 
   Demo tenant 'shopco' (an e-commerce company), token for its CEO:
     export TOKEN=$token
-    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/cycles/2026-Q4/tree'
-    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/2026-Q4/tree?as_of=$kickoff'
-      (the tree rebuilt from events as it stood before the Q4 kick-off)
+    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$PROJECTIONS_PORT/v1/cycles/$cycle/tree'
+    curl -s -H "Authorization: Bearer \$TOKEN" 'http://127.0.0.1:$GOALS_PORT/v1/cycles/$cycle/tree?as_of=$kickoff'
+      (the tree rebuilt from events as it stood before the $cycle kick-off)
   Other tokens: OKR_ENV=development .venv/bin/python -m okr_shared.dev_tokens TENANT ACTOR
 
   Ctrl-C stops everything.
