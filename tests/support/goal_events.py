@@ -54,6 +54,7 @@ def created(objective_id="o1", key_results=None, alignments=(), **fields):
         "tags": ["ux"],
         "visibility": "public",
         "status": "active",
+        "commitment": "aspirational",
         "key_results": [kr()] if key_results is None else key_results,
         "alignments": [{"parent_objective_id": p, "weight": w} for p, w in alignments],
         "rolled_over_from": None,

@@ -102,14 +102,15 @@ EXAMPLES = {
         "tags": ["cx"],
         "visibility": "org_unit",
         "status": "draft",
+        "commitment": "committed",
         "key_results": [key_result(), RANGE_KR, CURRENCY_KR],
         "alignments": [{"parent_objective_id": O2, "weight": 0.3}],
         "rolled_over_from": {"objective_id": O2, "cycle_id": "2026-Q3", "key_results": {KR1: KR2}},
     },
     "ObjectiveRevised": {
         "objective_id": O1,
-        "changes": {"visibility": "private", "tags": []},
-        "previous": {"visibility": "public", "tags": ["cx"]},
+        "changes": {"visibility": "private", "tags": [], "commitment": "aspirational"},
+        "previous": {"visibility": "public", "tags": ["cx"], "commitment": "committed"},
         "reason": "sensitive",
         "correction": False,
     },
@@ -202,6 +203,9 @@ BAD = [
     ("ObjectiveCreated", lambda d: d["key_results"][2].update(currency="eur"), "2/currency"),
     ("ObjectiveCreated", lambda d: d["key_results"][0].pop("owner_id"), "owner_id"),
     ("ObjectiveCreated", lambda d: d.update(visibility="secret"), "visibility"),
+    ("ObjectiveCreated", lambda d: d.update(commitment="stretch"), "commitment"),
+    ("ObjectiveCreated", lambda d: d.pop("commitment"), "commitment"),
+    ("ObjectiveRevised", lambda d: d["changes"].update(commitment="maybe"), "changes/commitment"),
     ("ObjectiveCreated", lambda d: d.update(tags=["x" * 51]), "tags/0"),
     ("ObjectiveCreated", lambda d: d["rolled_over_from"].update(extra=1), "rolled_over_from"),
     ("ObjectiveCreated", lambda d: d["alignments"][0].update(weight=-0.1), "alignments/0/weight"),
@@ -231,8 +235,9 @@ def test_bad_payload_is_a_contract_violation_naming_the_field(name, change, fiel
     assert field in err.value.reason
 
 
-def read_v1(name, data):
-    """Reads v1 data through the default registry; checks it stays untouched and ends valid v2."""
+def read_old(name, data, version):
+    """Reads data of an old version through the default registry; checks it stays untouched and
+    ends valid under the latest version."""
     original = copy.deepcopy(data)
     event = CloudEvent(
         id="1",
@@ -240,7 +245,7 @@ def read_v1(name, data):
         type=f"okr.goals.{name}",
         subject=O1,
         time=datetime.now(UTC),
-        dataschema=schema_urn("goals", name, 1),
+        dataschema=schema_urn("goals", name, version),
         data=data,
         tenantid="acme",
         actorid="alice",
@@ -248,10 +253,15 @@ def read_v1(name, data):
         causationid="c",
         sequence=1,
     )
-    upcast = default_registry().read("goals", event)
+    registry = default_registry()
+    upcast = registry.read("goals", event)
     assert data == original
-    default_registry().validate("goals", name, 2, upcast)
+    registry.validate("goals", name, registry.latest_version("goals", name), upcast)
     return upcast
+
+
+def read_v1(name, data):
+    return read_old(name, data, 1)
 
 
 V1_UP = {
@@ -273,7 +283,7 @@ V1_DOWN = {
 FILLED = {"owner_id": None, "currency": None, "baseline": None, "lower": None, "upper": None}
 
 
-def test_objective_created_v1_is_upcast_to_v2():
+def test_objective_created_v1_is_upcast_to_the_latest_version():
     data = {
         "objective_id": O1,
         "title": "UX",
@@ -290,6 +300,7 @@ def test_objective_created_v1_is_upcast_to_v2():
         "tags": [],
         "visibility": "public",
         "status": "active",
+        "commitment": "aspirational",
         "alignments": [],
         "rolled_over_from": None,
         "key_results": [
@@ -335,3 +346,30 @@ def test_key_result_added_v1_is_upcast_to_v2():
 )
 def test_revisions_v1_are_upcast_to_v2_as_no_correction(name, data):
     assert read_v1(name, data) == {**data, "correction": False}
+
+
+def v2_of(name):
+    """The example of `name` as version 2 of its schema had it (no commitment anywhere)."""
+    data = copy.deepcopy(EXAMPLES[name])
+    data.pop("commitment", None)
+    for part in ("changes", "previous"):
+        if part in data:
+            data[part].pop("commitment", None)
+    default_registry().validate("goals", name, 2, data)
+    return data
+
+
+def test_objective_created_v2_is_upcast_to_v3_as_aspirational():
+    data = v2_of("ObjectiveCreated")
+    assert read_old("ObjectiveCreated", data, 2) == {**data, "commitment": "aspirational"}
+
+
+def test_objective_revised_v2_reads_as_v3_unchanged():
+    data = v2_of("ObjectiveRevised")
+    assert read_old("ObjectiveRevised", data, 2) == data
+
+
+def test_version_2_refuses_a_commitment_it_did_not_know():
+    with pytest.raises(ContractViolation) as err:
+        default_registry().validate("goals", "ObjectiveCreated", 2, EXAMPLES["ObjectiveCreated"])
+    assert "commitment" in err.value.reason

@@ -2,7 +2,7 @@
 
 Plain functions and a table; the registry imports this module, never the other way round. They
 are the one definition of what old data means: the goal service's stored events (its aggregate's
-`upcast_v1_v2` methods) call them too.
+`upcast_v1_v2` and `upcast_v2_v3` methods) call them too.
 """
 
 from __future__ import annotations
@@ -64,11 +64,28 @@ def not_a_correction(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "correction": False}
 
 
+def objective_v2_meant() -> dict[str, Any]:
+    """What a v2 objective meant for the field v3 added: an aspirational (stretch) objective."""
+    return {"commitment": "aspirational"}
+
+
+def objective_created_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """An aspirational objective: before commitments existed, no objective was committed."""
+    return {**data, **objective_v2_meant()}
+
+
+def unchanged(data: dict[str, Any]) -> dict[str, Any]:
+    """The data as it was: the new version only allows more (a v2 revision is a valid v3 one)."""
+    return dict(data)
+
+
 GOAL_UPCASTERS: dict[tuple[str, str, int], Upcaster] = {
     (CONTEXT, "ObjectiveCreated", 1): objective_created_v1_to_v2,
     (CONTEXT, "KeyResultAdded", 1): key_result_added_v1_to_v2,
     (CONTEXT, "ObjectiveRevised", 1): not_a_correction,
     (CONTEXT, "KeyResultRevised", 1): not_a_correction,
+    (CONTEXT, "ObjectiveCreated", 2): objective_created_v2_to_v3,
+    (CONTEXT, "ObjectiveRevised", 2): unchanged,
 }
 """Every upcaster of the `goals` context, by (context, event name, version it reads)."""
 

@@ -1,8 +1,8 @@
 """The check-in service's own record of goals, cycles and people, folded from `okr.goals.v1`.
 
 Only what check-ins need: which key results exist, their kind and owner, who contributes
-(initiative owners), the objective's status, visibility and owner, the cycle's state and
-dates, and who reports to whom. Documents are plain dicts; folds are pure.
+(initiative owners), the objective's status, visibility, owner and commitment, the cycle's
+state and dates, and who reports to whom. Documents are plain dicts; folds are pure.
 """
 
 from __future__ import annotations
@@ -19,6 +19,16 @@ CYCLE_EVENTS = {name: vocabulary.CYCLE_STATE_OF.get(name) for name in vocabulary
 """Every cycle event and the state it enters (None for the planning, which creates the cycle)."""
 PERSON_EVENTS = vocabulary.PERSON_EVENTS
 UNIT_EVENTS = vocabulary.ORG_UNIT_EVENTS
+OBJECTIVE_FIELDS = vocabulary.choose(
+    vocabulary.OBJECTIVE_REVISABLE,
+    "visibility",
+    "owner_type",
+    "owner_id",
+    "org_unit_id",
+    "title",
+    "commitment",
+)
+"""The revisable objective fields the knowledge keeps."""
 KR_FIELDS = (
     "kind",
     "owner_id",
@@ -70,6 +80,7 @@ def _created(event_type: str, data: dict[str, Any]) -> Doc | None:
             "cycle_id": data["cycle_id"],
             "status": data["status"],
             "visibility": data["visibility"],
+            "commitment": data["commitment"],
             "owner_type": data["owner_type"],
             "owner_id": data["owner_id"],
             "org_unit_id": data["org_unit_id"],
@@ -93,13 +104,7 @@ def _created(event_type: str, data: dict[str, Any]) -> Doc | None:
 def _objective_changed(doc: Doc, event_type: str, data: dict[str, Any]) -> None:
     """Applies a change of an objective, its key results or initiatives to `doc`."""
     if event_type == "ObjectiveRevised":
-        doc.update(
-            {
-                k: v
-                for k, v in data["changes"].items()
-                if k in ("visibility", "owner_type", "owner_id", "org_unit_id", "title")
-            }
-        )
+        doc.update({k: v for k, v in data["changes"].items() if k in OBJECTIVE_FIELDS})
     elif event_type == "ObjectiveStatusChanged":
         doc["status"] = data["status"]
     elif event_type == "KeyResultAdded":

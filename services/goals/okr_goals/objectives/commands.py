@@ -33,6 +33,7 @@ class CreateObjective:
     tags: tuple[str, ...] = ()
     visibility: str = "public"
     status: str = "active"
+    commitment: str = "aspirational"
     key_results: tuple[NewKeyResult, ...] = ()
     aligned_to: tuple[tuple[str, float], ...] = ()
     idempotency_key: str | None = None

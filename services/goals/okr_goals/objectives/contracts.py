@@ -22,6 +22,7 @@ def _objective_created(e: Any) -> dict[str, Any]:
             "tags",
             "visibility",
             "status",
+            "commitment",
             "key_results",
             "alignments",
             "rolled_over_from",

@@ -25,9 +25,12 @@ from okr_shared.contracts.upcasters import (
     key_result_added_v1_to_v2,
     not_a_correction,
     objective_created_v1_to_v2,
+    objective_created_v2_to_v3,
     objective_v1_meant,
+    objective_v2_meant,
 )
 from okr_shared.contracts.vocabulary import (
+    COMMITMENTS,
     INITIATIVE_REVISABLE,
     KEY_RESULT_REVISABLE,
     LEVELS,
@@ -43,6 +46,7 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 STATUSES = OBJECTIVE_STATUSES
 NEW_STATUSES = choose(STATUSES, "draft", "active")
 ALWAYS_PUBLIC_LEVELS = choose(LEVELS, "company", "department")
+(DEFAULT_COMMITMENT,) = choose(COMMITMENTS, "aspirational")
 _STATUS_MOVES = {
     "draft": ("active", "archived"),
     "active": ("closed", "archived"),
@@ -64,6 +68,7 @@ def validate_objective_fields(fields: dict[str, Any]) -> None:
         raise InvalidField("#/owner_id", "must not be blank")
     _check_choice(fields, "level", LEVELS)
     _check_choice(fields, "visibility", VISIBILITIES)
+    _check_choice(fields, "commitment", COMMITMENTS)
     if "tags" in fields:
         _check_tags(fields["tags"])
 
@@ -122,7 +127,7 @@ class Objective(Aggregate):
     """An objective with its key results, initiatives and alignment links; every change is an
     event."""
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -134,8 +139,14 @@ class Objective(Aggregate):
         state.setdefault("proposals", {})
         state.setdefault("rolled_over_to", None)
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot of version 2: the commitment as the contract upcaster reads a v2 objective."""
+        for name, value in objective_v2_meant().items():
+            state.setdefault(name, value)
+
     class Created(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         tenant_id: str
         title: str
         description: str
@@ -147,6 +158,7 @@ class Objective(Aggregate):
         tags: list[str]
         visibility: str
         status: str
+        commitment: str
         key_results: list[dict[str, Any]]
         alignments: list[dict[str, Any]]
         rolled_over_from: dict[str, Any] | None
@@ -156,6 +168,10 @@ class Objective(Aggregate):
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.update(objective_created_v1_to_v2(state))
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state.update(objective_created_v2_to_v3(state))
 
     @event(Created)
     def __init__(
@@ -171,6 +187,7 @@ class Objective(Aggregate):
         tags: list[str],
         visibility: str,
         status: str,
+        commitment: str,
         key_results: list[dict[str, Any]],
         alignments: list[dict[str, Any]],
         rolled_over_from: dict[str, Any] | None,
@@ -188,6 +205,7 @@ class Objective(Aggregate):
         self.tags = list(tags)
         self.visibility = visibility
         self.status = status
+        self.commitment = commitment
         self.key_results = [KeyResult.from_dict(kr) for kr in key_results]
         self.initiatives: list[Initiative] = []
         self.alignments = [dict(a) for a in alignments]
@@ -215,6 +233,7 @@ class Objective(Aggregate):
         key_results: list[KeyResult],
         alignments: list[tuple[str, float]],
         meta: EventMeta,
+        commitment: str = DEFAULT_COMMITMENT,
         rolled_over_from: dict[str, Any] | None = None,
         request_fingerprint: str | None = None,
     ) -> Objective:
@@ -228,6 +247,7 @@ class Objective(Aggregate):
                 "level": level,
                 "tags": tags,
                 "visibility": visibility,
+                "commitment": commitment,
             }
         )
         if status not in NEW_STATUSES:
@@ -256,6 +276,7 @@ class Objective(Aggregate):
             tags=list(tags),
             visibility=visibility,
             status=status,
+            commitment=commitment,
             key_results=[kr.as_dict() for kr in key_results],
             alignments=[{"parent_objective_id": p, "weight": w} for p, w in alignments],
             rolled_over_from=rolled_over_from,

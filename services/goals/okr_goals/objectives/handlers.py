@@ -34,7 +34,7 @@ from okr_goals.objectives.commands import (
     ReviseKeyResult,
     ReviseObjective,
 )
-from okr_goals.objectives.domain import Objective, check_supports
+from okr_goals.objectives.domain import DEFAULT_COMMITMENT, Objective, check_supports
 from okr_goals.objectives.key_results import Initiative, KeyResult
 from okr_goals.store import GoalsStore, backoff, cycle_roster
 from okr_shared.event_meta import Caller
@@ -52,6 +52,8 @@ class CreateResult:
 def _fingerprint(command: CreateObjective) -> str:
     body = asdict(command)
     body.pop("idempotency_key")
+    if body["commitment"] == DEFAULT_COMMITMENT:
+        body.pop("commitment")  # as before commitments existed: a retry of then still matches
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -121,6 +123,7 @@ class ObjectiveHandlers:
                 tags=list(command.tags),
                 visibility=command.visibility,
                 status=command.status,
+                commitment=command.commitment,
                 key_results=key_results,
                 alignments=direct,
                 meta=caller.meta,

@@ -80,6 +80,7 @@ async def create_objective(
         tags=tuple(body.tags),
         visibility=body.visibility,
         status=body.status,
+        commitment=body.commitment,
         key_results=tuple(NewKeyResult(**kr.model_dump()) for kr in body.key_results),
         aligned_to=tuple((p.parent_objective_id, p.weight) for p in body.aligned_to),
         idempotency_key=idempotency_key,
@@ -115,8 +116,8 @@ async def revise_objective(
     caller: CurrentCaller,
     objectives: Objectives,
 ) -> ObjectiveOut:
-    """Revises title, description, owner, tags or visibility; a reason is required once the cycle is
-    active."""
+    """Revises title, description, owner, tags, visibility or commitment; a reason is required once
+    the cycle is active."""
     command = ReviseObjective(change_of(objective_id, body), changes_of(body))
     return respond(response, await call(objectives.revise_objective, command, caller))
 

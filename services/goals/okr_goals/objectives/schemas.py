@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from okr_goals.objectives.domain import NEW_STATUSES, Objective
+from okr_goals.objectives.domain import DEFAULT_COMMITMENT, NEW_STATUSES, Objective
 from okr_shared.api_models import MAX_VERSION
 from okr_shared.contracts.vocabulary import (
+    COMMITMENTS,
     INITIATIVE_STATUSES,
     KEY_RESULT_KINDS,
     LEVELS,
@@ -30,6 +31,13 @@ Kind = Literal[KEY_RESULT_KINDS]
 OwnerType = Literal[OWNER_TYPES]
 Visibility = Literal[VISIBILITIES]
 ObjectiveStatus = Literal[OBJECTIVE_STATUSES]
+Commitment = Annotated[
+    Literal[COMMITMENTS],
+    Field(
+        description="committed: expected to be met in full (1.0); aspirational: a stretch goal, "
+        "about 0.7 counts as success"
+    ),
+]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Tags = Annotated[list[Annotated[str, Field(min_length=1, max_length=50)]], Field(max_length=20)]
 InitiativeStatus = Literal[INITIATIVE_STATUSES]
@@ -80,6 +88,7 @@ class ObjectiveIn(_Body):
     tags: Tags = []
     visibility: Visibility = "public"
     status: Literal[NEW_STATUSES] = "active"
+    commitment: Commitment = DEFAULT_COMMITMENT
     key_results: Annotated[list[KeyResultIn], Field(max_length=50)] = []
     aligned_to: Annotated[list[ParentIn], Field(max_length=20)] = []
 
@@ -95,6 +104,7 @@ class ObjectiveRevisionIn(ChangeIn):
     owner_id: Key | None = None
     tags: Tags | None = None
     visibility: Visibility | None = None
+    commitment: Commitment | None = None
 
 
 class StatusIn(ChangeIn):
@@ -198,6 +208,7 @@ class ObjectiveOut(BaseModel):
     tags: list[str]
     visibility: str
     status: str
+    commitment: Commitment
     key_results: list[KeyResultOut]
     initiatives: list[InitiativeOut]
     alignments: list[AlignmentOut]
@@ -224,6 +235,7 @@ def objective_view(objective: Objective) -> ObjectiveOut:
         tags=list(objective.tags),
         visibility=objective.visibility,
         status=objective.status,
+        commitment=objective.commitment,
         key_results=[kr.as_dict() for kr in objective.key_results],
         initiatives=[i.as_dict() for i in objective.initiatives],
         alignments=[dict(a) for a in objective.alignments],

@@ -127,6 +127,7 @@ class RolloverHandlers:
             tags=list(source.tags),
             visibility=source.visibility,
             status="draft" if target_state == "planning" else "active",
+            commitment=source.commitment,
             key_results=key_results,
             alignments=alignments,
             meta=caller.meta,

@@ -85,6 +85,7 @@ def _created(data: dict[str, Any], meta: Meta) -> Document:
                     "tags",
                     "visibility",
                     "status",
+                    "commitment",
                     "rolled_over_from",
                 )
             },

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from okr_projections.api import ReadModel
+from okr_shared.contracts.vocabulary import COMMITMENTS
 
 
 class KeyResultProgressOut(BaseModel):
@@ -43,6 +44,11 @@ class ObjectiveProgressOut(ReadModel):
     tags: list[str] = []
     visibility: str | None = None
     status: str | None = None
+    commitment: Literal[COMMITMENTS] | None = Field(
+        None,
+        description="committed (expected at 1.0) or aspirational (a stretch goal); absent from "
+        "documents projected before commitments existed until the read model is rebuilt",
+    )
     key_results: list[KeyResultProgressOut] = []
     alignments: list[AlignmentOut] = []
     pending_proposals: list[dict[str, Any]] = []
