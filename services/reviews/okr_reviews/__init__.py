@@ -1,0 +1,1 @@
+"""Review service: scoring rules, grading reviews of objectives, self and manager scores."""

@@ -1,0 +1,148 @@
+"""Composition root of the review service: builds every dependency once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.kafka import KafkaBroker
+
+from okr_reviews.clock import Clock, SystemClock
+from okr_reviews.contracts import to_cloud_event
+from okr_reviews.knowledge.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
+from okr_reviews.knowledge.handlers import Knowledge
+from okr_reviews.knowledge.store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_reviews.knowledge.subscriber import Learner, build_broker
+from okr_reviews.reviews.handlers import ReviewHandlers
+from okr_reviews.rules.handlers import RuleHandlers
+from okr_reviews.settings import ReviewsSettings
+from okr_reviews.store import ReviewsStore
+from okr_shared.consumer import AppliedPositions
+from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.event_store import open_application, postgres_conninfo
+from okr_shared.identity import TokenVerifier
+from okr_shared.messaging import (
+    CHECKINS_TOPIC,
+    GOALS_TOPIC,
+    REVIEWS_TOPIC,
+    CloudEventPublisher,
+    dead_letter_topic,
+    ensure_topics,
+)
+from okr_shared.outbox import OutboxRelay, leader_lock
+
+
+@dataclass
+class ReviewsHandlers:
+    """One handler object per feature, over the same store and knowledge."""
+
+    store: ReviewsStore
+    knowledge: Knowledge
+    rules: RuleHandlers
+    reviews: ReviewHandlers
+    learner: Learner
+
+
+def build_handlers(
+    store: ReviewsStore,
+    knowledge: KnowledgeStore,
+    clock: Clock | None = None,
+    freshness: KnowledgeFreshness | None = None,
+) -> ReviewsHandlers:
+    """The feature handlers over `store`; refusals resting on `knowledge` wait for `freshness`."""
+    clock = clock or SystemClock()
+    known = Knowledge(knowledge, freshness)
+    rules = RuleHandlers(store, clock)
+    reviews = ReviewHandlers(store, known, rules, clock)
+    learner = Learner(
+        knowledge, reviews.open_reviews, reviews.open_review_of, reviews.refresh_suggestion
+    )
+    return ReviewsHandlers(store, known, rules, reviews, learner)
+
+
+@dataclass
+class ReviewsContainer:
+    settings: ReviewsSettings
+    store: ReviewsStore
+    handlers: ReviewsHandlers
+    knowledge: KnowledgeStore
+    broker: KafkaBroker
+    verifier: TokenVerifier
+    registry: ContractRegistry
+    freshness: KafkaKnowledgeFreshness
+
+    def new_relay(self, name: str = "reviews-relay", batch_size: int = 500) -> OutboxRelay:
+        """A relay over this service's event store, publishing to `okr.reviews.v1`."""
+        return OutboxRelay(
+            app=self.store,
+            tracking=self.store.factory.tracking_recorder(),
+            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
+            lock=leader_lock(self.settings.event_store, "REVIEWS", name),
+            published_form=lambda event, _first: to_cloud_event(event, self.registry),
+            topic=self.settings.kafka.topic(REVIEWS_TOPIC),
+            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
+            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
+            name=name,
+            batch_size=batch_size,
+            poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def consumed_topics(self) -> list[str]:
+        kafka = self.settings.kafka
+        return [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)]
+
+    async def start_consuming(self) -> None:
+        """Creates the topics if missing, then learns from `okr.goals.v1` and `okr.checkins.v1`;
+        refusals from then on first check that this knowledge has caught up with the topics."""
+        kafka, group = self.settings.kafka, self.settings.consumer_group
+        topics = [*self.consumed_topics(), kafka.topic(REVIEWS_TOPIC)]
+        await ensure_topics(kafka, [*topics, kafka.topic(dead_letter_topic(group))])
+        self.freshness.watch()
+        await self.broker.start()
+
+
+def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
+    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
+    store."""
+
+    def get(key: str) -> str:
+        return env.get(f"REVIEWS_{key}") or env.get(key) or ""
+
+    conninfo = postgres_conninfo(env, "REVIEWS")
+    if conninfo is not None:
+        return SqlKnowledge(conninfo=conninfo)
+    if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
+    return MemoryKnowledge()
+
+
+def bootstrap(
+    settings: ReviewsSettings | None = None,
+    clock: Clock | None = None,
+    knowledge: KnowledgeStore | None = None,
+) -> ReviewsContainer:
+    """Builds the review service's dependencies from settings."""
+    settings = settings or ReviewsSettings()
+    registry = default_registry()
+    knowledge = knowledge or knowledge_store(settings.event_store)
+    positions = AppliedPositions()
+    freshness = KafkaKnowledgeFreshness(
+        settings.kafka.client_kwargs(),
+        [settings.kafka.topic(GOALS_TOPIC), settings.kafka.topic(CHECKINS_TOPIC)],
+        settings.consumer_group,
+        positions,
+    )
+    store = open_application(lambda: ReviewsStore(env=settings.event_store))
+    handlers = build_handlers(store, knowledge, clock, freshness)
+    broker = build_broker(
+        settings.kafka, handlers.learner, registry, settings.consumer_group, positions
+    )
+    return ReviewsContainer(
+        settings,
+        store,
+        handlers,
+        knowledge,
+        broker,
+        TokenVerifier(settings.auth),
+        registry,
+        freshness,
+    )

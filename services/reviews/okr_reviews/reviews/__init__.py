@@ -1,0 +1,1 @@
+"""Reviews: one per objective when its cycle enters grading; suggestions, scores, finalisation."""

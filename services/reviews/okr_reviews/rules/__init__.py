@@ -1,0 +1,1 @@
+"""Scoring rules: the step, the remark threshold and the bands per commitment, versioned."""
