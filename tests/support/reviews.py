@@ -14,12 +14,12 @@ from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_reviews import keys
 from okr_reviews.bootstrap import ReviewsHandlers, build_handlers
 from okr_reviews.clock import FixedClock
-from okr_reviews.knowledge.freshness import KnowledgeFreshness
-from okr_reviews.knowledge.store import MemoryKnowledge
 from okr_reviews.store import ReviewsStore
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.confidence import band
 from okr_shared.contracts import default_registry
+from okr_shared.freshness import KnowledgeFreshness
+from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.goals import goal_features
 from tests.support.org import ADMIN, CYCLE, caller, seed
 

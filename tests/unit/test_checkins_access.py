@@ -3,8 +3,9 @@
 import pytest
 
 from okr_checkins.knowledge import access
-from okr_checkins.knowledge.store import MemoryKnowledge
+from okr_shared import access_facts
 from okr_shared.errors import NotFound
+from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.access_matrix import caller_for, cases, seed_goals
 from tests.support.checkins import POPO, checkins_service, learn_from
 from tests.support.goals import goal_features
@@ -69,5 +70,5 @@ def test_an_integration_checks_in_on_a_private_key_result_it_may_not_read(world)
     objective = app.goals.knowledge.load("acme", "objective", ids[("person", "private")])[1]
     (kr,) = objective["key_results"]
     lookup = app.goals.lookup("acme")
-    assert not access.may_read(lookup, caller, objective)
+    assert not access_facts.may_read(lookup, caller, objective)
     assert access.may_see_key_result(lookup, caller, objective, kr)

@@ -13,6 +13,8 @@ from okr_goals.objectives import domain as objectives
 from okr_projections.cycles import domain as cycle_model
 from okr_projections.due.domain import REMINDER_EVENTS
 from okr_projections.objectives import domain as objective_model
+from okr_reviews.reviews import domain as reviews
+from okr_reviews.rules import domain as rules
 from okr_shared.contracts import vocabulary as v
 from okr_shared.contracts.registry import SCHEMA_DIR
 
@@ -38,7 +40,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
     if field == "kind":
         if any(p in ("key_result", "keyResult") for p in path):
             return v.KEY_RESULT_KINDS
-        return v.UNIT_KINDS if context == "goals" else v.FEEDBACK_KINDS
+        return {"goals": v.UNIT_KINDS, "reviews": v.SCORE_KINDS}.get(context, v.FEEDBACK_KINDS)
     if field == "status":
         return v.INITIATIVE_STATUSES if event.startswith("Initiative") else v.OBJECTIVE_STATUSES
     if field == "cadence":
@@ -52,6 +54,8 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         "confidence_band": v.CONFIDENCE_BANDS,
         "source": v.CHECK_IN_SOURCES,
         "scope": v.CADENCE_SCOPES,
+        "color": v.BAND_COLORS,
+        "score_kind": v.FINAL_SCORE_KINDS,
     }[field]
 
 
@@ -103,6 +107,14 @@ def test_services_share_the_event_families_of_the_schemas():
     assert {k: s for k, s in knowledge.CYCLE_EVENTS.items() if s} == cycle_model.CYCLE_STATES
     assert set(REMINDER_EVENTS) == v.REMINDER_EVENTS
     assert cycles.STATES == v.CYCLE_STATES
+
+
+def test_the_review_service_scores_with_the_vocabulary_of_its_schemas():
+    assert rules.COMMITMENTS == v.COMMITMENTS
+    assert rules.DEFAULT_COMMITMENT in v.COMMITMENTS
+    assert rules.COLORS == v.BAND_COLORS
+    assert reviews.SCORE_KINDS == v.SCORE_KINDS
+    assert set(v.FINAL_SCORE_KINDS) == {*v.SCORE_KINDS, reviews.SUGGESTION}
 
 
 def test_a_domain_subset_must_be_part_of_its_vocabulary():

@@ -102,8 +102,8 @@ def test_the_consumers_brokers_get_the_settings(build: str) -> None:
     from okr_shared.contracts import default_registry
 
     if build == "checkins":
-        from okr_checkins.knowledge.store import MemoryKnowledge
         from okr_checkins.knowledge.subscriber import build_broker
+        from okr_shared.knowledge_table import MemoryKnowledge
 
         broker = build_broker(SCRAM, MemoryKnowledge(), default_registry(), "g")
     else:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from okr_checkins.knowledge.store import MemoryKnowledge, apply_goal_event
+from okr_checkins.knowledge.store import apply_goal_event
 from okr_goals.bootstrap import bootstrap
 from okr_goals.contracts import to_cloud_event
 from okr_goals.cycles.commands import AdvanceCycle
@@ -25,6 +25,7 @@ from okr_projections.objectives.domain import apply_event
 from okr_projections.objectives.schemas import ObjectiveProgressOut
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts import default_registry
+from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.checkins import learn_from
 from tests.support.goal_events import created, kr, meta
 from tests.support.goals import goal_features

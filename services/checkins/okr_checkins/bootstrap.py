@@ -15,16 +15,17 @@ from okr_checkins.contracts import to_cloud_event
 from okr_checkins.conversations.handlers import ConversationHandlers
 from okr_checkins.feed.handlers import FeedHandlers
 from okr_checkins.feedback.handlers import FeedbackHandlers
-from okr_checkins.knowledge.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_checkins.knowledge.handlers import GoalKnowledge
-from okr_checkins.knowledge.store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_checkins.knowledge.store import TABLE, KnowledgeStore
 from okr_checkins.knowledge.subscriber import build_broker
 from okr_checkins.settings import CheckinsSettings
 from okr_checkins.store import CheckinsStore
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
-from okr_shared.event_store import open_application, postgres_conninfo
+from okr_shared.event_store import open_application
+from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
+from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import (
     CHECKINS_TOPIC,
     GOALS_TOPIC,
@@ -120,17 +121,8 @@ class CheckinsContainer:
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
     """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
-    store."""
-
-    def get(key: str) -> str:
-        return env.get(f"CHECKINS_{key}") or env.get(key) or ""
-
-    conninfo = postgres_conninfo(env, "CHECKINS")
-    if conninfo is not None:
-        return SqlKnowledge(conninfo=conninfo)
-    if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
-        return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
-    return MemoryKnowledge()
+    store, or else in memory."""
+    return open_knowledge(env, "CHECKINS", TABLE)
 
 
 def bootstrap(
@@ -145,7 +137,7 @@ def bootstrap(
     positions = AppliedPositions()
     freshness = KafkaKnowledgeFreshness(
         settings.kafka.client_kwargs(),
-        settings.kafka.topic(GOALS_TOPIC),
+        [settings.kafka.topic(GOALS_TOPIC)],
         settings.consumer_group,
         positions,
     )

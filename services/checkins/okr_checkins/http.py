@@ -60,6 +60,7 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
                 await relay.publisher.stop()
             if background and settings.consume:
                 await stop_within("kafka consumer", container.broker.stop(), stop_seconds())
+            await asyncio.to_thread(container.knowledge.close)
 
     app = create_app(
         "OKR check-in service",

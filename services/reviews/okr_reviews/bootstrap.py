@@ -8,9 +8,8 @@ from faststream.kafka import KafkaBroker
 
 from okr_reviews.clock import Clock, SystemClock
 from okr_reviews.contracts import to_cloud_event
-from okr_reviews.knowledge.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_reviews.knowledge.handlers import Knowledge
-from okr_reviews.knowledge.store import KnowledgeStore, MemoryKnowledge, SqlKnowledge
+from okr_reviews.knowledge.store import TABLE, KnowledgeStore
 from okr_reviews.knowledge.subscriber import Learner, build_broker
 from okr_reviews.reviews.handlers import ReviewHandlers
 from okr_reviews.rules.handlers import RuleHandlers
@@ -18,8 +17,10 @@ from okr_reviews.settings import ReviewsSettings
 from okr_reviews.store import ReviewsStore
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
-from okr_shared.event_store import open_application, postgres_conninfo
+from okr_shared.event_store import open_application
+from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
+from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import (
     CHECKINS_TOPIC,
     GOALS_TOPIC,
@@ -102,17 +103,8 @@ class ReviewsContainer:
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
     """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
-    store."""
-
-    def get(key: str) -> str:
-        return env.get(f"REVIEWS_{key}") or env.get(key) or ""
-
-    conninfo = postgres_conninfo(env, "REVIEWS")
-    if conninfo is not None:
-        return SqlKnowledge(conninfo=conninfo)
-    if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
-        return SqlKnowledge(sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
-    return MemoryKnowledge()
+    store, or else in memory."""
+    return open_knowledge(env, "REVIEWS", TABLE)
 
 
 def bootstrap(

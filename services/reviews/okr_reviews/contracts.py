@@ -9,33 +9,22 @@ from typing import Any
 from okr_reviews.reviews.contracts import MAPPERS as REVIEWS
 from okr_reviews.rules.contracts import MAPPERS as RULES
 from okr_shared.cloudevents import CloudEvent
-from okr_shared.contracts import ContractRegistry, published
+from okr_shared.contracts import ContractRegistry
 from okr_shared.contracts.guard import PublishedForm
+from okr_shared.contracts.mappings import EventMappings
 
 CONTEXT = "reviews"
-_EVENT_ID_NAMESPACE = uuid.UUID("3b8e6f2a-1c4d-4e7a-9b5f-6d2c8a0e4f17")
-_MAPPERS = {**RULES, **REVIEWS}
+MAPPINGS = EventMappings(
+    CONTEXT, uuid.UUID("3b8e6f2a-1c4d-4e7a-9b5f-6d2c8a0e4f17"), {**RULES, **REVIEWS}
+)
 
 
 def to_cloud_event(domain_event: Any, registry: ContractRegistry) -> CloudEvent | None:
     """The published form of a stored event, validated against its schema; None for internal
     events."""
-    mapping = _MAPPERS.get(type(domain_event))
-    if mapping is None:
-        return None
-    name, mapper = mapping
-    subject, data = mapper(domain_event)
-    return published(
-        domain_event,
-        registry,
-        context=CONTEXT,
-        name=name,
-        subject=subject,
-        data=data,
-        id_namespace=_EVENT_ID_NAMESPACE,
-    )
+    return MAPPINGS.to_cloud_event(domain_event, registry)
 
 
 def published_form(registry: ContractRegistry) -> PublishedForm:
     """The mapping the relay publishes with and the application checks every pending event with."""
-    return lambda domain_event, _first: to_cloud_event(domain_event, registry)
+    return MAPPINGS.published_form(registry)

@@ -54,6 +54,7 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
                 await relay.publisher.stop()
             if background and settings.consume:
                 await stop_within("kafka consumer", container.broker.stop(), stop_seconds())
+            await asyncio.to_thread(container.knowledge.close)
 
     app = create_app(
         "OKR review service",

@@ -46,11 +46,15 @@ def latest_schemas(context: str) -> Mapping[str, dict[str, Any]]:
 
 
 def field_of(context: str, name: str, *path: str) -> dict[str, Any]:
-    """The schema of the field at `path` (property names) in the latest version of `name`."""
+    """The schema of the field at `path` (property names; an array stands for its items) in the
+    latest version of `name`."""
     root = latest_schemas(context)[name]
     node = root
     for part in path:
-        node = _resolved(root, node)["properties"][part]
+        node = _resolved(root, node)
+        if "items" in node:
+            node = _resolved(root, node["items"])
+        node = node["properties"][part]
     return _resolved(root, node)
 
 
@@ -138,3 +142,10 @@ REMINDER_EVENTS = events_of("checkins", "reminder_ledger")
 CONVERSATION_EVENTS = events_of("checkins", "conversation")
 FEEDBACK_EVENTS = events_of("checkins", "feedback_thread")
 CADENCE_EVENTS = events_of("checkins", "cadence")
+
+# ---- reviews
+SCORE_KINDS = enum_of("reviews", "KeyResultScored", "kind")
+"""Who scored a key result: its owner (self), a manager, or an admin's correction."""
+FINAL_SCORE_KINDS = enum_of("reviews", "ReviewFinalised", "key_results", "score_kind")
+"""Where a final key-result score came from: a score kind, or the suggestion nobody changed."""
+BAND_COLORS = enum_of("reviews", "ScoringRulesSet", "bands", "committed", "color")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from okr_checkins.cadences.domain import Cadence, ReminderLedger
-
-Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
+from okr_shared.contracts.mappings import Mapper
 
 _REMINDER = ("key_result_id", "objective_id", "owner_id", "cadence", "period_start", "period_end")
 

@@ -19,13 +19,14 @@ from okr_checkins.cadences.domain import (
 from okr_checkins.check_ins.domain import within
 from okr_checkins.check_ins.handlers import CheckInHandlers
 from okr_checkins.clock import Clock
-from okr_checkins.knowledge import access
 from okr_checkins.knowledge.domain import Doc, key_result_owner
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
-from okr_checkins.store import CheckinsStore, event_meta
+from okr_checkins.store import CheckinsStore
+from okr_shared import access_facts
 from okr_shared.errors import Forbidden, UnknownReference
 from okr_shared.event_meta import Caller
+from okr_shared.service_store import event_meta
 
 
 class CadenceHandlers:
@@ -69,7 +70,10 @@ class CadenceHandlers:
 
     def cadence_for(self, tenant_id: str, org_unit_id: str | None) -> str:
         """The nearest cadence set on the org unit or above it, else the tenant's, else weekly."""
-        for unit in [*access.unit_ancestry(self.goals.lookup(tenant_id), org_unit_id), "tenant"]:
+        for unit in [
+            *access_facts.unit_ancestry(self.goals.lookup(tenant_id), org_unit_id),
+            "tenant",
+        ]:
             cadence = self.store.find(Cadence, keys.cadence_uuid(tenant_id, unit), tenant_id)
             if cadence is not None:
                 return cadence.cadence

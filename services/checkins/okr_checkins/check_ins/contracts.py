@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from okr_checkins.check_ins.domain import KeyResultLog
-
-Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
+from okr_shared.contracts.mappings import Mapper
 
 _CHECK_IN = (
     "check_in_id",

@@ -15,11 +15,12 @@ from okr_checkins.knowledge import access
 from okr_checkins.knowledge.domain import Doc
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
-from okr_checkins.store import CheckinsStore, event_meta
+from okr_checkins.store import CheckinsStore
 from okr_shared.confidence import band
 from okr_shared.errors import Forbidden
 from okr_shared.event_meta import Caller
 from okr_shared.progress import key_result_progress
+from okr_shared.service_store import event_meta
 
 
 class CheckInHandlers:

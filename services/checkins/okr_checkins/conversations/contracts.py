@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from okr_checkins.conversations.domain import Conversation
-
-Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
+from okr_shared.contracts.mappings import Mapper
 
 MAPPERS: dict[type, tuple[str, Mapper]] = {
     Conversation.Started: (

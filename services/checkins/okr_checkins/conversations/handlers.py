@@ -9,12 +9,13 @@ from uuid import UUID
 from okr_checkins.clock import Clock
 from okr_checkins.conversations.commands import StartConversation
 from okr_checkins.conversations.domain import Conversation, ConversationNotFound
-from okr_checkins.knowledge import access
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
-from okr_checkins.store import CheckinsStore, event_meta
+from okr_checkins.store import CheckinsStore
+from okr_shared import access_facts
 from okr_shared.errors import Forbidden, UnknownReference
 from okr_shared.event_meta import Caller
+from okr_shared.service_store import event_meta
 
 
 class ConversationHandlers:
@@ -37,7 +38,9 @@ class ConversationHandlers:
                 UnknownReference("#/person_id", f"unknown person {command.person_id}")
             )
         manager_id = command.manager_id or person.get("manager_id")
-        if not manager_id or manager_id not in access.manager_chain(lookup, command.person_id):
+        if not manager_id or manager_id not in access_facts.manager_chain(
+            lookup, command.person_id
+        ):
             self.goals.refuse(
                 UnknownReference(
                     "#/manager_id", f"{manager_id} is not a manager of {command.person_id}"

@@ -6,13 +6,14 @@ from typing import NoReturn
 
 from okr_checkins.errors import KeyResultNotFound, ObjectiveNotFound
 from okr_checkins.knowledge import access
-from okr_checkins.knowledge.access import Lookup
 from okr_checkins.knowledge.domain import Doc
-from okr_checkins.knowledge.freshness import AlwaysCurrent, KnowledgeFreshness
 from okr_checkins.knowledge.refusals import refuse
 from okr_checkins.knowledge.store import KnowledgeStore
+from okr_shared import access_facts
+from okr_shared.access_facts import Lookup
 from okr_shared.errors import DomainError, UnknownReference
 from okr_shared.event_meta import Caller
+from okr_shared.freshness import AlwaysCurrent, KnowledgeFreshness
 
 
 class GoalKnowledge:
@@ -61,7 +62,7 @@ class GoalKnowledge:
     def objective(self, caller: Caller, objective_id: str) -> Doc:
         """The objective, if the caller may read it; else it does not exist."""
         objective = self.knowledge.load(caller.tenant_id, "objective", objective_id)[1]
-        if objective is None or not access.may_read(
+        if objective is None or not access_facts.may_read(
             self.lookup(caller.tenant_id), caller, objective
         ):
             self.refuse(ObjectiveNotFound(objective_id))

@@ -1,5 +1,6 @@
-"""The shared access rules (`okr_shared.access`) applied to the service's knowledge, and who
-may score a key result in a review.
+"""Who may score a key result in a review: the shared access rules (`okr_shared.access`) over the
+service's knowledge, with facts built by `okr_shared.access_facts` (reading an objective is
+`access_facts.may_read`).
 
 - Self-assessment: the people answerable for the key result (`access.answerable_for`: its owner,
   else the objective's owning person); for a unit-owned objective's key result without an owner,
@@ -10,62 +11,10 @@ may score a key result in a review.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from okr_reviews.knowledge.domain import Doc
 from okr_shared import access as rules
+from okr_shared.access_facts import Lookup, actor_of, goal_facts, manager_chain
 from okr_shared.event_meta import Caller
-
-Lookup = Callable[[str, str], Doc | None]
-MAX_DEPTH = 64
-
-
-def manager_chain(lookup: Lookup, person_id: str) -> list[str]:
-    """Everyone above the person, nearest manager first."""
-    chain: list[str] = []
-    person = lookup("person", person_id)
-    current = person.get("manager_id") if person else None
-    while current and current not in chain and current != person_id and len(chain) < MAX_DEPTH:
-        chain.append(current)
-        manager = lookup("person", current)
-        current = manager.get("manager_id") if manager else None
-    return chain
-
-
-def unit_ancestry(lookup: Lookup, org_unit_id: str | None) -> list[str]:
-    """The unit followed by every unit above it."""
-    chain: list[str] = []
-    current = org_unit_id
-    while current and current not in chain and len(chain) < MAX_DEPTH:
-        chain.append(current)
-        unit = lookup("org_unit", current)
-        current = unit.get("parent_id") if unit else None
-    return chain
-
-
-def actor_of(lookup: Lookup, caller: Caller) -> rules.Actor:
-    """The caller with its unit line (none once departed)."""
-
-    def line() -> list[str]:
-        person = lookup("person", caller.actor_id)
-        if not person or not person.get("active"):
-            return []
-        return unit_ancestry(lookup, person.get("org_unit_id"))
-
-    return rules.Actor(caller.tenant_id, caller.actor_id, caller.roles, rules.Deferred(line))
-
-
-def goal_facts(lookup: Lookup, tenant_id: str, objective: Doc) -> rules.GoalFacts:
-    owner_type, owner_id = objective["owner_type"], objective["owner_id"]
-    managers = rules.Deferred(
-        lambda: manager_chain(lookup, owner_id) if owner_type == rules.PERSON else []
-    )
-    line = rules.Deferred(lambda: unit_ancestry(lookup, objective.get("org_unit_id")))
-    return rules.GoalFacts(tenant_id, owner_type, owner_id, objective["visibility"], line, managers)
-
-
-def may_read(lookup: Lookup, caller: Caller, objective: Doc) -> bool:
-    return rules.may_read(actor_of(lookup, caller), goal_facts(lookup, caller.tenant_id, objective))
 
 
 def _unit_of(actor: rules.Actor) -> str | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NoReturn
 
-from okr_reviews.knowledge.access import Lookup
 from okr_reviews.knowledge.domain import Doc
-from okr_reviews.knowledge.freshness import AlwaysCurrent, KnowledgeFreshness
 from okr_reviews.knowledge.refusals import refuse
 from okr_reviews.knowledge.store import KnowledgeStore
+from okr_shared.access_facts import Lookup
 from okr_shared.contracts.vocabulary import OBJECTIVE_STATUSES, choose
 from okr_shared.errors import DomainError
+from okr_shared.freshness import AlwaysCurrent, KnowledgeFreshness
 
 REVIEWED_STATUSES = choose(OBJECTIVE_STATUSES, "active", "closed")
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from okr_reviews.reviews.domain import CORRECTION, Review
+from okr_shared.contracts.mappings import Mapper
 
-Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
 _OPENED_KR = ("title", "weight", "owner_id", "value", "check_in_id", "progress", "suggested_score")
 
 

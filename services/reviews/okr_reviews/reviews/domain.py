@@ -21,11 +21,14 @@ from eventsourcing.domain import Aggregate, event
 
 from okr_reviews.rules.domain import RuleSet, band_of, check_score, needs_remark, round_to_step
 from okr_shared.check_ins import timeline
+from okr_shared.contracts import vocabulary
 from okr_shared.errors import Conflict, InvalidField, NotFound, VersionConflict
 from okr_shared.progress import key_result_progress, weighted_progress
 
-SELF, MANAGER, CORRECTION = "self", "manager", "correction"
-SCORE_KINDS = (SELF, MANAGER, CORRECTION)
+SCORE_KINDS = vocabulary.SCORE_KINDS
+SELF, MANAGER, CORRECTION = vocabulary.choose(SCORE_KINDS, "self", "manager", "correction")
+(SUGGESTION,) = vocabulary.choose(vocabulary.FINAL_SCORE_KINDS, "suggestion")
+"""The final score kind of a key result nobody scored."""
 
 
 class ReviewNotFound(NotFound):
@@ -286,7 +289,7 @@ class Review(Aggregate):
                     "band": self.key_result_band(key_result_id),
                     "suggested_score": kr["suggested_score"],
                     "scored_by": scores[-1]["by"] if scores else None,
-                    "score_kind": scores[-1]["kind"] if scores else "suggestion",
+                    "score_kind": scores[-1]["kind"] if scores else SUGGESTION,
                 }
             )
         return items

@@ -25,9 +25,11 @@ from okr_reviews.reviews.domain import (
     suggestion,
 )
 from okr_reviews.rules.handlers import RuleHandlers
-from okr_reviews.store import ReviewsStore, event_meta
+from okr_reviews.store import ReviewsStore
+from okr_shared import access_facts
 from okr_shared.errors import Forbidden, InvalidField, NotFound
 from okr_shared.event_meta import Caller
+from okr_shared.service_store import event_meta
 
 GRADING = "grading"
 TARGET_FIELDS = ("kind", "start", "target", "baseline", "lower", "upper")
@@ -153,7 +155,11 @@ class ReviewHandlers:
         review = self.store.find(Review, uid, caller.tenant_id)
         objective = review and self.knowledge.objective(caller.tenant_id, review.objective_id)
         lookup = self.knowledge.lookup(caller.tenant_id)
-        if review is None or objective is None or not access.may_read(lookup, caller, objective):
+        if (
+            review is None
+            or objective is None
+            or not access_facts.may_read(lookup, caller, objective)
+        ):
             self.knowledge.refuse(ReviewNotFound(review_id))
         return review, objective
 
@@ -174,7 +180,7 @@ class ReviewHandlers:
         for objective in self.knowledge.objectives_of_cycle(caller.tenant_id, cycle_id):
             uid = keys.review_uuid(caller.tenant_id, cycle_id, objective["objective_id"])
             review = self.store.find(Review, uid, caller.tenant_id)
-            if review is not None and access.may_read(lookup, caller, objective):
+            if review is not None and access_facts.may_read(lookup, caller, objective):
                 found.append(review)
         return found
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from okr_reviews.rules.domain import RuleBook
-
-Mapper = Callable[[Any], tuple[str, dict[str, Any]]]
+from okr_shared.contracts.mappings import Mapper
 
 
 def _set(e: Any) -> tuple[str, dict[str, Any]]:

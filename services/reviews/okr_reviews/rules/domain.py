@@ -15,16 +15,16 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from okr_shared.contracts import vocabulary
 from okr_shared.errors import InvalidField, NotFound
 
 RuleSet = dict[str, Any]
 Band = dict[str, Any]
 
-COMMITMENTS = ("committed", "aspirational")
-"""Until the goal contracts carry `commitment` (ObjectiveCreated v3), the values are written here;
-objectives without one are aspirational."""
-DEFAULT_COMMITMENT = "aspirational"
-COLORS = ("red", "yellow", "green")
+COMMITMENTS = vocabulary.COMMITMENTS
+(DEFAULT_COMMITMENT,) = vocabulary.choose(COMMITMENTS, "aspirational")
+"""The commitment of objectives published without one."""
+COLORS = vocabulary.BAND_COLORS
 LANGUAGES = ("en", "zh")
 DEFAULT_VERSION = 0
 """The version number of the built-in rules, in force until a tenant sets its own."""
