@@ -158,3 +158,43 @@ def tenant(stack: Stack, issuer: DevTokenIssuer) -> Org:
             == 201
         )
     return setup
+
+
+@dataclass
+class ReviewService:
+    url: str
+    process: Process
+    consumer_group: str
+
+
+@pytest.fixture(scope="module")
+def reviews(stack: Stack) -> Iterator[ReviewService]:
+    """The review service as a process beside the stack: its own PostgreSQL database and
+    consumer group, on the stack's topics."""
+    import psycopg
+
+    infra = stack.infra
+    dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    group = f"okr-reviews-e2e-{uuid.uuid4().hex[:8]}"
+    env = {
+        "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "OKR_KAFKA_TOPIC_NAMESPACE": stack.namespace,
+        **{k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, dbname).items()},
+        "OKR_REVIEWS_GROUP": group,
+    }
+    port = free_port()
+    process = Process("reviews", ["okr_reviews.cli", "serve", "--port", str(port)], env)
+    process.start()
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/health/ready", process)
+        yield ReviewService(f"http://127.0.0.1:{port}", process, group)
+    finally:
+        process.stop()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

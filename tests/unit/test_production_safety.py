@@ -88,12 +88,14 @@ def test_each_service_refuses_to_start_with_the_development_key(
     from okr_checkins.bootstrap import bootstrap as checkins
     from okr_goals.bootstrap import bootstrap as goals
     from okr_projections.bootstrap import bootstrap as projections
+    from okr_reviews.bootstrap import bootstrap as reviews
 
     monkeypatch.setenv("OKR_JWT_KEY", DEV_JWT_KEY)
     monkeypatch.setenv("OKR_JWT_ISSUER", DEV_JWT_ISSUER)
     monkeypatch.setenv("OKR_GOALS_SQLITE_PATH", str(tmp_path / "goals.sqlite"))
     monkeypatch.setenv("OKR_CHECKINS_SQLITE_PATH", str(tmp_path / "checkins.sqlite"))
-    for build in (goals, checkins, projections):
+    monkeypatch.setenv("OKR_REVIEWS_SQLITE_PATH", str(tmp_path / "reviews.sqlite"))
+    for build in (goals, checkins, projections, reviews):
         with pytest.raises(UnsafeConfiguration, match="OKR_JWT_KEY is the development key"):
             build()
 
@@ -103,6 +105,18 @@ def test_service_images_leave_out_the_development_token_module() -> None:
         text = dockerfile.read_text()
         assert "rm shared/okr_shared/dev_tokens.py" in text, dockerfile
         assert "OKR_ENV=production" in text, dockerfile
+
+
+def test_every_service_has_an_image_that_copies_every_workspace_member() -> None:
+    members = sorted(p.parent.relative_to(ROOT) for p in ROOT.glob("services/*/pyproject.toml"))
+    assert len(members) >= 4, members
+    for member in members:
+        dockerfile = ROOT / member / "Dockerfile"
+        assert dockerfile.exists(), f"{member} has no Dockerfile"
+        text = dockerfile.read_text()
+        assert "HEALTHCHECK" in text and "/health/ready" in text, dockerfile
+        for other in [pathlib.Path("shared"), *members]:
+            assert f"COPY {other}/pyproject.toml {other}/" in text, (dockerfile, other)
 
 
 def test_the_production_overlay_ships_no_usable_secret() -> None:

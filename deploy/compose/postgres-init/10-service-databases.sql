@@ -1,10 +1,14 @@
 -- One database per event-sourced service on the compose PostgreSQL. The postgres image runs
 -- this file (mounted in /docker-entrypoint-initdb.d) once, when it initialises an empty data
 -- volume, connected to POSTGRES_DB as POSTGRES_USER. POSTGRES_DB (`okr`) is the goal
--- service's database; the check-in service has its own, `okr_checkins`.
+-- service's database; the check-in service has its own, `okr_checkins`, and the review service
+-- its own, `okr_reviews`.
 --
 -- Safe to run again. On a volume created before this file existed:
 --   docker compose exec -T postgres psql -U okr -d okr < deploy/compose/postgres-init/10-service-databases.sql
 SELECT 'CREATE DATABASE okr_checkins OWNER okr'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_checkins')
+\gexec
+SELECT 'CREATE DATABASE okr_reviews OWNER okr'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_reviews')
 \gexec
