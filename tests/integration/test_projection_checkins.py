@@ -18,6 +18,7 @@ from okr_projections.objectives.store import CHECK_IN_REV, DERIVED
 from okr_projections.settings import ProjectionsSettings
 from okr_projections.store import fold_into
 from okr_shared.cloudevents import CloudEvent, schema_urn
+from okr_shared.contracts import default_registry
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, CloudEventPublisher
 from okr_shared.settings import KafkaSettings
 from tests.support.check_in_events import WEEK1, WEEK2, recorded, reminder
@@ -348,7 +349,7 @@ def cloud_event(context, name, subject, data, sequence, tenant):
         type=f"okr.{context}.{name}",
         subject=subject,
         time=datetime.now(UTC),
-        dataschema=schema_urn(context, name, 2 if context == "goals" else 1),
+        dataschema=schema_urn(context, name, default_registry().latest_version(context, name)),
         data=data,
         tenantid=tenant,
         actorid="ana",

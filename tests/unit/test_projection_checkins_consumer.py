@@ -101,4 +101,8 @@ async def test_a_check_in_the_projector_cannot_fold_is_dead_lettered_with_the_re
 def test_the_broker_subscribes_to_both_namespaced_topics_in_one_consumer_group():
     broker = build_broker(KAFKA, RecordingProjector(), default_registry(), GROUP)
     subscribed = sorted((tuple(t.name for t in s.topics), s.group_id) for s in broker.subscribers)
-    assert subscribed == [(("ns1.okr.checkins.v1",), GROUP), (("ns1.okr.goals.v1",), GROUP)]
+    assert subscribed == [
+        (("ns1.okr.checkins.v1",), GROUP),
+        (("ns1.okr.goals.v1",), GROUP),
+        (("ns1.okr.reviews.v1",), GROUP),
+    ]

@@ -29,11 +29,22 @@ from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.projector import Handle, Projector, ReadModels, skip
+from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
+from okr_projections.reviews.domain import REVIEW_EVENTS
+from okr_projections.reviews.projector import ReviewProjector
+from okr_projections.reviews.queries import GradingQueries
+from okr_projections.reviews.store import ReviewStore
 from okr_projections.settings import ProjectionsSettings
 from okr_projections.store import WritePolicy, conditional_writes_work
 from okr_shared.contracts import default_registry
 from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic, ensure_topics
+from okr_shared.messaging import (
+    CHECKINS_TOPIC,
+    GOALS_TOPIC,
+    REVIEWS_TOPIC,
+    dead_letter_topic,
+    ensure_topics,
+)
 
 
 @dataclass
@@ -44,6 +55,7 @@ class Queries:
     directory: DirectoryQueries
     cycles: CycleQueries
     due: DueQueries
+    reviews: GradingQueries
 
 
 @dataclass
@@ -71,6 +83,7 @@ class ProjectionsContainer:
             [
                 kafka.topic(GOALS_TOPIC),
                 kafka.topic(CHECKINS_TOPIC),
+                kafka.topic(REVIEWS_TOPIC),
                 kafka.topic(dead_letter_topic(self.settings.consumer_group)),
             ],
         )
@@ -84,14 +97,17 @@ def build_projector(
     cycles: CycleStore,
     check_ins: CheckInStore | None = None,
     due: DueStore | None = None,
+    reviews: ReviewStore | None = None,
 ) -> Projector:
-    """The features' projectors, and which one folds each event (check-ins need their stores)."""
+    """The features' projectors, and which one folds each event (check-ins and reviews need
+    their stores; the scoring rules are no read model's)."""
     check_in = (
         CheckInProjector(objectives, check_ins, due)
         if check_ins is not None and due is not None
         else None
     )
-    objective = ObjectiveProjector(objectives, check_in)
+    review = ReviewProjector(objectives, reviews) if reviews is not None else None
+    objective = ObjectiveProjector(objectives, check_in, review)
     directory = DirectoryProjector(org_units, people)
     cycle = CycleProjector(cycles)
     handlers: dict[str, Handle] = {
@@ -107,7 +123,12 @@ def build_projector(
             **dict.fromkeys(REMINDER_EVENTS, reminders.project),
             **dict.fromkeys(NOT_PROJECTED, skip),
         }
-    read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due)
+    if review is not None:
+        handlers |= {
+            **dict.fromkeys(REVIEW_EVENTS, review.project),
+            **dict.fromkeys(REVIEW_RULE_EVENTS, skip),
+        }
+    read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due, reviews)
     return Projector(handlers, read_models)
 
 
@@ -118,7 +139,8 @@ def build_queries(
     cycles: CycleStore,
     due: DueStore | None = None,
 ) -> Queries:
-    """The features' queries; objectives, cycles and due ask the directory who the reader is."""
+    """The features' queries; objectives, cycles and due ask the directory who the reader is,
+    grading asks the objectives."""
     directory = DirectoryQueries(org_units, people)
     objective = ObjectiveQueries(objectives, directory)
     return Queries(
@@ -126,6 +148,7 @@ def build_queries(
         directory,
         CycleQueries(cycles, objective, directory),
         DueQueries(due, directory),
+        GradingQueries(objective),
     )
 
 
@@ -145,7 +168,8 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     )
     due = DueStore(mongo, db)
     check_ins = CheckInStore(mongo, db, policy=policy)
-    projector = build_projector(*stores, check_ins=check_ins, due=due)
+    reviews = ReviewStore(mongo, db, policy=policy)
+    projector = build_projector(*stores, check_ins=check_ins, due=due, reviews=reviews)
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
         settings,

@@ -1,10 +1,12 @@
-"""Kafka subscribers of the projections service: goal and check-in events into the read models.
+"""Kafka subscribers of the projections service: goal, check-in and review events into the read
+models.
 
 Offsets are committed only after the documents are written; a failed write is retried a few
 times with doubling pauses. An event that cannot be decoded (whatever its content type), that
 no read model can take, or whose writes keep failing, goes to the dead-letter topic with the
-reason, and the consumer moves on. Check-in events no read model needs (cadences,
-conversations, feedback) are skipped. Writes are version-guarded, so redelivery is harmless.
+reason, and the consumer moves on. Check-in and review events no read model needs (cadences,
+conversations, feedback, scoring rules) are skipped. Writes are version-guarded, so redelivery
+is harmless.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from okr_projections.projector import Projector
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
 
 
@@ -33,8 +35,8 @@ def build_broker(
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
 ) -> KafkaBroker:
-    """A broker whose subscribers (goals, check-ins; one group, one dead-letter topic) keep the
-    projector's models."""
+    """A broker whose subscribers (goals, check-ins, reviews; one group, one dead-letter topic)
+    keep the projector's models."""
     broker = KafkaBroker(
         kafka.bootstrap_servers,
         middlewares=[KafkaTelemetryMiddleware()],
@@ -46,8 +48,7 @@ def build_broker(
     one_at_a_time = asyncio.Lock()
 
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
-        """Projects one event; the two subscribers take turns, so this process never races
-        itself."""
+        """Projects one event; the subscribers take turns, so this process never races itself."""
         meta = {
             "tenant_id": event.tenantid,
             "actor_id": event.actorid,
@@ -78,6 +79,17 @@ def build_broker(
         kafka.topic(CHECKINS_TOPIC),
         group_id=group_id,
         context="checkins",
+        registry=registry,
+        handle=project,
+        retry_backoff_seconds=retry_backoff_seconds,
+        retry_attempts=retry_attempts,
+        dead_letters=dead_letters,
+    )
+    broker.on_review_event = subscribe(  # type: ignore[attr-defined]
+        broker,
+        kafka.topic(REVIEWS_TOPIC),
+        group_id=group_id,
+        context="reviews",
         registry=registry,
         handle=project,
         retry_backoff_seconds=retry_backoff_seconds,

@@ -10,6 +10,7 @@ from okr_projections.cycles.queries import CycleQueries
 from okr_projections.directory.queries import DirectoryQueries
 from okr_projections.due.queries import DueQueries
 from okr_projections.objectives.queries import ObjectiveQueries
+from okr_projections.reviews.queries import GradingQueries
 
 
 def objective_queries(request: Request) -> ObjectiveQueries:
@@ -32,7 +33,13 @@ def due_queries(request: Request) -> DueQueries:
     return request.app.state.container.queries.due
 
 
+def grading_queries(request: Request) -> GradingQueries:
+    """The grading queries of the app's container."""
+    return request.app.state.container.queries.reviews
+
+
 ObjectivesAsked = Annotated[ObjectiveQueries, Depends(objective_queries)]
 DirectoryAsked = Annotated[DirectoryQueries, Depends(directory_queries)]
 CyclesAsked = Annotated[CycleQueries, Depends(cycle_queries)]
 DueAsked = Annotated[DueQueries, Depends(due_queries)]
+GradingAsked = Annotated[GradingQueries, Depends(grading_queries)]

@@ -12,6 +12,7 @@ from okr_projections.cycles.router import router as cycles_router
 from okr_projections.directory.router import router as directory_router
 from okr_projections.due.router import router as due_router
 from okr_projections.objectives.router import router as objectives_router
+from okr_projections.reviews.router import router as reviews_router
 from okr_shared.health import (
     consumer_check,
     document_store_check,
@@ -44,10 +45,10 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
     app = create_app(
         "OKR projections service",
         "0.3.0",
-        "Objective (with check-ins), check-ins due, directory and cycle read models kept from the "
-        "platform's events.",
+        "Objective (with check-ins and reviews), check-ins due, directory, cycle and grading read "
+        "models kept from the platform's events.",
         verifier=container.verifier,
-        routers=[objectives_router, directory_router, due_router, cycles_router],
+        routers=[objectives_router, directory_router, due_router, cycles_router, reviews_router],
         http=container.settings.http,
         lifespan=lifespan,
     )

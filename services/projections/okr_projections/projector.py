@@ -1,4 +1,4 @@
-"""Routes each goal or check-in event by its name to the feature handler that folds it.
+"""Routes each goal, check-in or review event by its name to the feature handler that folds it.
 
 The handlers are given as a visible dict from event name to handler, built in `bootstrap`.
 Each handler refreshes what its change derives (rollups, ancestors, stored check-ins on
@@ -19,6 +19,7 @@ from okr_projections.directory.people_store import PeopleStore
 from okr_projections.documents import UnprojectableEvent
 from okr_projections.due.store import DueStore
 from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.reviews.store import ReviewStore
 
 Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 """Folds one event (name, data, meta): True if it changed its document."""
@@ -26,7 +27,8 @@ Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 
 @dataclass
 class ReadModels:
-    """The stores of the read models the projector keeps (check-ins and due are optional)."""
+    """The stores of the read models the projector keeps (check-ins, due and reviews are
+    optional)."""
 
     objectives: ObjectiveStore
     org_units: OrgUnitStore
@@ -34,11 +36,13 @@ class ReadModels:
     cycles: CycleStore
     check_ins: CheckInStore | None = None
     due: DueStore | None = None
+    reviews: ReviewStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
         stores = (self.objectives, self.org_units, self.people, self.cycles)
-        return iter([*stores, *(s for s in (self.check_ins, self.due) if s is not None)])
+        optional = (self.check_ins, self.due, self.reviews)
+        return iter([*stores, *(s for s in optional if s is not None)])
 
 
 async def skip(event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:

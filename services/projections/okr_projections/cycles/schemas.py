@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from okr_projections.api import ReadModel
+from okr_projections.reviews.schemas import BandOut
 
 
 class CycleOut(ReadModel):
@@ -31,6 +32,9 @@ class TreeNodeOut(BaseModel):
     owner: OwnerOut | None = None
     progress: float | None = None
     rollup_progress: float | None = None
+    score: float | None = Field(None, description="The review score (graded objectives only)")
+    band: BandOut | None = None
+    rollup_score: float | None = None
     weight: float | None = None
     children: list[TreeNodeOut] = []
 

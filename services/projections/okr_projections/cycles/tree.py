@@ -8,6 +8,19 @@ from okr_projections.documents import Document
 from okr_projections.objectives.rollup import parent_ids
 
 
+def _graded(doc: Document) -> dict[str, Any]:
+    """A graded objective's score, band and score rollup (nothing before its review)."""
+    review = doc.get("review")
+    if not review and doc.get("rollup_score") is None:
+        return {}
+    review = review or {}
+    return {
+        "score": review.get("score"),
+        "band": review.get("band"),
+        "rollup_score": doc.get("rollup_score"),
+    }
+
+
 def _node(
     doc: Document,
     weight: float | None,
@@ -23,6 +36,7 @@ def _node(
         "owner": {"type": doc.get("owner_type"), "id": doc["owner_id"]},
         "progress": doc.get("progress"),
         "rollup_progress": doc.get("rollup_progress"),
+        **_graded(doc),
         "weight": weight,
         "children": [
             _node(child, w, children, below)

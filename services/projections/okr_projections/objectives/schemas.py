@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from okr_projections.api import ReadModel
+from okr_projections.reviews.schemas import ReviewOut
 from okr_shared.contracts.vocabulary import COMMITMENTS
 
 
@@ -54,6 +55,14 @@ class ObjectiveProgressOut(ReadModel):
     pending_proposals: list[dict[str, Any]] = []
     progress: float | None = None
     rollup_progress: float | None = None
+    review: ReviewOut | None = Field(
+        None, description="The objective's review in its cycle's grading, once opened"
+    )
+    rollup_score: float | None = Field(
+        None,
+        description="The review scores rolled up along alignment links by the rule of "
+        "rollup_progress; unscored objectives add nothing (None when nothing below is scored)",
+    )
 
 
 class InvolvedObjectiveOut(ObjectiveProgressOut):

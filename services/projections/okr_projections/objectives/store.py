@@ -8,6 +8,8 @@ children point to it" is answered without a query.
 
 Check-ins move key results without a goal event: their writes bump `check_in_rev`, which
 guards the goal folds (and `progress` guards the rollup), so neither overwrites the other.
+Reviews set `review` (with `review_rev`, the size of the review log it was folded from) beside
+the goal fields, which no goal fold writes; `review_rev` guards the score rollup.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from okr_projections.documents import Document, UnprojectableEvent, tenant_key
 from okr_projections.objectives.domain import apply_event, with_check_ins
 from okr_projections.objectives.rollup import (
     contribution,
-    objective_rollup,
+    own_score,
     parent_ids,
     refresh_order,
+    rollups,
 )
 from okr_projections.objectives.visibility import Reader, can_read
 from okr_projections.store import Folded, WritePolicy, fold_into, in_filter
@@ -32,13 +35,18 @@ from okr_shared import access
 COLLECTION = "objective_progress"
 LINKS = "objective_links"
 CHECK_IN_REV = "check_in_rev"
-DERIVED = ("rollup_progress", CHECK_IN_REV)
+REVIEW_REV = "review_rev"
+DERIVED = ("rollup_progress", CHECK_IN_REV, "review", REVIEW_REV, "rollup_score")
+_ROLLUPS = ("rollup_progress", "rollup_score")
 _ORDER = [("created_at", ASCENDING), ("_id", ASCENDING)]
 _ROLLUP_FIELDS = {
     "tenant_id": 1,
     "version": 1,
     "progress": 1,
     "rollup_progress": 1,
+    "rollup_score": 1,
+    "review": 1,
+    REVIEW_REV: 1,
     "alignments": 1,
 }
 
@@ -139,6 +147,26 @@ class ObjectiveStore:
                 return {**moved, CHECK_IN_REV: (rev or 0) + 1}
         raise RuntimeError(f"check-ins of {objective_id} did not settle: concurrent writers")
 
+    async def set_review(
+        self, tenant_id: str, objective_id: str, review: dict[str, Any] | None, rev: int
+    ) -> Document | None:
+        """Shows the review folded from a log of `rev` events (a larger one already shown wins);
+        the document after, None before it exists."""
+        for _ in range(self._max_rollup_attempts):
+            doc = await self.get(tenant_id, objective_id)
+            if doc is None:
+                return None
+            shown = doc.get(REVIEW_REV)
+            if (shown or 0) > rev or (shown == rev and doc.get("review") == review):
+                return doc
+            result = await self._collection.update_one(
+                self.policy.filter(objective_id, **{REVIEW_REV: shown}),
+                {"$set": {"review": review, REVIEW_REV: rev}},
+            )
+            if result.matched_count == 1:
+                return {**doc, "review": review, REVIEW_REV: rev}
+        raise RuntimeError(f"review of {objective_id} did not settle: concurrent writers")
+
     async def refresh_rollups(
         self, tenant_id: str, doc: Document, named_parents: Iterable[str] = ()
     ) -> list[str]:
@@ -177,22 +205,20 @@ class ObjectiveStore:
         return links["children"] if links else {}
 
     async def _refresh(self, tenant_id: str, doc: Document, named_parents: list[str]) -> None:
-        """Compare-and-set of the rollup, then the contribution to every parent, until nothing
+        """Compare-and-set of the rollups, then the contribution to every parent, until nothing
         changed meanwhile."""
         objective_id = doc["_id"]
         for _ in range(self._max_rollup_attempts):
             children = await self._contributions(tenant_id, objective_id)
-            value = objective_rollup(doc.get("progress"), children.values())
-            if value != doc.get("rollup_progress"):
+            values = rollups(doc, children.values())
+            if any(values[k] != doc.get(k) for k in _ROLLUPS):
                 guard = self.policy.filter(
                     objective_id,
                     version=doc["version"],
                     progress=doc.get("progress"),
-                    rollup_progress=doc.get("rollup_progress"),
+                    **{k: doc.get(k) for k in (*_ROLLUPS, REVIEW_REV)},
                 )
-                result = await self._collection.update_one(
-                    guard, {"$set": {"rollup_progress": value}}
-                )
+                result = await self._collection.update_one(guard, {"$set": values})
                 stale = (
                     result.matched_count == 0
                     or await self._contributions(tenant_id, objective_id) != children
@@ -204,12 +230,15 @@ class ObjectiveStore:
                     continue
             if not doc["alignments"] and not named_parents:
                 return
-            await self._contribute(tenant_id, objective_id, doc["alignments"], value, named_parents)
+            await self._contribute(
+                tenant_id, objective_id, doc["alignments"], values, named_parents
+            )
             again = await self._rollup_doc(tenant_id, objective_id)
-            if again is None or (again.get("rollup_progress"), again["alignments"]) == (
-                value,
-                doc["alignments"],
-            ):
+            if again is None or (
+                {k: again.get(k) for k in _ROLLUPS},
+                own_score(again),
+                again["alignments"],
+            ) == (values, own_score(doc), doc["alignments"]):
                 return
             doc = again
         raise RuntimeError(f"rollup of {objective_id} did not settle: concurrent writers")
@@ -219,7 +248,7 @@ class ObjectiveStore:
         tenant_id: str,
         objective_id: str,
         alignments: list[dict[str, Any]],
-        value: float,
+        values: dict[str, Any],
         named_parents: list[str],
     ) -> None:
         field = _child_field(objective_id)
@@ -229,7 +258,9 @@ class ObjectiveStore:
                 {"_id": tenant_key(tenant_id, parent)},
                 {
                     "$set": {
-                        field: contribution(value, link["weight"]),
+                        field: contribution(
+                            values["rollup_progress"], link["weight"], values["rollup_score"]
+                        ),
                         "tenant_id": tenant_id,
                         "objective_id": parent,
                     }
