@@ -20,11 +20,13 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.message import StreamMessage
 
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation
 from okr_shared.messaging import dead_letter_topic
+from okr_shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,17 @@ class AppliedPositions:
         """The next offset to apply, by partition, for the partitions seen on `topic`."""
         with self._lock:
             return {p: n for (t, p), n in self._next.items() if t == topic}
+
+
+def consumer_broker(kafka: KafkaSettings, group_id: str) -> KafkaBroker:
+    """A FastStream broker for a consumer group: tracing, the cluster's security settings."""
+    return KafkaBroker(
+        kafka.bootstrap_servers,
+        middlewares=[KafkaTelemetryMiddleware()],
+        client_id=group_id,
+        log_level=logging.DEBUG,
+        security=kafka.broker_security(),
+    )
 
 
 async def raw_body(message: StreamMessage[Any]) -> bytes:

@@ -12,16 +12,14 @@ is harmless.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from faststream.kafka import KafkaBroker
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
 from okr_projections.documents import UnprojectableEvent
 from okr_projections.projector import Projector
 from okr_shared.cloudevents import CloudEvent
-from okr_shared.consumer import Unprocessable, subscribe
+from okr_shared.consumer import Unprocessable, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
@@ -37,13 +35,7 @@ def build_broker(
 ) -> KafkaBroker:
     """A broker whose subscribers (goals, check-ins, reviews; one group, one dead-letter topic)
     keep the projector's models."""
-    broker = KafkaBroker(
-        kafka.bootstrap_servers,
-        middlewares=[KafkaTelemetryMiddleware()],
-        client_id=group_id,
-        log_level=logging.DEBUG,
-        security=kafka.broker_security(),
-    )
+    broker = consumer_broker(kafka, group_id)
 
     one_at_a_time = asyncio.Lock()
 
@@ -63,37 +55,20 @@ def build_broker(
                 raise Unprocessable(str(exc)) from exc
 
     dead_letters = kafka.topic(dead_letter_topic(group_id))
-    broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
-        broker,
-        kafka.topic(GOALS_TOPIC),
-        group_id=group_id,
-        context="goals",
-        registry=registry,
-        handle=project,
-        retry_backoff_seconds=retry_backoff_seconds,
-        retry_attempts=retry_attempts,
-        dead_letters=dead_letters,
-    )
-    broker.on_check_in_event = subscribe(  # type: ignore[attr-defined]
-        broker,
-        kafka.topic(CHECKINS_TOPIC),
-        group_id=group_id,
-        context="checkins",
-        registry=registry,
-        handle=project,
-        retry_backoff_seconds=retry_backoff_seconds,
-        retry_attempts=retry_attempts,
-        dead_letters=dead_letters,
-    )
-    broker.on_review_event = subscribe(  # type: ignore[attr-defined]
-        broker,
-        kafka.topic(REVIEWS_TOPIC),
-        group_id=group_id,
-        context="reviews",
-        registry=registry,
-        handle=project,
-        retry_backoff_seconds=retry_backoff_seconds,
-        retry_attempts=retry_attempts,
-        dead_letters=dead_letters,
-    )
+    for topic, context in (
+        (GOALS_TOPIC, "goals"),
+        (CHECKINS_TOPIC, "checkins"),
+        (REVIEWS_TOPIC, "reviews"),
+    ):
+        subscribe(
+            broker,
+            kafka.topic(topic),
+            group_id=group_id,
+            context=context,
+            registry=registry,
+            handle=project,
+            retry_backoff_seconds=retry_backoff_seconds,
+            retry_attempts=retry_attempts,
+            dead_letters=dead_letters,
+        )
     return broker

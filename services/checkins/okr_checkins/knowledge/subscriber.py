@@ -8,15 +8,13 @@ redelivery is harmless. `positions` learns how far the topic has been applied.
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from faststream.kafka import KafkaBroker
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
 from okr_checkins.knowledge.store import KnowledgeStore, apply_goal_event
 from okr_shared.cloudevents import CloudEvent
-from okr_shared.consumer import AppliedPositions, subscribe
+from okr_shared.consumer import AppliedPositions, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
@@ -32,20 +30,14 @@ def build_broker(
     retry_attempts: int = 4,
 ) -> KafkaBroker:
     """A broker whose subscriber folds goal events into the knowledge store."""
-    broker = KafkaBroker(
-        kafka.bootstrap_servers,
-        middlewares=[KafkaTelemetryMiddleware()],
-        client_id=group_id,
-        log_level=logging.DEBUG,
-        security=kafka.broker_security(),
-    )
+    broker = consumer_broker(kafka, group_id)
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
         await asyncio.to_thread(
             apply_goal_event, knowledge, event.tenantid, event.schema_name, data, event.sequence
         )
 
-    broker.on_goal_event = subscribe(  # type: ignore[attr-defined]
+    subscribe(
         broker,
         kafka.topic(GOALS_TOPIC),
         group_id=group_id,

@@ -14,17 +14,15 @@ far each topic has been applied.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from faststream.kafka import KafkaBroker
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
 from okr_reviews.knowledge.domain import CYCLE_EVENTS, kind_of
 from okr_reviews.knowledge.store import KnowledgeStore, apply_event
 from okr_shared.cloudevents import CloudEvent
-from okr_shared.consumer import AppliedPositions, subscribe
+from okr_shared.consumer import AppliedPositions, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
@@ -82,13 +80,7 @@ def build_broker(
     retry_attempts: int = 4,
 ) -> KafkaBroker:
     """A broker whose subscribers fold goal and check-in events into the knowledge store."""
-    broker = KafkaBroker(
-        kafka.bootstrap_servers,
-        middlewares=[KafkaTelemetryMiddleware()],
-        client_id=group_id,
-        log_level=logging.DEBUG,
-        security=kafka.broker_security(),
-    )
+    broker = consumer_broker(kafka, group_id)
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
         await asyncio.to_thread(learner.learn, event, data)
