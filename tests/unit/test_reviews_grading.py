@@ -2,6 +2,7 @@
 cycle's end as known when grading opened; scores, rights, the weighted objective score, bands and
 finalisation; learning tolerates duplicates."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -259,3 +260,33 @@ def test_an_objective_learned_after_grading_opened_gets_its_review(world):
     )
     world.learn()
     assert world.reviews.review(ADMIN, world.review_id(late)).cycle_id == CYCLE
+
+
+def test_a_tenants_events_are_learned_one_at_a_time(world):
+    """A check-in delivered while its review is being opened waits for it, then revises it."""
+    conversion = world.kr(world.personal, 0)
+    learner = world.service.learner
+    opening, release = threading.Event(), threading.Event()
+    open_reviews = learner.open_reviews
+
+    def held_open(*args):
+        opening.set()
+        assert release.wait(10)
+        return open_reviews(*args)
+
+    learner.open_reviews = held_open
+    grading = threading.Thread(target=world.grade)
+    grading.start()
+    assert opening.wait(10)
+    check_in = threading.Thread(
+        target=world.check_in, args=(conversion, 52.0, "2026-03-30T00:00:00Z", MARCH)
+    )
+    check_in.start()
+    check_in.join(timeout=0.2)
+    assert check_in.is_alive()
+    assert world.knowledge.load("acme", "check_in_log", conversion)[1] is None
+    release.set()
+    grading.join(10)
+    check_in.join(10)
+    kr = world.reviews.review(ADMIN, world.review_id(world.personal)).key_results[conversion]
+    assert kr["suggested_score"] == 0.5

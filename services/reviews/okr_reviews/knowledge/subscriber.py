@@ -9,11 +9,17 @@ opened). Undecodable events, and events whose
 handling keeps failing after a few retries, go to the group's dead-letter topic; the knowledge
 store ignores versions it has already seen, so redelivery is harmless. `positions` learns how
 far each topic has been applied.
+
+The two topics are consumed concurrently, so one tenant's events are learned one at a time:
+otherwise a check-in could be folded while its review is being opened, each side missing the
+other, and the suggestion would stay short of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -46,9 +52,21 @@ class Learner:
         self.open_reviews = open_reviews
         self.open_review_of = open_review_of
         self.refresh_suggestion = refresh_suggestion
+        self._guard = threading.Lock()
+        self._tenants: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+    def tenant_lock(self, tenant_id: str) -> threading.Lock:
+        """The lock one tenant's events are learned under."""
+        with self._guard:
+            return self._tenants[tenant_id]
 
     def learn(self, event: CloudEvent, data: dict[str, Any]) -> None:
-        """Blocking: applies one event (a duplicate changes nothing) and opens due reviews."""
+        """Blocking: applies one event (a duplicate changes nothing) and opens due reviews, one
+        event of a tenant at a time."""
+        with self.tenant_lock(event.tenantid):
+            self._learn(event, data)
+
+    def _learn(self, event: CloudEvent, data: dict[str, Any]) -> None:
         tenant = event.tenantid
         doc = apply_event(
             self.knowledge, tenant, event.schema_name, data, event.sequence, event.time
