@@ -2,7 +2,7 @@
 
 import pytest
 
-from okr_reviews.distribution import ScoredObjective, distribution, summary
+from okr_shared.distribution import ScoredObjective, distribution, summary
 
 
 def scored(score, color, commitment="aspirational", unit="web", manager="lead", oid=None):
