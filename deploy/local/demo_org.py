@@ -2,10 +2,11 @@
 
 Its cycles are placed around the day it runs (`--today`, by default today in UTC): the current
 calendar quarter is the active cycle, the previous quarter an activated cycle that is then moved
-to grading and closed (no grades: the reviews service will set those), and the next quarter a
-planned one. With a check-in service URL, it also feeds check-ins through the integration feed,
-one a week or less per key result, back-dated into the weeks already over (never the future,
-never outside their cycle), and one correction.
+to grading, graded through the review service when its URL is given (`demo_grading.py`) and
+closed, and the next quarter a planned one. Committed objectives are named in `COMMITTED`; the
+others are aspirational. With a check-in service URL, it also feeds check-ins through the
+integration feed, one a week or less per key result, back-dated into the weeks already over
+(never the future, never outside their cycle), and one correction.
 
 Everything it sends follows from the date alone, and the directory import, the cycles and the
 idempotency keys make it safe to load again: a second run on the same day creates nothing new,
@@ -207,6 +208,9 @@ CURRENT_OBJECTIVES = [
     ),
 ]
 
+
+COMMITTED = {"rnd"}
+"""Objective keys committed to (expected at 1.0); every other objective is aspirational."""
 
 # The previous quarter's few objectives: the work that led to the current quarter's.
 PREVIOUS_OBJECTIVES = [
@@ -590,6 +594,7 @@ def load_objectives(client: httpx.Client, quarter: Quarter, spec: list) -> dict[
             "owner_type": owner_type,
             "owner_id": owner,
             "cycle_id": quarter.cycle_id,
+            "commitment": "committed" if key in COMMITTED else "aspirational",
             "key_results": krs,
             "aligned_to": [
                 {"parent_objective_id": objectives[p]["objective_id"], "weight": w}
@@ -673,7 +678,12 @@ def load_check_ins(checkins_url: str, token: str, items: list[dict], corrected: 
                 _check(_post(client, "/v1/corrections", correction), "a correction")
 
 
-def main(goals_url: str, checkins_url: str | None = None, today: date | None = None) -> int:
+def main(
+    goals_url: str,
+    checkins_url: str | None = None,
+    today: date | None = None,
+    reviews_url: str | None = None,
+) -> int:
     today = today or datetime.now(UTC).date()
     previous, current, upcoming = cycles_around(today)
     token = DevTokenIssuer(AuthSettings()).issue(TENANT, CEO, ("admin",), ttl_seconds=12 * 3600)
@@ -698,26 +708,33 @@ def main(goals_url: str, checkins_url: str | None = None, today: date | None = N
             objective, key_result, week = CORRECTED
             corrected = f"demo-{current.cycle_id}-{objective}-kr{key_result}-w{week}"
             load_check_ins(checkins_url, token, items, corrected)
-            close(client, previous)
+            close(client, previous, earlier, reviews_url)
     print(token)
     print(kickoff)
     print(current.cycle_id)
     return 0
 
 
-def close(client: httpx.Client, quarter: Quarter) -> None:
-    """Moves a quarter gone by to grading, then closes it; grades are the reviews service's."""
+def close(
+    client: httpx.Client, quarter: Quarter, objectives: dict[str, dict], reviews_url: str | None
+) -> None:
+    """Moves a quarter gone by to grading, grades it through the review service (when given),
+    then closes it."""
     if _state(client, quarter.cycle_id) == "active":
         _advance(client, quarter.cycle_id, "grading", f"{quarter.name} is over: grading opens")
     if _state(client, quarter.cycle_id) == "grading":
-        reason = f"{quarter.name} closed by the demo loader; grades are left to the reviews service"
-        _advance(client, quarter.cycle_id, "closed", reason)
+        if reviews_url:
+            from demo_grading import grade
+
+            grade(reviews_url, quarter.cycle_id, quarter.name, objectives)
+        _advance(client, quarter.cycle_id, "closed", f"{quarter.name} graded and closed")
 
 
 def parse_args(argv: list[str], now: datetime | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("goals_url", nargs="?", default="http://127.0.0.1:8001")
     parser.add_argument("checkins_url", nargs="?")
+    parser.add_argument("reviews_url", nargs="?")
     parser.add_argument(
         "--today",
         type=date.fromisoformat,
@@ -731,4 +748,4 @@ def parse_args(argv: list[str], now: datetime | None = None) -> argparse.Namespa
 
 if __name__ == "__main__":
     args = parse_args(sys.argv[1:])
-    raise SystemExit(main(args.goals_url, args.checkins_url, args.today))
+    raise SystemExit(main(args.goals_url, args.checkins_url, args.today, args.reviews_url))

@@ -1,0 +1,116 @@
+"""Grades the demo organisation's previous quarter through the review service's HTTP API.
+
+Once the review service has opened the quarter's reviews, the people answerable for each key
+result assess it with a remark, a manager overrides one, and the CEO (an admin) finalises the
+quarter's review before the goal service closes the cycle. Safe to run again: a key result
+already scored by its scorer is left alone, a finalised review is not finalised twice.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from okr_shared.identity import DevTokenIssuer
+from okr_shared.settings import AuthSettings
+
+TENANT = "shopco"
+CEO = "ceo@shopco.example"
+CTO = "cto@shopco.example"
+LEAD = "lead.payments@shopco.example"
+ANA = "ana@shopco.example"
+WAIT_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score of one key result (objective key, index) by a person, with its remark."""
+
+    objective: str
+    key_result: int
+    by: str
+    score: float
+    remark: str
+    kind: str = "self"
+
+
+SCORES = [
+    Score("company", 0, CEO, 0.6, "Two survey waves moved; the third missed the season"),
+    Score("company", 1, CEO, 0.7, "Abandonment fell most of the way; guest checkout helped"),
+    Score("rnd", 0, CTO, 1.0, "Availability held above the range all quarter"),
+    Score("rnd", 1, CTO, 0.8, "Down to two sev-1s a month; one regression in the last month"),
+    Score("team-payments", 0, LEAD, 1.0, "Saved cards live for every returning user"),
+    Score("team-payments", 1, ANA, 0.5, "Failures fell, but the new provider came late"),
+    Score(
+        "team-payments",
+        1,
+        LEAD,
+        0.6,
+        "The provider delay was outside the team's hands; the fix landed in the last week",
+        "manager",
+    ),
+]
+
+
+def token(person: str, *roles: str) -> str:
+    return DevTokenIssuer(AuthSettings()).issue(TENANT, person, roles, ttl_seconds=3600)
+
+
+def client(url: str, person: str, *roles: str) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token(person, *roles)}"}
+    return httpx.Client(base_url=url, headers=headers, timeout=30)
+
+
+def _check(r: httpx.Response, what: str) -> dict:
+    if r.status_code not in (200, 201):
+        raise SystemExit(f"could not {what}: {r.status_code} {r.text}")
+    return r.json()
+
+
+def reviews_of(reviews: httpx.Client, cycle_id: str, expected: int) -> dict[str, dict]:
+    """The cycle's reviews by objective id, once all `expected` are open (503 means the review
+    service is still catching up with Kafka)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        r = reviews.get("/v1/reviews", params={"cycle_id": cycle_id})
+        if r.status_code == 200 and len(r.json()["items"]) >= expected:
+            return {item["objective_id"]: item for item in r.json()["items"]}
+        if r.status_code not in (200, 404, 503) or time.monotonic() > deadline:
+            raise SystemExit(f"the reviews of {cycle_id} did not open: {r.status_code} {r.text}")
+        time.sleep(0.5)
+
+
+def _scored_by(review: dict, key_result_id: str, person: str, kind: str) -> bool:
+    kr = next(k for k in review["key_results"] if k["key_result_id"] == key_result_id)
+    return any(s["by"] == person and s["kind"] == kind for s in kr["scores"])
+
+
+def score(reviews_url: str, cycle_id: str, objectives: dict[str, dict]) -> None:
+    """Gives every score of `SCORES` not given yet."""
+    admin = client(reviews_url, CEO, "admin")
+    by_objective = reviews_of(admin, cycle_id, len(objectives))
+    for item in SCORES:
+        objective = objectives[item.objective]
+        review = by_objective[objective["objective_id"]]
+        kr_id = objective["key_results"][item.key_result]["key_result_id"]
+        if review["finalised"] or _scored_by(review, kr_id, item.by, item.kind):
+            continue
+        path = f"/v1/reviews/{review['review_id']}/key-results/{kr_id}/{item.kind}-score"
+        body = {"score": item.score, "remark": item.remark, "expected_version": review["version"]}
+        with client(reviews_url, item.by) as scorer:
+            review = _check(scorer.post(path, json=body), f"score {item.objective}")
+        by_objective[objective["objective_id"]] = review
+
+
+def finalise(reviews_url: str, cycle_id: str, name: str) -> None:
+    with client(reviews_url, CEO, "admin") as admin:
+        body = {"reason": f"{name} calibrated and agreed by the leadership team"}
+        _check(admin.post(f"/v1/cycles/{cycle_id}/review/finalise", json=body), "finalise")
+
+
+def grade(reviews_url: str, cycle_id: str, name: str, objectives: dict[str, dict]) -> None:
+    """Scores the quarter's key results and finalises its review."""
+    score(reviews_url, cycle_id, objectives)
+    finalise(reviews_url, cycle_id, name)
