@@ -11,6 +11,7 @@ from typing import Any
 from okr_goals.contracts import to_cloud_event as goal_cloud_event
 from okr_goals.cycles.commands import AdvanceCycle
 from okr_goals.objectives.commands import CreateObjective, NewKeyResult
+from okr_goals.rollover.commands import RolloverCycle
 from okr_reviews import keys
 from okr_reviews.bootstrap import ReviewsHandlers, build_handlers
 from okr_reviews.clock import FixedClock
@@ -21,7 +22,7 @@ from okr_shared.contracts import default_registry
 from okr_shared.freshness import KnowledgeFreshness
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.goals import goal_features
-from tests.support.org import ADMIN, CYCLE, caller, seed
+from tests.support.org import ADMIN, CYCLE, NEXT_CYCLE, caller, seed
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 NOW = datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
@@ -208,3 +209,46 @@ class World:
 
     def stored(self) -> int:
         return self.store.recorder.max_notification_id() or 0
+
+    # ---- retrospectives: other cycles, rollover, other tenants
+
+    def objective_in(self, cycle_id, title, owner_type="person", owner_id="dev", **fields):
+        """An objective of any cycle (by its owner, or an admin for a unit), learned."""
+        by = caller(owner_id) if owner_type == "person" else ADMIN
+        command = CreateObjective(
+            title,
+            "individual" if owner_type == "person" else "team",
+            owner_type,
+            owner_id,
+            cycle_id,
+            key_results=(NewKeyResult("Done", "milestone", 1.0),),
+            **fields,
+        )
+        objective = self.goals.objectives.create_objective(command, by).objective
+        self.learn()
+        return objective
+
+    def roll_over(self, objective, to_cycle_id=NEXT_CYCLE) -> str:
+        """Rolls the objective over into `to_cycle_id`; the copy's id, learned."""
+        command = RolloverCycle(CYCLE, to_cycle_id, objective_ids=(str(objective.id),))
+        report = self.goals.rollover.rollover(command, ADMIN)
+        self.learn()
+        return report.copies[str(objective.id)]
+
+    def close(self) -> None:
+        """The cycle closes (after grading), and the review service learns it."""
+        self.goals.cycles.advance_cycle(AdvanceCycle(CYCLE, "closed", "done"), ADMIN)
+        self.learn()
+
+    def foreign_objective(self, tenant: str = "globex"):
+        """An objective of another tenant's cycle of the same name, learned."""
+        seed(self.goals, tenant=tenant)
+        boss = caller("ceo", admin=True, tenant=tenant)
+        command = CreateObjective("Theirs", "company", "org_unit", "acme", CYCLE)
+        objective = self.goals.objectives.create_objective(command, boss).objective
+        self.learn()
+        return objective
+
+    def retrospective_id(self, kind: str, subject_id: str, cycle_id: str = CYCLE) -> str:
+        """The retrospective of an objective (`kind` objective) or a team (`org_unit`)."""
+        return str(keys.retrospective_uuid("acme", cycle_id, kind, subject_id))

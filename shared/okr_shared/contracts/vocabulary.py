@@ -149,3 +149,5 @@ SCORE_KINDS = enum_of("reviews", "KeyResultScored", "kind")
 FINAL_SCORE_KINDS = enum_of("reviews", "ReviewFinalised", "key_results", "score_kind")
 """Where a final key-result score came from: a score kind, or the suggestion nobody changed."""
 BAND_COLORS = enum_of("reviews", "ScoringRulesSet", "bands", "committed", "color")
+RETROSPECTIVE_SHARINGS = enum_of("reviews", "RetrospectiveWritten", "sharing")
+"""Who reads a retrospective: its team only (`team`), or whoever may read its subject (`shared`)."""

@@ -2,7 +2,9 @@
 `okr.goals.v1` and `okr.checkins.v1`.
 
 Only what reviews need: the cycle's state and dates (and when grading opened), each objective
-with its owner, unit, visibility, commitment and key results (kind, owner, weight, targets), who
+with its owner, unit, visibility, commitment and key results (kind, owner, weight, targets) and
+its rollover lineage (`rolled_over_from`: the objective it was copied from, `rolled_over_to`: the
+copy in the next cycle, from `ObjectiveCreated` and `ObjectiveRolledOver`), who
 reports to whom, the unit tree, and every check-in of a key result with when it was true
 (`effective_at`) and when the platform learned it (`recorded_at`, the CloudEvent's time).
 Documents are plain dicts; folds are pure.
@@ -87,6 +89,7 @@ def _created(event_type: str, data: dict[str, Any]) -> Doc | None:
             "status": data["status"],
             "commitment": commitment_of(data),
             "key_results": {kr["key_result_id"]: _key_result(kr) for kr in data["key_results"]},
+            "rolled_over_from": (data.get("rolled_over_from") or {}).get("objective_id"),
         }
     if event_type == "CyclePlanned":
         return {k: data[k] for k in ("cycle_id", "name", "starts_on", "ends_on")} | {
@@ -112,6 +115,8 @@ def _objective_changed(doc: Doc, event_type: str, data: dict[str, Any]) -> None:
         doc["status"] = data["status"]
     elif event_type == "KeyResultAdded":
         doc["key_results"][data["key_result"]["key_result_id"]] = _key_result(data["key_result"])
+    elif event_type == "ObjectiveRolledOver":
+        doc["rolled_over_to"] = data["to_objective_id"]
     elif event_type == "KeyResultRevised" and data["key_result_id"] in doc["key_results"]:
         doc["key_results"][data["key_result_id"]].update(
             {k: v for k, v in data["changes"].items() if k in KR_FIELDS}

@@ -1,0 +1,1 @@
+"""Retrospectives: what worked, what did not, lessons and next steps, per objective and team."""
