@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
+from okr_reviews.calibration.handlers import CalibrationHandlers
 from okr_reviews.clock import Clock, SystemClock
 from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
@@ -41,6 +42,7 @@ class ReviewsHandlers:
     rules: RuleHandlers
     reviews: ReviewHandlers
     learner: Learner
+    calibration: CalibrationHandlers
 
 
 def build_handlers(
@@ -57,7 +59,8 @@ def build_handlers(
     learner = Learner(
         knowledge, reviews.open_reviews, reviews.open_review_of, reviews.refresh_suggestion
     )
-    return ReviewsHandlers(store, known, rules, reviews, learner)
+    calibration = CalibrationHandlers(store, known, reviews, clock)
+    return ReviewsHandlers(store, known, rules, reviews, learner, calibration=calibration)
 
 
 @dataclass
