@@ -6,9 +6,10 @@ over the service's knowledge):
   a unit above it. (The `manager` role grants this here; being someone's manager in the
   directory does not.)
 - See the unit's distribution and its sessions: the same people, and auditors (read only).
-- Everyone else: a session is not found (404); the distribution of a known unit is forbidden
-  (403). The distribution and the objectives listed are those of the subtree the caller may
-  read (`access_facts.may_read`): all of them for admins and auditors.
+- Everyone else: a session is not found (404); opening a session for, or reading the
+  distribution of, a known unit is forbidden (403).
+- The distribution and the objectives listed are those of the subtree the caller may read
+  (`access_facts.may_read`): all of them for admins and auditors.
 """
 
 from __future__ import annotations

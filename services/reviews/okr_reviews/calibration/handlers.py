@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from okr_reviews.calibration import access
-from okr_reviews.calibration.commands import AdjustScore, CloseSession, OpenSession
+from okr_reviews.calibration.commands import (
+    AdjustScore,
+    CalibratedObjective,
+    Calibration,
+    CloseSession,
+    OpenSession,
+)
 from okr_reviews.calibration.domain import CalibrationSession, SessionNotFound
 from okr_reviews.clock import Clock
-from okr_reviews.knowledge.domain import Doc
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.refusals import confirms_refusals
 from okr_reviews.reviews.domain import NotGrading, Review
@@ -22,26 +25,6 @@ from okr_shared.distribution import ScoredObjective, distribution
 from okr_shared.errors import Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta
-
-
-@dataclass(frozen=True)
-class CalibratedObjective:
-    """An objective of the unit's subtree with its review's standing score."""
-
-    review: Review
-    objective: Doc
-    org_unit_id: str | None
-    manager_id: str | None
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """The distribution of a unit subtree's objective scores in a cycle, and the objectives."""
-
-    cycle_id: str
-    org_unit_id: str
-    distribution: dict[str, Any]
-    objectives: list[CalibratedObjective]
 
 
 class CalibrationHandlers:
@@ -60,8 +43,6 @@ class CalibrationHandlers:
     @confirms_refusals
     def open(self, command: OpenSession, caller: Caller) -> CalibrationSession:
         """Opens a session for the unit, while the cycle grades."""
-        if not command.reason.strip():
-            raise InvalidField("#/reason", "a calibration session needs a reason")
         cycle = self.knowledge.cycle(caller.tenant_id, command.cycle_id)
         if cycle is None:
             self.knowledge.refuse(NotFound("cycle", command.cycle_id))
@@ -122,8 +103,6 @@ class CalibrationHandlers:
         """Gives a key result of a review in the session's subtree a new score, with a reason:
         a `ScoreCalibrated` of the session and a calibration score of the review, saved together."""
         session = self._changeable(caller, command.session_id)
-        if not command.reason.strip():
-            raise InvalidField("#/reason", "a calibration needs a reason")
         review, objective = self.reviews.readable(caller, command.review_id)
         if review.cycle_id != session.cycle_id:
             raise InvalidField("#/review_id", "the review is of another cycle than the session")
