@@ -19,6 +19,7 @@ from okr_reviews.store import ReviewsStore
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.confidence import band
 from okr_shared.contracts import default_registry
+from okr_shared.event_meta import Caller
 from okr_shared.freshness import KnowledgeFreshness
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.goals import goal_features
@@ -252,3 +253,16 @@ class World:
     def retrospective_id(self, kind: str, subject_id: str, cycle_id: str = CYCLE) -> str:
         """The retrospective of an objective (`kind` objective) or a team (`org_unit`)."""
         return str(keys.retrospective_uuid("acme", cycle_id, kind, subject_id))
+
+
+def with_roles(actor: str, *roles: str) -> Caller:
+    """A caller of `acme` speaking as `actor` with the token roles given."""
+    return Caller(meta=caller(actor).meta, roles=frozenset(roles))
+
+
+def stored_names(store: ReviewsStore) -> list[str]:
+    """The class names of the events the review store holds, in order."""
+    return [
+        type(store.mapper.to_domain_event(n)).__qualname__
+        for n in store.recorder.select_notifications(0, 100_000)
+    ]

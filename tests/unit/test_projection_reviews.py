@@ -26,6 +26,7 @@ from okr_projections.reviews.domain import (
 from okr_projections.reviews.queries import GradingQueries
 from okr_projections.settings import ProjectionsSettings
 from okr_shared.contracts import default_registry
+from okr_shared.contracts.vocabulary import latest_schemas
 from okr_shared.identity import Principal, TokenVerifier
 from okr_shared.progress import rollup_progress
 from okr_shared.settings import AuthSettings, KafkaSettings
@@ -296,17 +297,25 @@ async def test_the_grading_view_lists_only_the_objectives_the_objective_queries_
 # ---- wiring
 
 
-def test_the_dispatch_folds_every_review_event_and_skips_the_scoring_rules_explicitly():
+def test_the_dispatch_folds_every_review_event_and_skips_the_others_explicitly():
     stores = [FakeStore() for _ in range(4)]
     with_reviews = build_projector(*stores, reviews=FakeStore())
-    assert {"ScoringRulesSet"} == NOT_PROJECTED
+    assert {
+        "ScoringRulesSet",
+        "CalibrationSessionOpened",
+        "ScoreCalibrated",
+        "CalibrationSessionClosed",
+        "RetrospectiveWritten",
+        "RetrospectiveRevised",
+    } == NOT_PROJECTED
+    assert set(latest_schemas("reviews")) <= with_reviews.handlers.keys()
     assert {
         "ReviewOpened",
         "SuggestionRevised",
         "KeyResultScored",
         "ReviewFinalised",
     } == REVIEW_EVENTS
-    assert with_reviews.handlers["ScoringRulesSet"] is skip
+    assert all(with_reviews.handlers[name] is skip for name in NOT_PROJECTED)
     assert all(with_reviews.handlers[name] is not skip for name in REVIEW_EVENTS)
     assert not REVIEW_EVENTS & build_projector(*stores).handlers.keys()
 

@@ -39,6 +39,11 @@ def test_every_latest_schema_names_its_stream():
         "ReviewFinalised",
     }
     assert vocabulary.events_of("reviews", "scoring_rules") == {"ScoringRulesSet"}
+    assert vocabulary.events_of("reviews", "calibration_session") == {
+        "CalibrationSessionOpened",
+        "ScoreCalibrated",
+        "CalibrationSessionClosed",
+    }
 
 
 def test_every_stored_event_is_published_in_its_contract():

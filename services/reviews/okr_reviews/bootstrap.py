@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
 
+from okr_reviews.calibration.handlers import CalibrationHandlers
 from okr_reviews.clock import Clock, SystemClock
 from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
@@ -43,6 +44,7 @@ class ReviewsHandlers:
     reviews: ReviewHandlers
     learner: Learner
     retrospectives: RetrospectiveHandlers
+    calibration: CalibrationHandlers
 
 
 def build_handlers(
@@ -60,7 +62,16 @@ def build_handlers(
         knowledge, reviews.open_reviews, reviews.open_review_of, reviews.refresh_suggestion
     )
     retrospectives = RetrospectiveHandlers(store, known, clock)
-    return ReviewsHandlers(store, known, rules, reviews, learner, retrospectives=retrospectives)
+    calibration = CalibrationHandlers(store, known, reviews, clock)
+    return ReviewsHandlers(
+        store,
+        known,
+        rules,
+        reviews,
+        learner,
+        retrospectives=retrospectives,
+        calibration=calibration,
+    )
 
 
 @dataclass

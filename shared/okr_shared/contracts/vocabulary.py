@@ -145,7 +145,8 @@ CADENCE_EVENTS = events_of("checkins", "cadence")
 
 # ---- reviews
 SCORE_KINDS = enum_of("reviews", "KeyResultScored", "kind")
-"""Who scored a key result: its owner (self), a manager, or an admin's correction."""
+"""Who scored a key result: its owner (self), a manager, an admin's correction, or a leader in a
+calibration session (calibration)."""
 FINAL_SCORE_KINDS = enum_of("reviews", "ReviewFinalised", "key_results", "score_kind")
 """Where a final key-result score came from: a score kind, or the suggestion nobody changed."""
 BAND_COLORS = enum_of("reviews", "ScoringRulesSet", "bands", "committed", "color")

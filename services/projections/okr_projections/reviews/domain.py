@@ -31,8 +31,14 @@ from okr_projections.documents import (
 from okr_shared.contracts.vocabulary import events_of
 
 REVIEW_EVENTS = events_of("reviews", "review")
-NOT_PROJECTED = events_of("reviews", "scoring_rules")
-"""Events of the review context no read model needs (the tenant's rule book)."""
+NOT_PROJECTED = (
+    events_of("reviews", "scoring_rules")
+    | events_of("reviews", "calibration_session")
+    | events_of("reviews", "retrospective")
+)
+"""Events of the review context no read model needs: the tenant's rule book, calibration
+sessions (their adjustments reach the reviews as scores of kind calibration) and
+retrospectives (served by the review service under their sharing rule)."""
 
 SELF, MANAGER = "self", "manager"
 SUGGESTION = "suggestion"

@@ -23,5 +23,8 @@ class ScoreKeyResult:
 
 @dataclass(frozen=True)
 class FinaliseReview:
+    """Finalises the cycle's reviews; with `org_unit_id`, only those of that unit's subtree."""
+
     cycle_id: str
     reason: str
+    org_unit_id: str | None = None

@@ -35,6 +35,7 @@ def _scored(e: Any) -> tuple[str, dict[str, Any]]:
         "review_id": review_id,
         **{k: getattr(e, k) for k in (*fields, *more)},
         "correction": e.kind == CORRECTION,
+        "calibration_session_id": getattr(e, "calibration_session_id", None),
     }
 
 

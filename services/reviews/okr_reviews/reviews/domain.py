@@ -10,6 +10,8 @@ in force then; each key result has a suggested score and the scores people gave 
   (key-result weights); its band is read from the bound rules for the objective's commitment.
 - Every score keeps who, when, why (remark or reason) and the score it replaced. A score further
   from the suggestion than the threshold needs a remark; a correction needs a reason instead.
+- A calibration (a score adjusted in a calibration session, `okr_reviews.calibration`) is on the
+  step, needs no remark but always a reason, names its session, and is refused once finalised.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from okr_shared.errors import Conflict, InvalidField, NotFound, VersionConflict
 from okr_shared.progress import key_result_progress, weighted_progress
 
 SCORE_KINDS = vocabulary.SCORE_KINDS
-SELF, MANAGER, CORRECTION = vocabulary.choose(SCORE_KINDS, "self", "manager", "correction")
+SELF, MANAGER, CORRECTION, CALIBRATION = vocabulary.choose(
+    SCORE_KINDS, "self", "manager", "correction", "calibration"
+)
 (SUGGESTION,) = vocabulary.choose(vocabulary.FINAL_SCORE_KINDS, "suggestion")
 """The final score kind of a key result nobody scored."""
 
@@ -171,27 +175,67 @@ class Review(Aggregate):
                 f"the score differs from the suggestion {kr['suggested_score']} by more than "
                 f"{self.rules['remark_threshold']}: say why",
             )
-        after = {**self.key_results, key_result_id: {**kr, "scores": [{"score": checked}]}}
+        self._record(key_result_id, kind, checked, remark, reason, meta)
+
+    def calibrate(
+        self,
+        key_result_id: str,
+        score: Any,
+        reason: str | None,
+        session_id: str,
+        meta: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Records a score adjusted in a calibration session (the caller's right over the
+        session's unit is checked before); the score entry recorded."""
+        self.key_result(key_result_id)
+        self.check_not_finalised("#/review_id")
+        checked = check_score(score, self.rules["step"])
+        if not (reason or "").strip():
+            raise InvalidField("#/reason", "a calibration needs a reason")
+        self._record(key_result_id, CALIBRATION, checked, None, reason, meta, session_id)
+        return self.key_results[key_result_id]["scores"][-1]
+
+    def check_not_finalised(self, pointer: str) -> None:
+        if self.finalised is not None:
+            raise ReviewFinalisedError(
+                pointer, "the review is finalised; no calibration after finalisation"
+            )
+
+    def _record(
+        self,
+        key_result_id: str,
+        kind: str,
+        score: float,
+        remark: str | None,
+        reason: str | None,
+        meta: dict[str, Any],
+        calibration_session_id: str | None = None,
+    ) -> None:
+        kr = self.key_results[key_result_id]
+        after = {**self.key_results, key_result_id: {**kr, "scores": [{"score": score}]}}
         total = objective_score(after)
         self._scored(
             cycle_id=self.cycle_id,
             objective_id=self.objective_id,
             key_result_id=key_result_id,
             kind=kind,
-            score=checked,
+            score=score,
             previous_score=standing_score(kr),
             suggested_score=kr["suggested_score"],
-            band=band_of(checked, self.commitment, self.rules),
+            band=band_of(score, self.commitment, self.rules),
             objective_score=total,
             objective_band=band_of(total, self.commitment, self.rules),
             remark=(remark or "").strip() or None,
             reason=(reason or "").strip() or None,
             meta=meta,
+            calibration_session_id=calibration_session_id,
         )
 
     def _check_kind(self, kind: str, remark: str | None, reason: str | None) -> None:
         """A correction only after finalisation and with a reason; scores only before; a
-        manager's score always with a remark."""
+        manager's score always with a remark; a calibration only in a calibration session."""
+        if kind == CALIBRATION:
+            raise InvalidField("#/kind", "a calibration is given in a calibration session")
         if kind == CORRECTION:
             if self.finalised is None:
                 raise Conflict("#/correction", "the review is not finalised: score it as usual")
@@ -220,6 +264,7 @@ class Review(Aggregate):
         remark: str | None,
         reason: str | None,
         meta: dict[str, Any],
+        calibration_session_id: str | None = None,
     ) -> None:
         entry = {
             "kind": kind,
@@ -229,6 +274,7 @@ class Review(Aggregate):
             "reason": reason,
             "by": meta["actor_id"],
             "at": meta["at"],
+            "calibration_session_id": calibration_session_id,
         }
         kr = self.key_results[key_result_id]
         self.key_results = {

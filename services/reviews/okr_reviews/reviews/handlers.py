@@ -13,6 +13,7 @@ from okr_reviews.knowledge import access
 from okr_reviews.knowledge.domain import Doc
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.refusals import confirms_refusals
+from okr_reviews.reviews import scope
 from okr_reviews.reviews.commands import FinaliseReview, ScoreKeyResult
 from okr_reviews.reviews.domain import (
     CORRECTION,
@@ -27,11 +28,14 @@ from okr_reviews.reviews.domain import (
 from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.store import ReviewsStore
 from okr_shared import access_facts
-from okr_shared.errors import Forbidden, InvalidField, NotFound
+from okr_shared.access import LEADER
+from okr_shared.errors import Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta
 
 GRADING = "grading"
+FINALISERS = frozenset({LEADER})
+"""The role that lets a person finalise the reviews of their unit and below."""
 TARGET_FIELDS = ("kind", "start", "target", "baseline", "lower", "upper")
 """What the progress of a key result needs, kept in the review so a late suggestion is computed
 against the key result as it was when grading opened."""
@@ -146,7 +150,7 @@ class ReviewHandlers:
 
     # ---- reads
 
-    def _readable(self, caller: Caller, review_id: str) -> tuple[Review, Doc]:
+    def readable(self, caller: Caller, review_id: str) -> tuple[Review, Doc]:
         """The review and its objective, if the caller may read the objective; else not found."""
         try:
             uid = uuid.UUID(review_id)
@@ -165,7 +169,7 @@ class ReviewHandlers:
 
     @confirms_refusals
     def review(self, caller: Caller, review_id: str) -> Review:
-        return self._readable(caller, review_id)[0]
+        return self.readable(caller, review_id)[0]
 
     @confirms_refusals
     def reviews_of_cycle(self, caller: Caller, cycle_id: str) -> list[Review]:
@@ -173,15 +177,26 @@ class ReviewHandlers:
         return self._of_cycle(caller, cycle_id)
 
     def _of_cycle(self, caller: Caller, cycle_id: str) -> list[Review]:
-        if self.knowledge.cycle(caller.tenant_id, cycle_id) is None:
-            self.knowledge.refuse(NotFound("cycle", cycle_id))
+        return [review for review, _ in self.readable_of_cycle(caller, cycle_id)]
+
+    def readable_of_cycle(self, caller: Caller, cycle_id: str) -> list[tuple[Review, Doc]]:
+        """The reviews of the cycle's objectives the caller may read, with their objectives."""
         lookup = self.knowledge.lookup(caller.tenant_id)
+        return [
+            (review, objective)
+            for review, objective in self._all_of_cycle(caller.tenant_id, cycle_id)
+            if access_facts.may_read(lookup, caller, objective)
+        ]
+
+    def _all_of_cycle(self, tenant_id: str, cycle_id: str) -> list[tuple[Review, Doc]]:
+        if self.knowledge.cycle(tenant_id, cycle_id) is None:
+            self.knowledge.refuse(NotFound("cycle", cycle_id))
         found = []
-        for objective in self.knowledge.objectives_of_cycle(caller.tenant_id, cycle_id):
-            uid = keys.review_uuid(caller.tenant_id, cycle_id, objective["objective_id"])
-            review = self.store.find(Review, uid, caller.tenant_id)
-            if review is not None and access_facts.may_read(lookup, caller, objective):
-                found.append(review)
+        for objective in self.knowledge.objectives_of_cycle(tenant_id, cycle_id):
+            uid = keys.review_uuid(tenant_id, cycle_id, objective["objective_id"])
+            review = self.store.find(Review, uid, tenant_id)
+            if review is not None:
+                found.append((review, objective))
         return found
 
     # ---- scoring
@@ -189,14 +204,14 @@ class ReviewHandlers:
     @confirms_refusals
     def score(self, command: ScoreKeyResult, caller: Caller) -> Review:
         """Records a self-assessment, a manager's score or an admin's correction."""
-        review, objective = self._readable(caller, command.review_id)
+        review, objective = self.readable(caller, command.review_id)
         if command.key_result_id not in review.key_results:
             raise NotFound("key result", command.key_result_id)
         if command.key_result_id not in objective["key_results"]:
             self.knowledge.refuse(NotFound("key result", command.key_result_id))
         kind = self._kind(command, caller, review)
         if kind != CORRECTION:
-            self._check_grading(caller, review)
+            self.check_grading(caller, review)
             self._check_right(caller, objective, command.key_result_id, kind)
         review.check_version(command.expected_version)
         review.give_score(
@@ -223,7 +238,7 @@ class ReviewHandlers:
             )
         return command.kind
 
-    def _check_grading(self, caller: Caller, review: Review) -> None:
+    def check_grading(self, caller: Caller, review: Review) -> None:
         cycle = self.knowledge.cycle(caller.tenant_id, review.cycle_id)
         state = cycle["state"] if cycle else "unknown"
         if state != GRADING:
@@ -249,11 +264,17 @@ class ReviewHandlers:
 
     @confirms_refusals
     def finalise(self, command: FinaliseReview, caller: Caller) -> list[Review]:
-        """Fixes the final scores of every review of the cycle; admins only, while it grades."""
-        if not caller.is_admin:
-            raise Forbidden("#", "only an admin finalises a cycle's review")
+        """Fixes the final scores of every review of the cycle while it grades (admins only), or
+        with `org_unit_id` of the reviews of that unit's subtree (admins, and people with the
+        `leader` role in that unit or a unit above; `scope.leads`). Answers the reviews
+        finalised that the caller may read."""
+        if command.org_unit_id is None and not caller.is_admin:
+            raise Forbidden("#", "only an admin finalises a whole cycle's review")
         if not command.reason.strip():
             raise InvalidField("#/reason", "a finalisation needs a reason")
+        lookup = self.knowledge.lookup(caller.tenant_id)
+        if command.org_unit_id is not None:
+            self._check_unit_finaliser(caller, command.org_unit_id)
         cycle = self.knowledge.cycle(caller.tenant_id, command.cycle_id)
         if cycle is None:
             self.knowledge.refuse(NotFound("cycle", command.cycle_id))
@@ -263,8 +284,26 @@ class ReviewHandlers:
             )
         meta = event_meta(caller, self.clock.now())
         self.open_reviews(caller.tenant_id, command.cycle_id, caller.meta.as_dict())
-        reviews = self._of_cycle(caller, command.cycle_id)
-        changed = [r for r in reviews if r.finalise(command.reason.strip(), meta)]
+        scoped = [
+            (review, objective)
+            for review, objective in self._all_of_cycle(caller.tenant_id, command.cycle_id)
+            if command.org_unit_id is None
+            or scope.in_subtree(lookup, objective, command.org_unit_id)
+        ]
+        changed = [r for r, _ in scoped if r.finalise(command.reason.strip(), meta)]
         if changed:
             self.store.save_or_conflict(*changed)
-        return reviews
+        return [r for r, o in scoped if access_facts.may_read(lookup, caller, o)]
+
+    def _check_unit_finaliser(self, caller: Caller, org_unit_id: str) -> None:
+        lookup = self.knowledge.lookup(caller.tenant_id)
+        if lookup("org_unit", org_unit_id) is None:
+            self.knowledge.refuse(UnknownReference("#/org_unit_id", "no such org unit"))
+        if not scope.leads(lookup, caller, org_unit_id, FINALISERS):
+            self.knowledge.refuse(
+                Forbidden(
+                    "#/org_unit_id",
+                    "only an admin, or a leader of this unit or a unit above, finalises its "
+                    "reviews",
+                )
+            )

@@ -94,7 +94,9 @@ async def manager_score(
 async def finalise(
     cycle_id: str, body: FinaliseIn, caller: CurrentCaller, handlers: Reviews
 ) -> ReviewsOut:
-    """Fixes the final scores of every review of the cycle (admins only, while it grades);
-    afterwards a score changes only by an admin's correction with a reason."""
-    found = await call(handlers.finalise, FinaliseReview(cycle_id, body.reason), caller)
+    """Fixes the final scores of every review of the cycle while it grades (admins only), or with
+    `org_unit_id` of that unit and its sub-units (admins, and leaders of that unit or a unit
+    above); afterwards a score changes only by an admin's correction with a reason."""
+    command = FinaliseReview(cycle_id, body.reason, body.org_unit_id)
+    found = await call(handlers.finalise, command, caller)
     return ReviewsOut(items=[review_out(r) for r in found])

@@ -32,7 +32,11 @@ class ManagerScoreIn(ScoreIn):
 
 
 class FinaliseIn(Body):
+    """Finalises every review of the cycle (admins), or with `org_unit_id` those of that unit and
+    its sub-units (admins, and leaders of that unit or a unit above)."""
+
     reason: Remark
+    org_unit_id: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
 class LabelOut(BaseModel):
@@ -48,13 +52,16 @@ class BandOut(BaseModel):
 class ScoreOut(BaseModel):
     """A score given: who, when, why and the standing score it replaced."""
 
-    kind: str = Field(description="self, manager or correction")
+    kind: str = Field(description="self, manager, correction or calibration")
     score: float
     previous_score: float
     remark: str | None
     reason: str | None
     by: str
     at: datetime
+    calibration_session_id: str | None = Field(
+        default=None, description="The calibration session of a calibration, else null"
+    )
 
 
 class KeyResultReviewOut(BaseModel):

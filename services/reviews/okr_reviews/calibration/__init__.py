@@ -1,0 +1,2 @@
+"""Calibration sessions: leaders compare a unit's score distribution and adjust scores with a
+reason."""
