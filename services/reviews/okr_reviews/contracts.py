@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from okr_reviews.retrospectives.contracts import MAPPERS as RETROSPECTIVES
 from okr_reviews.calibration.contracts import MAPPERS as CALIBRATION
+from okr_reviews.retrospectives.contracts import MAPPERS as RETROSPECTIVES
 from okr_reviews.reviews.contracts import MAPPERS as REVIEWS
 from okr_reviews.rules.contracts import MAPPERS as RULES
 from okr_shared.cloudevents import CloudEvent

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from okr_reviews.bootstrap import ReviewsContainer
-from okr_reviews.retrospectives.router import router as retrospectives
 from okr_reviews.calibration.router import router as calibration
+from okr_reviews.retrospectives.router import router as retrospectives
 from okr_reviews.reviews.router import router as reviews
 from okr_reviews.rules.router import router as rules
 from okr_shared.health import (

@@ -2,9 +2,8 @@
 over the service's knowledge):
 
 - Open a session, adjust scores in it and close it: admins of the tenant, and people with the
-  `leader` or `manager` role who speak for a position and whose own unit is the session's unit or
-  a unit above it. (The `manager` role grants this here; being someone's manager in the
-  directory does not.)
+  `leader` role who speak for a position and whose own unit is the session's unit or a unit
+  above it (the `manager` role grants nothing of its own, as everywhere: `okr_shared.access`).
 - See the unit's distribution and its sessions: the same people, and auditors (read only).
 - Everyone else: a session is not found (404); opening a session for, or reading the
   distribution of, a known unit is forbidden (403).
@@ -15,11 +14,11 @@ over the service's knowledge):
 from __future__ import annotations
 
 from okr_reviews.reviews.scope import leads
-from okr_shared.access import AUDITOR, LEADER, MANAGER
+from okr_shared.access import AUDITOR, LEADER
 from okr_shared.access_facts import Lookup
 from okr_shared.event_meta import Caller
 
-CALIBRATORS = frozenset({LEADER, MANAGER})
+CALIBRATORS = frozenset({LEADER})
 
 
 def may_calibrate(lookup: Lookup, caller: Caller, org_unit_id: str) -> bool:
