@@ -11,6 +11,7 @@ from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.store import TABLE, KnowledgeStore
 from okr_reviews.knowledge.subscriber import Learner, build_broker
+from okr_reviews.rescoring.handlers import RescoringHandlers
 from okr_reviews.reviews.handlers import ReviewHandlers
 from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.settings import ReviewsSettings
@@ -41,6 +42,7 @@ class ReviewsHandlers:
     rules: RuleHandlers
     reviews: ReviewHandlers
     learner: Learner
+    rescoring: RescoringHandlers
 
 
 def build_handlers(
@@ -57,7 +59,8 @@ def build_handlers(
     learner = Learner(
         knowledge, reviews.open_reviews, reviews.open_review_of, reviews.refresh_suggestion
     )
-    return ReviewsHandlers(store, known, rules, reviews, learner)
+    rescoring = RescoringHandlers(store, known, rules, clock)
+    return ReviewsHandlers(store, known, rules, reviews, learner, rescoring=rescoring)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from okr_reviews.bootstrap import ReviewsContainer
+from okr_reviews.rescoring.router import router as rescoring
 from okr_reviews.reviews.router import router as reviews
 from okr_reviews.rules.router import router as rules
 from okr_shared.health import (
@@ -62,7 +63,7 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
         "Grading reviews: versioned scoring rules, suggested scores from progress at the cycle's "
         "end, self-assessments, manager overrides and finalisation.",
         verifier=container.verifier,
-        routers=[rules, reviews],
+        routers=[rules, reviews, rescoring],
         http=settings.http,
         lifespan=lifespan,
     )
