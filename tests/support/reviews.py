@@ -266,3 +266,36 @@ def stored_names(store: ReviewsStore) -> list[str]:
         type(store.mapper.to_domain_event(n)).__qualname__
         for n in store.recorder.select_notifications(0, 100_000)
     ]
+
+
+def _band(low: float, high: float, color: str, en: str, zh: str) -> dict[str, Any]:
+    return {"from": low, "to": high, "color": color, "label": {"en": en, "zh": zh}}
+
+
+FINER_RULES: dict[str, Any] = {
+    "step": 0.05,
+    "remark_threshold": 0.2,
+    "bands": {
+        "aspirational": [
+            _band(0.0, 0.45, "red", "Missed", "未达成"),
+            _band(0.5, 0.75, "yellow", "Progress made", "有进展"),
+            _band(0.8, 1.0, "green", "On target", "达成"),
+        ],
+        "committed": [
+            _band(0.0, 0.95, "red", "Miss", "未完成承诺"),
+            _band(1.0, 1.0, "green", "Delivered", "完成承诺"),
+        ],
+    },
+}
+"""Other rules for re-scoring: a finer step (0.05) and stricter aspirational bands than the
+default, so 0.35 is red here and yellow under the default rules."""
+
+
+def graded_for_rescoring(world: World) -> None:
+    """Check-ins before grading (Conversion at 66, Uptime at 97), then grading: under the default
+    rules Conversion suggests 0.7 and the team objective scores 0.35, yellow; under
+    `FINER_RULES` Conversion suggests 0.65 and the team objective stays 0.35, red."""
+    march = datetime(2026, 3, 20, tzinfo=UTC)
+    world.check_in(world.kr(world.personal, 0), 66.0, "2026-03-20T00:00:00Z", march)
+    world.check_in(world.kr(world.team, 0), 97.0, "2026-03-20T00:00:00Z", march)
+    world.grade()

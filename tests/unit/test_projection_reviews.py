@@ -2,6 +2,7 @@
 objective shows, duplicate and out-of-order tolerance, the score rollup and the grading status."""
 
 import itertools
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -33,6 +34,7 @@ from okr_shared.settings import AuthSettings, KafkaSettings
 from tests.support.fake_stores import FakeStore
 from tests.support.goal_events import created, kr, meta
 from tests.support.review_events import (
+    GREEN,
     RED,
     YELLOW,
     finalised,
@@ -179,6 +181,76 @@ def test_an_event_that_no_longer_folds_is_refused_and_a_key_result_id_must_name_
         log_of(("ReviewOpened", opened("o1", (("a.b", 1.0, None, 0.5),)), 1))
 
 
+def rescored(objective_id, key_results, score, band, finalised=True, version=1):
+    """`ReviewRescored`; key results as (id, suggested score, score, band)."""
+    return {
+        "review_id": review_id_of(objective_id),
+        "cycle_id": "q1",
+        "objective_id": objective_id,
+        "previous_rule_version": 0,
+        "rule_version": version,
+        "key_results": [
+            {"key_result_id": kr_id, "suggested_score": s, "score": sc, "band": b}
+            for kr_id, s, sc, b in key_results
+        ],
+        "score": score,
+        "band": band,
+        "reason": "finer grades",
+        "finalised": finalised,
+    }
+
+
+def test_the_rescored_builder_keeps_to_the_contract():
+    kr_id, objective_id = str(uuid.uuid4()), str(uuid.uuid4())
+    data = rescored(objective_id, ((kr_id, 0.75, 0.8, RED),), 0.55, RED)
+    default_registry().validate("reviews", "ReviewRescored", 1, data)
+
+
+def test_a_rescoring_after_finalisation_moves_rule_version_bands_and_scores_and_stays_final():
+    adopted = rescored("o1", (("k1", 0.75, 0.8, RED), ("k2", 0.45, 0.45, RED)), 0.625, RED)
+    review = current_review(log_of(*full_history(), ("ReviewRescored", adopted, 6)), "q1")
+    assert (review["status"], review["rule_version"], review["score"], review["band"]) == (
+        "finalised",
+        1,
+        0.625,
+        RED,
+    )
+    k1, k2 = review["key_results"].values()
+    assert (k1["score"], k1["band"], k1["kind"], k1["suggested_score"]) == (
+        0.8,
+        RED,
+        "manager",
+        0.75,
+    )
+    assert (k2["score"], k2["band"], k2["kind"], k2["suggested_score"]) == (
+        0.45,
+        RED,
+        "suggestion",
+        0.45,
+    )
+
+
+def test_a_rescoring_of_an_open_review_moves_suggestions_but_gives_no_unscored_key_result_a_score():
+    history = full_history()[:2]
+    adopted = rescored("o1", (("k1", 0.55, 0.6, GREEN), ("k2", 0.35, 0.35, RED)), 0.475, RED, False)
+    review = current_review(log_of(*history, ("ReviewRescored", adopted, 3)), "q1")
+    assert (review["status"], review["rule_version"], review["score"]) == ("open", 1, 0.475)
+    k1, k2 = review["key_results"].values()
+    assert (k1["score"], k1["band"], k1["suggested_score"]) == (0.6, GREEN, 0.55)
+    assert (k2["score"], k2["band"], k2["suggested_score"]) == (None, None, 0.35)
+
+
+def test_a_rescoring_is_held_once_and_parked_until_its_review_opened_in_any_order():
+    adopted = ("ReviewRescored", rescored("o1", (("k1", 0.75, 0.8, RED),), 0.6, RED), 6)
+    history = [*full_history(), adopted]
+    in_order = log_of(*history)
+    assert log_of(*history, adopted, history[0])["events"] == in_order["events"]
+    parked = log_of(adopted)
+    assert current_review(parked, "q1") is None and parked["rev"] == 1
+    reversed_order = log_of(*reversed(history))
+    assert current_review(reversed_order, "q1") == current_review(in_order, "q1")
+
+
 # ---- score rollup
 
 
@@ -314,6 +386,7 @@ def test_the_dispatch_folds_every_review_event_and_skips_the_others_explicitly()
         "SuggestionRevised",
         "KeyResultScored",
         "ReviewFinalised",
+        "ReviewRescored",
     } == REVIEW_EVENTS
     assert all(with_reviews.handlers[name] is skip for name in NOT_PROJECTED)
     assert all(with_reviews.handlers[name] is not skip for name in REVIEW_EVENTS)

@@ -37,6 +37,7 @@ def test_every_latest_schema_names_its_stream():
         "SuggestionRevised",
         "KeyResultScored",
         "ReviewFinalised",
+        "ReviewRescored",
     }
     assert vocabulary.events_of("reviews", "scoring_rules") == {"ScoringRulesSet"}
     assert vocabulary.events_of("reviews", "calibration_session") == {

@@ -12,6 +12,7 @@ from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.store import TABLE, KnowledgeStore
 from okr_reviews.knowledge.subscriber import Learner, build_broker
+from okr_reviews.rescoring.handlers import RescoringHandlers
 from okr_reviews.retrospectives.handlers import RetrospectiveHandlers
 from okr_reviews.reviews.handlers import ReviewHandlers
 from okr_reviews.rules.handlers import RuleHandlers
@@ -45,6 +46,7 @@ class ReviewsHandlers:
     learner: Learner
     retrospectives: RetrospectiveHandlers
     calibration: CalibrationHandlers
+    rescoring: RescoringHandlers
 
 
 def build_handlers(
@@ -63,6 +65,7 @@ def build_handlers(
     )
     retrospectives = RetrospectiveHandlers(store, known, clock)
     calibration = CalibrationHandlers(store, known, reviews, clock)
+    rescoring = RescoringHandlers(store, known, rules, clock)
     return ReviewsHandlers(
         store,
         known,
@@ -71,6 +74,7 @@ def build_handlers(
         learner,
         retrospectives=retrospectives,
         calibration=calibration,
+        rescoring=rescoring,
     )
 
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from okr_reviews.bootstrap import ReviewsContainer
 from okr_reviews.calibration.router import router as calibration
+from okr_reviews.rescoring.router import router as rescoring
 from okr_reviews.retrospectives.router import router as retrospectives
 from okr_reviews.reviews.router import router as reviews
 from okr_reviews.rules.router import router as rules
@@ -64,7 +65,7 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
         "Grading reviews: versioned scoring rules, suggested scores from progress at the cycle's "
         "end, self-assessments, manager overrides and finalisation.",
         verifier=container.verifier,
-        routers=[rules, reviews, retrospectives, calibration],
+        routers=[rules, reviews, retrospectives, calibration, rescoring],
         http=settings.http,
         lifespan=lifespan,
     )

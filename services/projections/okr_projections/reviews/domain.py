@@ -9,7 +9,8 @@ finalised, whatever the order of arrival.
 
 The view: `review_id, cycle_id, status (open|finalised), rule_version, commitment, score, band`
 (the objective's score and band as the review service last published them: none until the first
-score or the finalisation) and `key_results` by id, each with `suggested_score`, `score`, `band`,
+score, a re-scoring or the finalisation; a re-scoring, `ReviewRescored`, also moves the rule version
+and the suggestions) and `key_results` by id, each with `suggested_score`, `score`, `band`,
 `scored_by`, `kind` (of its standing score: self, manager, correction, or suggestion when nobody
 scored it) and which of a self and a manager score it has.
 """
@@ -173,11 +174,25 @@ def _finalised(view: dict[str, Any], data: dict[str, Any], entry: dict[str, Any]
         )
 
 
+def _rescored(view: dict[str, Any], data: dict[str, Any], entry: dict[str, Any]) -> None:
+    """Another rule version adopted: the objective's score and band, each key result's new
+    suggestion; a key result's score and band once it has one (scored, or finalised)."""
+    view.update(rule_version=data["rule_version"], score=data["score"], band=data["band"])
+    for item in data["key_results"]:
+        kr = view["key_results"].setdefault(
+            item["key_result_id"], _key_result(item["key_result_id"])
+        )
+        kr["suggested_score"] = item["suggested_score"]
+        if kr["kind"] != SUGGESTION or view["status"] == FINALISED:
+            kr.update(score=item["score"], band=item["band"])
+
+
 _FOLDS = {
     "ReviewOpened": _opened,
     "KeyResultScored": _scored,
     "SuggestionRevised": _revised,
     "ReviewFinalised": _finalised,
+    "ReviewRescored": _rescored,
 }
 
 

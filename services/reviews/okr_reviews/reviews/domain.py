@@ -371,3 +371,72 @@ class Review(Aggregate):
         meta: dict[str, Any],
     ) -> None:
         self.finalised = {"by": meta["actor_id"], "at": meta["at"], "reason": reason}
+
+    def rescore(
+        self,
+        rule_version: int,
+        rules: RuleSet,
+        suggestions: dict[str, dict[str, Any]],
+        reason: str,
+        meta: dict[str, Any],
+    ) -> None:
+        """Re-binds the review to another rule version (an admin's reasoned adoption): the
+        suggestions recomputed under its step (`suggestions` by key result: value, check_in_id,
+        progress, suggested_score), scores people gave kept, bands read from the new rules.
+        Allowed after finalisation too; the earlier `Finalised` stays in the history."""
+        if rule_version == self.rule_version:
+            raise Conflict(
+                "#/rule_version", f"the review is already bound to version {rule_version}"
+            )
+        fields = ("value", "check_in_id", "progress", "suggested_score")
+        after = {
+            kr_id: {**kr, **{k: suggestions[kr_id][k] for k in fields}}
+            if kr_id in suggestions
+            else kr
+            for kr_id, kr in self.key_results.items()
+        }
+        total = objective_score(after)
+        self._rescored(
+            cycle_id=self.cycle_id,
+            objective_id=self.objective_id,
+            previous_rule_version=self.rule_version,
+            rule_version=rule_version,
+            rules=rules,
+            suggestions={kr_id: {k: kr[k] for k in fields} for kr_id, kr in after.items()},
+            key_results=[
+                {
+                    "key_result_id": kr_id,
+                    "suggested_score": kr["suggested_score"],
+                    "score": standing_score(kr),
+                    "band": band_of(standing_score(kr), self.commitment, rules),
+                }
+                for kr_id, kr in after.items()
+            ],
+            score=total,
+            band=band_of(total, self.commitment, rules),
+            reason=reason,
+            finalised=self.finalised is not None,
+            meta=meta,
+        )
+
+    @event("Rescored")
+    def _rescored(
+        self,
+        cycle_id: str,
+        objective_id: str,
+        previous_rule_version: int,
+        rule_version: int,
+        rules: RuleSet,
+        suggestions: dict[str, dict[str, Any]],
+        key_results: list[dict[str, Any]],
+        score: float,
+        band: dict[str, Any],
+        reason: str,
+        finalised: bool,
+        meta: dict[str, Any],
+    ) -> None:
+        self.rule_version = rule_version
+        self.rules = rules
+        self.key_results = {
+            kr_id: {**kr, **suggestions.get(kr_id, {})} for kr_id, kr in self.key_results.items()
+        }
