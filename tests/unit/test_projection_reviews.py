@@ -411,7 +411,7 @@ def test_a_graded_tree_node_shows_score_band_and_score_rollup():
 
 
 class GradingStub:
-    async def cycle_grading(self, principal, cycle_id):
+    async def cycle_grading(self, principal, cycle_id, org_unit_id=None):
         return cycle_grading(cycle_id, [objective_doc(review_log=log_of(*full_history()[:2]))])
 
 

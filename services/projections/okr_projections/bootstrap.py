@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
+from okr_projections.ambition.projector import AmbitionProjector
+from okr_projections.ambition.queries import AmbitionQueries
+from okr_projections.ambition.store import AmbitionStore
 from okr_projections.check_ins.domain import CHECK_IN_EVENTS
 from okr_projections.check_ins.projector import NOT_PROJECTED, CheckInProjector
 from okr_projections.check_ins.store import CheckInStore
@@ -56,6 +59,7 @@ class Queries:
     cycles: CycleQueries
     due: DueQueries
     reviews: GradingQueries
+    ambition: AmbitionQueries | None = None
 
 
 @dataclass
@@ -98,6 +102,7 @@ def build_projector(
     check_ins: CheckInStore | None = None,
     due: DueStore | None = None,
     reviews: ReviewStore | None = None,
+    ambition: AmbitionStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -128,7 +133,10 @@ def build_projector(
             **dict.fromkeys(REVIEW_EVENTS, review.project),
             **dict.fromkeys(REVIEW_RULE_EVENTS, skip),
         }
+    if ambition is not None:
+        handlers = AmbitionProjector(ambition, objectives).following(handlers)
     read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due, reviews)
+    read_models.ambition = ambition
     return Projector(handlers, read_models)
 
 
@@ -138,6 +146,7 @@ def build_queries(
     people: PeopleStore,
     cycles: CycleStore,
     due: DueStore | None = None,
+    ambition: AmbitionStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -149,6 +158,7 @@ def build_queries(
         CycleQueries(cycles, objective, directory),
         DueQueries(due, directory),
         GradingQueries(objective),
+        AmbitionQueries(ambition, cycles, directory),
     )
 
 
@@ -169,7 +179,10 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     due = DueStore(mongo, db)
     check_ins = CheckInStore(mongo, db, policy=policy)
     reviews = ReviewStore(mongo, db, policy=policy)
-    projector = build_projector(*stores, check_ins=check_ins, due=due, reviews=reviews)
+    ambition = AmbitionStore(mongo, db, policy=policy)
+    projector = build_projector(
+        *stores, check_ins=check_ins, due=due, reviews=reviews, ambition=ambition
+    )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
         settings,
@@ -178,6 +191,6 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(*stores, due=due),
+        build_queries(*stores, due=due, ambition=ambition),
         policy,
     )

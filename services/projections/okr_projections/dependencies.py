@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from okr_projections.ambition.queries import AmbitionQueries
 from okr_projections.cycles.queries import CycleQueries
 from okr_projections.directory.queries import DirectoryQueries
 from okr_projections.due.queries import DueQueries
@@ -38,8 +39,14 @@ def grading_queries(request: Request) -> GradingQueries:
     return request.app.state.container.queries.reviews
 
 
+def ambition_queries(request: Request) -> AmbitionQueries:
+    """The ambition queries of the app's container."""
+    return request.app.state.container.queries.ambition
+
+
 ObjectivesAsked = Annotated[ObjectiveQueries, Depends(objective_queries)]
 DirectoryAsked = Annotated[DirectoryQueries, Depends(directory_queries)]
 CyclesAsked = Annotated[CycleQueries, Depends(cycle_queries)]
 DueAsked = Annotated[DueQueries, Depends(due_queries)]
 GradingAsked = Annotated[GradingQueries, Depends(grading_queries)]
+AmbitionAsked = Annotated[AmbitionQueries, Depends(ambition_queries)]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from okr_projections.ambition.router import router as ambition_router
 from okr_projections.bootstrap import ProjectionsContainer
 from okr_projections.cycles.router import router as cycles_router
 from okr_projections.directory.router import router as directory_router
@@ -45,10 +46,17 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
     app = create_app(
         "OKR projections service",
         "0.3.0",
-        "Objective (with check-ins and reviews), check-ins due, directory, cycle and grading read "
-        "models kept from the platform's events.",
+        "Objective (with check-ins and reviews), check-ins due, directory, cycle, grading and "
+        "ambition read models kept from the platform's events.",
         verifier=container.verifier,
-        routers=[objectives_router, directory_router, due_router, cycles_router, reviews_router],
+        routers=[
+            objectives_router,
+            directory_router,
+            due_router,
+            cycles_router,
+            reviews_router,
+            ambition_router,
+        ],
         http=container.settings.http,
         lifespan=lifespan,
     )

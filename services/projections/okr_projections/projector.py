@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from okr_projections.ambition.store import AmbitionStore
 from okr_projections.check_ins.store import CheckInStore
 from okr_projections.cycles.store import CycleStore
 from okr_projections.directory.org_units_store import OrgUnitStore
@@ -27,8 +28,8 @@ Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 
 @dataclass
 class ReadModels:
-    """The stores of the read models the projector keeps (check-ins, due and reviews are
-    optional)."""
+    """The stores of the read models the projector keeps (check-ins, due, reviews and ambition
+    are optional)."""
 
     objectives: ObjectiveStore
     org_units: OrgUnitStore
@@ -37,11 +38,12 @@ class ReadModels:
     check_ins: CheckInStore | None = None
     due: DueStore | None = None
     reviews: ReviewStore | None = None
+    ambition: AmbitionStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
         stores = (self.objectives, self.org_units, self.people, self.cycles)
-        optional = (self.check_ins, self.due, self.reviews)
+        optional = (self.check_ins, self.due, self.reviews, self.ambition)
         return iter([*stores, *(s for s in optional if s is not None)])
 
 

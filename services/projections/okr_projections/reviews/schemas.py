@@ -1,4 +1,5 @@
-"""Response bodies of the reviews: the review on an objective and the grading status of a cycle."""
+"""Response bodies of the reviews: the review on an objective, the grading status of a cycle and
+the distribution of its scores."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from okr_projections.reviews.domain import GRADING_STATUSES, REVIEW_STATUSES
+from okr_shared.contracts.vocabulary import BAND_COLORS
 
 
 class BandLabelOut(BaseModel):
@@ -115,5 +117,27 @@ class CycleGradingOut(BaseModel):
     """The grading status of a cycle's objectives the caller may see."""
 
     cycle_id: str
+    org_unit_id: str | None = Field(None, description="The unit whose subtree was asked, if any")
     objectives: list[ObjectiveGradingOut]
     counts: CycleGradingCountsOut
+
+
+class ScoreSummaryOut(BaseModel):
+    count: int
+    mean: float = Field(description="Exact mean of the scores, 6 decimals (0 for none)")
+    spread: float = Field(description="Population standard deviation, 6 decimals")
+    bands: dict[Literal[BAND_COLORS], float] = Field(
+        description="Share of the objectives in each band colour (red, yellow, green), 6 decimals"
+    )
+
+
+class ScoreDistributionOut(BaseModel):
+    """The distribution of the current review scores of a cycle's objectives the caller may see;
+    an objective without unit or manager is grouped under the empty key."""
+
+    cycle_id: str
+    org_unit_id: str | None = None
+    overall: ScoreSummaryOut
+    by_org_unit: dict[str, ScoreSummaryOut]
+    by_manager: dict[str, ScoreSummaryOut]
+    by_commitment: dict[str, ScoreSummaryOut]

@@ -1,0 +1,1 @@
+"""Ambition history: final review scores per person and org unit over past cycles."""
