@@ -4,6 +4,8 @@ Values are finite numbers. Where a rule needs the distance from start to target 
 number, magnitudes stay below 1e300 (`test_progress_properties_found.py` covers the rest).
 """
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -95,7 +97,9 @@ def test_range_progress_falls_with_the_distance_outside_the_bounds(key_result, a
     lower, upper = key_result["lower"], key_result["upper"]
 
     def distance(v):
-        return max(lower - v, v - upper, 0.0)
+        """Exact, as the function computes it: float subtraction could order two values the
+        wrong way round when their distances are one rounding step apart."""
+        return max(Fraction(lower) - Fraction(v), Fraction(v) - Fraction(upper), Fraction(0))
 
     near, far = sorted((a, b), key=distance)
     assert range_progress(lower, upper, near) >= range_progress(lower, upper, far)
