@@ -56,6 +56,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         "scope": v.CADENCE_SCOPES,
         "color": v.BAND_COLORS,
         "score_kind": v.FINAL_SCORE_KINDS,
+        "role": v.GRADING_REMINDER_ROLES,
     }[field]
 
 

@@ -24,11 +24,16 @@ from okr_projections.due.domain import REMINDER_EVENTS
 from okr_projections.due.projector import DueProjector
 from okr_projections.due.queries import DueQueries
 from okr_projections.due.store import DueStore
+from okr_projections.grading_due.domain import REMINDER_EVENTS as GRADING_REMINDER_EVENTS
+from okr_projections.grading_due.domain import SETTLING_EVENTS as GRADING_SETTLING_EVENTS
+from okr_projections.grading_due.projector import GradingDueProjector
+from okr_projections.grading_due.queries import GradingDueQueries
+from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.domain import OBJECTIVE_EVENTS
 from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
-from okr_projections.projector import Handle, Projector, ReadModels, skip
+from okr_projections.projector import Handle, Projector, ReadModels, chained, skip
 from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
 from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
@@ -56,6 +61,7 @@ class Queries:
     cycles: CycleQueries
     due: DueQueries
     reviews: GradingQueries
+    grading_due: GradingDueQueries | None = None
 
 
 @dataclass
@@ -98,6 +104,7 @@ def build_projector(
     check_ins: CheckInStore | None = None,
     due: DueStore | None = None,
     reviews: ReviewStore | None = None,
+    grading_due: GradingDueStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -128,7 +135,16 @@ def build_projector(
             **dict.fromkeys(REVIEW_EVENTS, review.project),
             **dict.fromkeys(REVIEW_RULE_EVENTS, skip),
         }
-    read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due, reviews)
+    if grading_due is not None:
+        grading = GradingDueProjector(grading_due)
+        handlers |= dict.fromkeys(GRADING_REMINDER_EVENTS, grading.project)
+        for name in GRADING_SETTLING_EVENTS:
+            handlers[name] = (
+                chained(handlers[name], grading.settle) if name in handlers else grading.settle
+            )
+    read_models = ReadModels(
+        objectives, org_units, people, cycles, check_ins, due, reviews, grading_due
+    )
     return Projector(handlers, read_models)
 
 
@@ -138,6 +154,7 @@ def build_queries(
     people: PeopleStore,
     cycles: CycleStore,
     due: DueStore | None = None,
+    grading_due: GradingDueStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -149,6 +166,7 @@ def build_queries(
         CycleQueries(cycles, objective, directory),
         DueQueries(due, directory),
         GradingQueries(objective),
+        GradingDueQueries(grading_due, directory),
     )
 
 
@@ -169,7 +187,10 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     due = DueStore(mongo, db)
     check_ins = CheckInStore(mongo, db, policy=policy)
     reviews = ReviewStore(mongo, db, policy=policy)
-    projector = build_projector(*stores, check_ins=check_ins, due=due, reviews=reviews)
+    grading_due = GradingDueStore(mongo, db)
+    projector = build_projector(
+        *stores, check_ins=check_ins, due=due, reviews=reviews, grading_due=grading_due
+    )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
         settings,
@@ -178,6 +199,6 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(*stores, due=due),
+        build_queries(*stores, due=due, grading_due=grading_due),
         policy,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from okr_reviews.reminders.contracts import MAPPERS as REMINDERS
 from okr_reviews.reviews.contracts import MAPPERS as REVIEWS
 from okr_reviews.rules.contracts import MAPPERS as RULES
 from okr_shared.cloudevents import CloudEvent
@@ -15,7 +16,7 @@ from okr_shared.contracts.mappings import EventMappings
 
 CONTEXT = "reviews"
 MAPPINGS = EventMappings(
-    CONTEXT, uuid.UUID("3b8e6f2a-1c4d-4e7a-9b5f-6d2c8a0e4f17"), {**RULES, **REVIEWS}
+    CONTEXT, uuid.UUID("3b8e6f2a-1c4d-4e7a-9b5f-6d2c8a0e4f17"), {**RULES, **REVIEWS, **REMINDERS}
 )
 
 

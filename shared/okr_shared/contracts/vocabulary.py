@@ -149,3 +149,6 @@ SCORE_KINDS = enum_of("reviews", "KeyResultScored", "kind")
 FINAL_SCORE_KINDS = enum_of("reviews", "ReviewFinalised", "key_results", "score_kind")
 """Where a final key-result score came from: a score kind, or the suggestion nobody changed."""
 BAND_COLORS = enum_of("reviews", "ScoringRulesSet", "bands", "committed", "color")
+GRADING_REMINDER_ROLES = enum_of("reviews", "GradingDue", "role")
+"""Whom a grading reminder is for: a key result's owner, or the owner's direct manager."""
+GRADING_REMINDER_EVENTS = events_of("reviews", "grading_reminder_ledger")
