@@ -15,6 +15,7 @@ from okr_goals.rollover.commands import RolloverCycle
 from okr_reviews import keys
 from okr_reviews.bootstrap import ReviewsHandlers, build_handlers
 from okr_reviews.clock import FixedClock
+from okr_reviews.reminders.domain import GradingReminderLedger
 from okr_reviews.store import ReviewsStore
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.confidence import band
@@ -299,3 +300,28 @@ def graded_for_rescoring(world: World) -> None:
     world.check_in(world.kr(world.personal, 0), 66.0, "2026-03-20T00:00:00Z", march)
     world.check_in(world.kr(world.team, 0), 97.0, "2026-03-20T00:00:00Z", march)
     world.grade()
+
+
+def grading_reminders(store) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
+    """(kind, person, role, period start, key result ids) of every grading reminder stored."""
+    kinds = {GradingReminderLedger.DueSent: "due", GradingReminderLedger.OverdueSent: "overdue"}
+    found = []
+    for notification in store.recorder.select_notifications(0, 100_000):
+        event = store.mapper.to_domain_event(notification)
+        if type(event) in kinds:
+            found.append(
+                (
+                    kinds[type(event)],
+                    event.person_id,
+                    event.role,
+                    event.period_start,
+                    tuple(event.key_result_ids),
+                )
+            )
+    return found
+
+
+def grading_opened_at(world: World) -> datetime:
+    """When the world's cycle entered grading, as the review service learned it."""
+    cycle = world.knowledge.load("acme", "cycle", CYCLE)[1]
+    return datetime.fromisoformat(cycle["grading_opened_at"])

@@ -57,6 +57,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         "color": v.BAND_COLORS,
         "score_kind": v.FINAL_SCORE_KINDS,
         "sharing": v.RETROSPECTIVE_SHARINGS,
+        "role": v.GRADING_REMINDER_ROLES,
     }[field]
 
 

@@ -371,7 +371,7 @@ async def test_the_grading_view_lists_only_the_objectives_the_objective_queries_
 
 def test_the_dispatch_folds_every_review_event_and_skips_the_others_explicitly():
     stores = [FakeStore() for _ in range(4)]
-    with_reviews = build_projector(*stores, reviews=FakeStore())
+    with_reviews = build_projector(*stores, reviews=FakeStore(), grading_due=FakeStore())
     assert {
         "ScoringRulesSet",
         "CalibrationSessionOpened",

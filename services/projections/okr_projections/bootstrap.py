@@ -27,11 +27,16 @@ from okr_projections.due.domain import REMINDER_EVENTS
 from okr_projections.due.projector import DueProjector
 from okr_projections.due.queries import DueQueries
 from okr_projections.due.store import DueStore
+from okr_projections.grading_due.domain import REMINDER_EVENTS as GRADING_REMINDER_EVENTS
+from okr_projections.grading_due.domain import SETTLING_EVENTS as GRADING_SETTLING_EVENTS
+from okr_projections.grading_due.projector import GradingDueProjector
+from okr_projections.grading_due.queries import GradingDueQueries
+from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.domain import OBJECTIVE_EVENTS
 from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
-from okr_projections.projector import Handle, Projector, ReadModels, skip
+from okr_projections.projector import Handle, Projector, ReadModels, chained, skip
 from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
 from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
@@ -60,6 +65,7 @@ class Queries:
     due: DueQueries
     reviews: GradingQueries
     ambition: AmbitionQueries | None = None
+    grading_due: GradingDueQueries | None = None
 
 
 @dataclass
@@ -103,6 +109,7 @@ def build_projector(
     due: DueStore | None = None,
     reviews: ReviewStore | None = None,
     ambition: AmbitionStore | None = None,
+    grading_due: GradingDueStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -133,10 +140,26 @@ def build_projector(
             **dict.fromkeys(REVIEW_EVENTS, review.project),
             **dict.fromkeys(REVIEW_RULE_EVENTS, skip),
         }
+    if grading_due is not None:
+        grading = GradingDueProjector(grading_due)
+        handlers |= dict.fromkeys(GRADING_REMINDER_EVENTS, grading.project)
+        for name in GRADING_SETTLING_EVENTS:
+            handlers[name] = (
+                chained(handlers[name], grading.settle) if name in handlers else grading.settle
+            )
     if ambition is not None:
         handlers = AmbitionProjector(ambition, objectives).following(handlers)
-    read_models = ReadModels(objectives, org_units, people, cycles, check_ins, due, reviews)
-    read_models.ambition = ambition
+    read_models = ReadModels(
+        objectives,
+        org_units,
+        people,
+        cycles,
+        check_ins,
+        due,
+        reviews,
+        ambition=ambition,
+        grading_due=grading_due,
+    )
     return Projector(handlers, read_models)
 
 
@@ -147,6 +170,7 @@ def build_queries(
     cycles: CycleStore,
     due: DueStore | None = None,
     ambition: AmbitionStore | None = None,
+    grading_due: GradingDueStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -159,6 +183,7 @@ def build_queries(
         DueQueries(due, directory),
         GradingQueries(objective),
         AmbitionQueries(ambition, cycles, directory),
+        GradingDueQueries(grading_due, directory),
     )
 
 
@@ -180,8 +205,14 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     check_ins = CheckInStore(mongo, db, policy=policy)
     reviews = ReviewStore(mongo, db, policy=policy)
     ambition = AmbitionStore(mongo, db, policy=policy)
+    grading_due = GradingDueStore(mongo, db)
     projector = build_projector(
-        *stores, check_ins=check_ins, due=due, reviews=reviews, ambition=ambition
+        *stores,
+        check_ins=check_ins,
+        due=due,
+        reviews=reviews,
+        ambition=ambition,
+        grading_due=grading_due,
     )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
@@ -191,6 +222,6 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(*stores, due=due, ambition=ambition),
+        build_queries(*stores, due=due, ambition=ambition, grading_due=grading_due),
         policy,
     )

@@ -10,6 +10,7 @@ from okr_projections.ambition.queries import AmbitionQueries
 from okr_projections.cycles.queries import CycleQueries
 from okr_projections.directory.queries import DirectoryQueries
 from okr_projections.due.queries import DueQueries
+from okr_projections.grading_due.queries import GradingDueQueries
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.reviews.queries import GradingQueries
 
@@ -44,9 +45,15 @@ def ambition_queries(request: Request) -> AmbitionQueries:
     return request.app.state.container.queries.ambition
 
 
+def grading_due_queries(request: Request) -> GradingDueQueries:
+    """The open grading queries of the app's container."""
+    return request.app.state.container.queries.grading_due
+
+
 ObjectivesAsked = Annotated[ObjectiveQueries, Depends(objective_queries)]
 DirectoryAsked = Annotated[DirectoryQueries, Depends(directory_queries)]
 CyclesAsked = Annotated[CycleQueries, Depends(cycle_queries)]
 DueAsked = Annotated[DueQueries, Depends(due_queries)]
 GradingAsked = Annotated[GradingQueries, Depends(grading_queries)]
 AmbitionAsked = Annotated[AmbitionQueries, Depends(ambition_queries)]
+GradingDueAsked = Annotated[GradingDueQueries, Depends(grading_due_queries)]

@@ -19,6 +19,7 @@ from okr_projections.directory.org_units_store import OrgUnitStore
 from okr_projections.directory.people_store import PeopleStore
 from okr_projections.documents import UnprojectableEvent
 from okr_projections.due.store import DueStore
+from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.reviews.store import ReviewStore
 
@@ -39,17 +40,31 @@ class ReadModels:
     due: DueStore | None = None
     reviews: ReviewStore | None = None
     ambition: AmbitionStore | None = None
+    grading_due: GradingDueStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
         stores = (self.objectives, self.org_units, self.people, self.cycles)
-        optional = (self.check_ins, self.due, self.reviews, self.ambition)
+        optional = (self.check_ins, self.due, self.reviews, self.ambition, self.grading_due)
         return iter([*stores, *(s for s in optional if s is not None)])
 
 
 async def skip(event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
     """The handler of events no read model needs: they change nothing."""
     return False
+
+
+def chained(*handles: Handle) -> Handle:
+    """One handler running several in turn (an event two read models fold): True if any
+    changed its document."""
+
+    async def handle(event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        changed = False
+        for each in handles:
+            changed = await each(event_type, data, meta) or changed
+        return changed
+
+    return handle
 
 
 class Projector:

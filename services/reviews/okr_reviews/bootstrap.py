@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from faststream.kafka import KafkaBroker
@@ -12,6 +13,9 @@ from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.store import TABLE, KnowledgeStore
 from okr_reviews.knowledge.subscriber import Learner, build_broker
+from okr_reviews.reminders.domain import Schedule
+from okr_reviews.reminders.handlers import GradingReminderHandlers
+from okr_reviews.reminders.scheduler import remind_forever
 from okr_reviews.rescoring.handlers import RescoringHandlers
 from okr_reviews.retrospectives.handlers import RetrospectiveHandlers
 from okr_reviews.reviews.handlers import ReviewHandlers
@@ -32,7 +36,7 @@ from okr_shared.messaging import (
     dead_letter_topic,
     ensure_topics,
 )
-from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ReviewsHandlers:
     retrospectives: RetrospectiveHandlers
     calibration: CalibrationHandlers
     rescoring: RescoringHandlers
+    reminders: GradingReminderHandlers
 
 
 def build_handlers(
@@ -54,8 +59,10 @@ def build_handlers(
     knowledge: KnowledgeStore,
     clock: Clock | None = None,
     freshness: KnowledgeFreshness | None = None,
+    schedule: Schedule | None = None,
 ) -> ReviewsHandlers:
-    """The feature handlers over `store`; refusals resting on `knowledge` wait for `freshness`."""
+    """The feature handlers over `store`; refusals resting on `knowledge` wait for `freshness`;
+    grading reminders go out on `schedule` (default: weekly, a 14-day window)."""
     clock = clock or SystemClock()
     known = Knowledge(knowledge, freshness)
     rules = RuleHandlers(store, clock)
@@ -65,6 +72,7 @@ def build_handlers(
     )
     retrospectives = RetrospectiveHandlers(store, known, clock)
     calibration = CalibrationHandlers(store, known, reviews, clock)
+    reminders = GradingReminderHandlers(store, known, clock, schedule or Schedule())
     rescoring = RescoringHandlers(store, known, rules, clock)
     return ReviewsHandlers(
         store,
@@ -75,6 +83,7 @@ def build_handlers(
         retrospectives=retrospectives,
         calibration=calibration,
         rescoring=rescoring,
+        reminders=reminders,
     )
 
 
@@ -103,6 +112,18 @@ class ReviewsContainer:
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def grading_reminder_lock(self) -> LeaderLock:
+        return leader_lock(self.settings.event_store, "REVIEWS", "reviews-grading-reminders")
+
+    async def remind_forever(self, stop: asyncio.Event) -> None:
+        """Sends grading reminders every interval, while holding the grading reminder lock."""
+        await remind_forever(
+            self.handlers.reminders,
+            self.grading_reminder_lock(),
+            self.settings.grading_reminder_interval_seconds,
+            stop,
         )
 
     def consumed_topics(self) -> list[str]:
@@ -142,7 +163,8 @@ def bootstrap(
         positions,
     )
     store = open_application(lambda: ReviewsStore(env=settings.event_store))
-    handlers = build_handlers(store, knowledge, clock, freshness)
+    schedule = Schedule(settings.grading_reminder_period_days, settings.grading_window_days)
+    handlers = build_handlers(store, knowledge, clock, freshness, schedule)
     broker = build_broker(
         settings.kafka, handlers.learner, registry, settings.consumer_group, positions
     )

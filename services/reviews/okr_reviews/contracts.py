@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from okr_reviews.calibration.contracts import MAPPERS as CALIBRATION
+from okr_reviews.reminders.contracts import MAPPERS as REMINDERS
 from okr_reviews.rescoring.contracts import MAPPERS as RESCORING
 from okr_reviews.retrospectives.contracts import MAPPERS as RETROSPECTIVES
 from okr_reviews.reviews.contracts import MAPPERS as REVIEWS
@@ -20,7 +21,7 @@ CONTEXT = "reviews"
 MAPPINGS = EventMappings(
     CONTEXT,
     uuid.UUID("3b8e6f2a-1c4d-4e7a-9b5f-6d2c8a0e4f17"),
-    {**RULES, **REVIEWS, **RETROSPECTIVES, **CALIBRATION, **RESCORING},
+    {**RULES, **REVIEWS, **RETROSPECTIVES, **CALIBRATION, **RESCORING, **REMINDERS},
 )
 
 

@@ -1,5 +1,5 @@
-"""HTTP API of the review service: the feature routers; the knowledge consumer and the outbox
-relay run beside it."""
+"""HTTP API of the review service: the feature routers; the knowledge consumer, the outbox relay
+and the grading reminder scheduler run beside it."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from okr_shared.web import create_app
 
 
 def create_http_app(container: ReviewsContainer, background: bool = True) -> FastAPI:
-    """The review service's ASGI app; with `background`, also its consumer and relay."""
+    """The review service's ASGI app; with `background`, also its consumer, relay and grading
+    reminder scheduler."""
     settings = container.settings
 
     @contextlib.asynccontextmanager
@@ -46,6 +47,11 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
             await relay.publisher.start()
             tasks.append(asyncio.create_task(relay.run(stop), name="outbox-relay"))
             health.add("kafka", kafka_check(settings.kafka))
+        if background and settings.grading_reminders_enabled:
+            reminders = asyncio.create_task(
+                container.remind_forever(stop), name="grading-reminders"
+            )
+            tasks.append(reminders)
         for task in tasks:
             health.add_task(task.get_name(), task)
         try:

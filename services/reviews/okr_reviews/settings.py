@@ -24,3 +24,9 @@ class ReviewsSettings(EnvSettings):
     consume: Flag = env("OKR_REVIEWS_CONSUME", True)
     relay_enabled: Flag = env("OKR_REVIEWS_RELAY_ENABLED", True)
     relay_poll_seconds: float = env("OKR_REVIEWS_RELAY_POLL", 0.05)
+    grading_reminders_enabled: Flag = env("OKR_REVIEWS_GRADING_REMINDERS_ENABLED", True)
+    grading_reminder_interval_seconds: float = env(
+        "OKR_REVIEWS_GRADING_REMINDER_INTERVAL", 60.0, gt=0
+    )
+    grading_reminder_period_days: int = env("OKR_REVIEWS_GRADING_REMINDER_PERIOD_DAYS", 7, ge=1)
+    grading_window_days: int = env("OKR_REVIEWS_GRADING_WINDOW_DAYS", 14, ge=0)

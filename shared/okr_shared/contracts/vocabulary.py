@@ -152,3 +152,6 @@ FINAL_SCORE_KINDS = enum_of("reviews", "ReviewFinalised", "key_results", "score_
 BAND_COLORS = enum_of("reviews", "ScoringRulesSet", "bands", "committed", "color")
 RETROSPECTIVE_SHARINGS = enum_of("reviews", "RetrospectiveWritten", "sharing")
 """Who reads a retrospective: its team only (`team`), or whoever may read its subject (`shared`)."""
+GRADING_REMINDER_ROLES = enum_of("reviews", "GradingDue", "role")
+"""Whom a grading reminder is for: a key result's owner, or the owner's direct manager."""
+GRADING_REMINDER_EVENTS = events_of("reviews", "grading_reminder_ledger")

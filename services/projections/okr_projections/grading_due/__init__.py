@@ -1,0 +1,1 @@
+"""Open grading per person: grading reminders and the scores that settle them."""

@@ -1,0 +1,1 @@
+"""Grading reminders: `GradingDue` / `GradingOverdue` to owners and managers, once per period."""
