@@ -241,8 +241,9 @@ async def test_a_persons_history_is_for_them_those_above_leaders_of_their_unit_o
 
 
 UNIT_CASES = [
-    ("mia", ("manager",), "sales", True),
-    ("mia", ("manager",), "emea", True),
+    ("mia", ("leader",), "sales", True),
+    ("mia", ("leader",), "emea", True),
+    ("mia", ("manager",), "sales", False),
     ("ceo", ("leader",), "sales", True),
     ("lea", ("leader",), "emea", True),
     ("root", ("admin",), "ops", True),
@@ -251,12 +252,12 @@ UNIT_CASES = [
     ("carl", ("member",), "sales", False),
     ("ana", ("manager",), "sales", False),
     ("olga", ("leader",), "sales", False),
-    ("mia", ("manager",), "ops", False),
+    ("mia", ("leader",), "ops", False),
 ]
 
 
 @pytest.mark.parametrize(("actor", "roles", "unit", "allowed"), UNIT_CASES)
-async def test_a_units_history_is_for_its_managers_and_leaders_or_above_admins_and_auditors(
+async def test_a_units_history_is_for_its_leaders_or_above_admins_and_auditors(
     actor, roles, unit, allowed
 ):
     assert may_see_unit_history(await reader(actor, *roles), unit) is allowed
@@ -443,7 +444,7 @@ def test_an_unknown_or_foreign_person_or_unit_is_404_naming_it(client, issuer):
 
 
 def test_a_units_history_covers_its_sub_units_and_their_people_and_nothing_else(client, issuer):
-    r = client.get("/v1/org-units/sales/ambition", headers=auth(issuer, "mia", "manager"))
+    r = client.get("/v1/org-units/sales/ambition", headers=auth(issuer, "mia", "leader"))
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["org_unit_ids"] == ["sales", "emea"]

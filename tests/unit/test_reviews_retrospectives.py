@@ -213,9 +213,11 @@ def test_who_writes_an_objectives_retrospective(world, by, allowed):
         (who("cto", "leader"), True),
         (who("ceo", "manager"), True),
         (ADMIN, True),
-        (caller("lead"), False),
-        (who("dev", "member"), False),
+        (caller("lead"), True),
+        (who("dev", "member"), True),
         (who("rep", "manager"), False),
+        (who("rep", "leader"), False),
+        (who("audit", "auditor"), False),
     ],
 )
 def test_who_writes_a_teams_retrospective(world, by, allowed):

@@ -32,7 +32,6 @@ AFTER_FINAL_KINDS = choose(SCORE_KINDS, "correction")
 """Kinds of `KeyResultScored` that change a final score (admin corrections after finalisation)."""
 AMBITION_EVENTS = ("ReviewFinalised", "KeyResultScored")
 OWNER_FIELDS = ("owner_type", "owner_id", "org_unit_id")
-UNIT_HISTORY_ROLES = frozenset({access.MANAGER, access.LEADER})
 
 
 def record_key(tenant_id: str, objective_id: str, cycle_id: str) -> str:
@@ -181,7 +180,8 @@ def may_see_person_history(reader: Reader, person: Mapping[str, Any]) -> bool:
 
 
 def may_see_unit_history(reader: Reader, org_unit_id: str) -> bool:
-    """Admins, auditors, and managers or leaders whose unit is the unit or above it."""
+    """Admins, auditors, and leaders whose unit is the unit or above it (the manager role
+    grants nothing of its own: `okr_shared.access`)."""
     if reader.roles & {access.ADMIN, access.AUDITOR} or reader.is_admin:
         return True
-    return bool(reader.roles & UNIT_HISTORY_ROLES) and org_unit_id in _own_subtree(reader)
+    return access.LEADER in reader.roles and org_unit_id in _own_subtree(reader)

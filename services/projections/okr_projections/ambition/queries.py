@@ -52,7 +52,7 @@ class AmbitionQueries:
         if not may_see_unit_history(await self.directory.reader(principal), org_unit_id):
             raise Forbidden(
                 "#/org_unit_id",
-                f"only managers and leaders of {org_unit_id} or a unit above it, admins and "
+                f"only leaders of {org_unit_id} or a unit above it, admins and "
                 "auditors see its ambition history",
             )
         scope = await self.directory.unit_scope(principal.tenant_id, org_unit_id)

@@ -48,5 +48,5 @@ async def org_unit_ambition(
     org_unit_id: Id, principal: CurrentPrincipal, ambition: AmbitionAsked
 ) -> dict[str, Any]:
     """The same over the objectives of the unit and every unit below it (including those of the
-    people in them). For managers and leaders of the unit or above, admins and auditors."""
+    people in them). For leaders of the unit or above, admins and auditors."""
     return await _answer(ambition.unit_history(principal, org_unit_id))

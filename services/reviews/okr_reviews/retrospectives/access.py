@@ -5,8 +5,8 @@ Write (while the cycle is in grading or closed):
 - an objective's: whoever may change the objective (`access.may_change`: admins; a
   person-owned objective's owner and everyone above the owner in the manager chain; a
   unit-owned objective's people of that unit or a unit above);
-- a team's: admins, and the people with a `manager` or `leader` role whose unit is the team or a
-  unit above it.
+- a team's: admins, and the people whose unit is the team or a unit above it (as for a goal the
+  team owns; the `manager` role grants nothing of its own).
 
 Read (besides the writers):
 - `shared`: an objective's, whoever may read the objective (`access.may_read`); a team's,
@@ -25,7 +25,6 @@ from okr_shared import access as rules
 from okr_shared.access_facts import Lookup, actor_of, goal_facts, unit_ancestry
 from okr_shared.event_meta import Caller
 
-TEAM_WRITER_ROLES = frozenset({rules.MANAGER, rules.LEADER})
 EVERYTHING_READERS = frozenset({rules.ADMIN, rules.AUDITOR})
 
 
@@ -48,9 +47,7 @@ def may_write(lookup: Lookup, caller: Caller, kind: str, subject: Doc) -> bool:
         return rules.may_change(actor, goal_facts(lookup, caller.tenant_id, subject))
     if rules.ADMIN in actor.roles:
         return True
-    return bool(actor.roles & TEAM_WRITER_ROLES) and _in_or_below(
-        actor, lookup, subject["org_unit_id"]
-    )
+    return _in_or_below(actor, lookup, subject["org_unit_id"])
 
 
 def may_read(lookup: Lookup, caller: Caller, kind: str, subject: Doc, sharing: str) -> bool:

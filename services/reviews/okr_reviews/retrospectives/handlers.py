@@ -124,7 +124,7 @@ class RetrospectiveHandlers:
             who = (
                 "those who may change the objective"
                 if kind == OBJECTIVE
-                else "the team's managers and leaders, or those above it"
+                else "the team's people, or those of a unit above it"
             )
             self.knowledge.refuse(Forbidden(pointer, f"only {who} write its retrospective"))
 
