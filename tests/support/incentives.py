@@ -249,6 +249,40 @@ OBJECTIVES = [
 ]
 
 
+FINAL_SCORES = {name: (commitment, score) for name, _, _, commitment, score in OBJECTIVES} | {
+    "web-docs": ("aspirational", 0.6)
+}
+
+
+def directory_events(feed: Feed) -> list[CloudEvent]:
+    """The small organisation's units, people, cycle and objectives on `okr.goals.v1`."""
+    events = [feed.unit("acme", None), feed.unit("sales", "acme"), feed.unit("web", "acme")]
+    for person, unit, manager in (
+        ("ceo", "acme", None),
+        ("vps", "sales", "ceo"),
+        ("rep", "sales", "vps"),
+        ("gone", "sales", "vps"),
+        ("lead", "web", "ceo"),
+        ("dev", "web", "lead"),
+    ):
+        events.append(feed.joined(person, unit, manager, LONG_AGO))
+    events.append(feed.joined("new", "web", "lead", datetime(2026, 3, 15, 8, 0, tzinfo=UTC)))
+    events.append(feed.left("gone", datetime(2026, 3, 20, 17, 0, tzinfo=UTC)))
+    events.append(feed.cycle())
+    for name, owner, level, commitment, _ in OBJECTIVES:
+        events.append(feed.objective(name, owner, level, commitment))
+    events.append(feed.objective("web-docs", "web", "team", "aspirational", "org_unit", "web"))
+    return events
+
+
+def review_events(feed: Feed, name: str) -> tuple[CloudEvent, CloudEvent]:
+    """`ReviewOpened` and `ReviewFinalised` of the named objective, two scores between them."""
+    commitment, score = FINAL_SCORES[name]
+    opened = feed.opened(name, commitment)
+    feed.skip("reviews", oid(f"review/{name}"), 2)
+    return opened, feed.finalised(name, commitment, score)
+
+
 class SmallOrg:
     """The incentive service learning the small organisation (see the module's table)."""
 
@@ -274,35 +308,15 @@ class SmallOrg:
             self.service.learner.learn(event, event.data)
 
     def learn_directory(self) -> None:
-        feed = self.feed
-        self.deliver(feed.unit("acme", None), feed.unit("sales", "acme"), feed.unit("web", "acme"))
-        for person, unit, manager in (
-            ("ceo", "acme", None),
-            ("vps", "sales", "ceo"),
-            ("rep", "sales", "vps"),
-            ("gone", "sales", "vps"),
-            ("lead", "web", "ceo"),
-            ("dev", "web", "lead"),
-        ):
-            self.deliver(feed.joined(person, unit, manager, LONG_AGO))
-        self.deliver(feed.joined("new", "web", "lead", datetime(2026, 3, 15, 8, 0, tzinfo=UTC)))
-        self.deliver(feed.left("gone", datetime(2026, 3, 20, 17, 0, tzinfo=UTC)))
-        self.deliver(feed.cycle())
-        for name, owner, level, commitment, _ in OBJECTIVES:
-            self.deliver(feed.objective(name, owner, level, commitment))
-        self.deliver(feed.objective("web-docs", "web", "team", "aspirational", "org_unit", "web"))
+        self.deliver(*directory_events(self.feed))
 
     def finalise(self, *names: str) -> None:
         """The reviews of the named objectives (all, when none) are opened, scored and
         finalised; the service learns their opening and finalisation."""
-        scores = {name: (commitment, score) for name, _, _, commitment, score in OBJECTIVES}
-        scores["web-docs"] = ("aspirational", 0.6)
-        for name in names or list(scores):
-            commitment, score = scores[name]
-            self.deliver(self.feed.opened(name, commitment))
-            self.feed.skip("reviews", oid(f"review/{name}"), 2)
-            self.finals[name] = self.feed.finalised(name, commitment, score)
-            self.deliver(self.finals[name])
+        for name in names or list(FINAL_SCORES):
+            opened, finalised = review_events(self.feed, name)
+            self.finals[name] = finalised
+            self.deliver(opened, finalised)
 
     def correct(self, name: str, objective_score: float) -> CloudEvent:
         event = self.feed.scored(name, objective_score)
