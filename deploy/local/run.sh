@@ -6,10 +6,12 @@ PY="$REPO_ROOT/.venv/bin/python"
 GOALS_PORT="${OKR_GOALS_PORT:-8001}"
 CHECKINS_PORT="${OKR_CHECKINS_PORT:-8002}"
 REVIEWS_PORT="${OKR_REVIEWS_PORT:-8003}"
+INCENTIVES_PORT="${OKR_INCENTIVES_PORT:-8004}"
 PROJECTIONS_PORT="${OKR_PROJECTIONS_PORT:-8005}"
 export OKR_GOALS_SQLITE_PATH="${OKR_GOALS_SQLITE_PATH:-$OKR_STATE/goals-events.sqlite}"
 export OKR_CHECKINS_SQLITE_PATH="${OKR_CHECKINS_SQLITE_PATH:-$OKR_STATE/checkins-events.sqlite}"
 export OKR_REVIEWS_SQLITE_PATH="${OKR_REVIEWS_SQLITE_PATH:-$OKR_STATE/reviews-events.sqlite}"
+export OKR_INCENTIVES_SQLITE_PATH="${OKR_INCENTIVES_SQLITE_PATH:-$OKR_STATE/incentives-events.sqlite}"
 export OKR_KAFKA_BOOTSTRAP="localhost:$KAFKA_PORT" OKR_MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
 # Development mode: the development signing key and token issuer are accepted here only.
 export OKR_ENV=development
@@ -29,11 +31,13 @@ trap shutdown INT TERM EXIT
 "$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
 "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
 "$PY" -m okr_reviews.cli serve --port "$REVIEWS_PORT" >>"$LOG_DIR/reviews.log" 2>&1 & pids+=($!)
+"$PY" -m okr_incentives.cli serve --port "$INCENTIVES_PORT" >>"$LOG_DIR/incentives.log" 2>&1 & pids+=($!)
 "$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \
   "http://127.0.0.1:$GOALS_PORT/health/ready"
 wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health/ready"
 wait_for "review service" 60 curl -fs -o /dev/null "http://127.0.0.1:$REVIEWS_PORT/health/ready"
+wait_for "incentive service" 60 curl -fs -o /dev/null "http://127.0.0.1:$INCENTIVES_PORT/health/ready"
 wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health/ready"
 demo="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT" \
   "http://127.0.0.1:$REVIEWS_PORT")" \
@@ -47,6 +51,7 @@ cat <<TXT
   Goal service         http://127.0.0.1:$GOALS_PORT        docs: http://127.0.0.1:$GOALS_PORT/docs
   Check-in service     http://127.0.0.1:$CHECKINS_PORT        docs: http://127.0.0.1:$CHECKINS_PORT/docs
   Review service       http://127.0.0.1:$REVIEWS_PORT        docs: http://127.0.0.1:$REVIEWS_PORT/docs
+  Incentive service    http://127.0.0.1:$INCENTIVES_PORT        docs: http://127.0.0.1:$INCENTIVES_PORT/docs
   Projections service  http://127.0.0.1:$PROJECTIONS_PORT        docs: http://127.0.0.1:$PROJECTIONS_PORT/docs
 
   Demo tenant 'shopco' (an e-commerce company), token for its CEO:

@@ -47,6 +47,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         return v.CYCLE_CADENCES if context == "goals" else v.CHECK_IN_CADENCES
     return {
         "level": v.LEVELS,
+        "levels": v.LEVELS,
         "owner_type": v.OWNER_TYPES,
         "visibility": v.VISIBILITIES,
         "commitment": v.COMMITMENTS,

@@ -1,8 +1,8 @@
 -- One database per event-sourced service on the compose PostgreSQL. The postgres image runs
 -- this file (mounted in /docker-entrypoint-initdb.d) once, when it initialises an empty data
 -- volume, connected to POSTGRES_DB as POSTGRES_USER. POSTGRES_DB (`okr`) is the goal
--- service's database; the check-in service has its own, `okr_checkins`, and the review service
--- its own, `okr_reviews`.
+-- service's database; the check-in service has its own, `okr_checkins`, the review service
+-- its own, `okr_reviews`, and the incentive service its own, `okr_incentives`.
 --
 -- Safe to run again. On a volume created before this file existed:
 --   docker compose exec -T postgres psql -U okr -d okr < deploy/compose/postgres-init/10-service-databases.sql
@@ -11,4 +11,7 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_checkins')
 \gexec
 SELECT 'CREATE DATABASE okr_reviews OWNER okr'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_reviews')
+\gexec
+SELECT 'CREATE DATABASE okr_incentives OWNER okr'
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_incentives')
 \gexec

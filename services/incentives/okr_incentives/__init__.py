@@ -1,0 +1,1 @@
+"""The incentive service: reward policies, awards with their evidence, compensating corrections."""

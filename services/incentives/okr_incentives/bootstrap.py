@@ -1,0 +1,151 @@
+"""Composition root of the incentive service: builds every dependency once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faststream.kafka import KafkaBroker
+
+from okr_incentives.awards.handlers import AwardHandlers
+from okr_incentives.clock import Clock, SystemClock
+from okr_incentives.contracts import to_cloud_event
+from okr_incentives.knowledge.handlers import Knowledge
+from okr_incentives.knowledge.store import TABLE, KnowledgeStore
+from okr_incentives.knowledge.subscriber import Learner, build_broker
+from okr_incentives.policies.handlers import PolicyHandlers
+from okr_incentives.settings import IncentivesSettings
+from okr_incentives.store import IncentivesStore
+from okr_shared.consumer import AppliedPositions
+from okr_shared.contracts import ContractRegistry, default_registry
+from okr_shared.event_store import open_application
+from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
+from okr_shared.identity import TokenVerifier
+from okr_shared.knowledge_table import open_knowledge
+from okr_shared.messaging import (
+    GOALS_TOPIC,
+    INCENTIVES_TOPIC,
+    REVIEWS_TOPIC,
+    CloudEventPublisher,
+    dead_letter_topic,
+    ensure_topics,
+)
+from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.service_runtime import ServiceRuntime
+
+
+@dataclass
+class IncentivesHandlers:
+    """One handler object per feature, over the same store and knowledge."""
+
+    store: IncentivesStore
+    knowledge: Knowledge
+    policies: PolicyHandlers
+    awards: AwardHandlers
+    learner: Learner
+
+
+def build_handlers(
+    store: IncentivesStore,
+    knowledge: KnowledgeStore,
+    clock: Clock | None = None,
+    freshness: KnowledgeFreshness | None = None,
+) -> IncentivesHandlers:
+    """The feature handlers over `store`; refusals resting on `knowledge` wait for `freshness`."""
+    clock = clock or SystemClock()
+    known = Knowledge(knowledge, freshness)
+    policies = PolicyHandlers(store, clock)
+    awards = AwardHandlers(store, known, policies, clock)
+    learner = Learner(knowledge, awards.review_learned)
+    return IncentivesHandlers(store, known, policies, awards, learner)
+
+
+@dataclass
+class IncentivesContainer:
+    settings: IncentivesSettings
+    store: IncentivesStore
+    handlers: IncentivesHandlers
+    knowledge: KnowledgeStore
+    broker: KafkaBroker
+    verifier: TokenVerifier
+    registry: ContractRegistry
+    freshness: KafkaKnowledgeFreshness
+
+    def new_relay(self, name: str = "incentives-relay", batch_size: int = 500) -> OutboxRelay:
+        """A relay over this service's event store, publishing to `okr.incentives.v1`."""
+        return OutboxRelay(
+            app=self.store,
+            tracking=self.store.factory.tracking_recorder(),
+            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
+            lock=leader_lock(self.settings.event_store, "INCENTIVES", name),
+            published_form=lambda event, _first: to_cloud_event(event, self.registry),
+            topic=self.settings.kafka.topic(INCENTIVES_TOPIC),
+            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
+            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
+            name=name,
+            batch_size=batch_size,
+            poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def consumed_topics(self) -> list[str]:
+        kafka = self.settings.kafka
+        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC)]
+
+    async def start_consuming(self) -> None:
+        """Creates the topics if missing, then learns from `okr.goals.v1` and `okr.reviews.v1`;
+        refusals from then on first check that this knowledge has caught up with the topics."""
+        kafka, group = self.settings.kafka, self.settings.consumer_group
+        topics = [*self.consumed_topics(), kafka.topic(INCENTIVES_TOPIC)]
+        await ensure_topics(kafka, [*topics, kafka.topic(dead_letter_topic(group))])
+        self.freshness.watch()
+        await self.broker.start()
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the consumer and the relay."""
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(INCENTIVES_TOPIC),
+            new_relay=self.new_relay,
+            broker=self.broker,
+            start_consuming=self.start_consuming,
+            close=self.knowledge.close,
+        )
+
+
+def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
+    """The knowledge table in the service's own PostgreSQL database, or an SQLite file beside its
+    store, or else in memory."""
+    return open_knowledge(env, "INCENTIVES", TABLE)
+
+
+def bootstrap(
+    settings: IncentivesSettings | None = None,
+    clock: Clock | None = None,
+    knowledge: KnowledgeStore | None = None,
+) -> IncentivesContainer:
+    """Builds the incentive service's dependencies from settings."""
+    settings = settings or IncentivesSettings()
+    registry = default_registry()
+    knowledge = knowledge or knowledge_store(settings.event_store)
+    positions = AppliedPositions()
+    freshness = KafkaKnowledgeFreshness(
+        settings.kafka.client_kwargs(),
+        [settings.kafka.topic(GOALS_TOPIC), settings.kafka.topic(REVIEWS_TOPIC)],
+        settings.consumer_group,
+        positions,
+    )
+    store = open_application(lambda: IncentivesStore(env=settings.event_store))
+    handlers = build_handlers(store, knowledge, clock, freshness)
+    broker = build_broker(
+        settings.kafka, handlers.learner, registry, settings.consumer_group, positions
+    )
+    return IncentivesContainer(
+        settings,
+        store,
+        handlers,
+        knowledge,
+        broker,
+        TokenVerifier(settings.auth),
+        registry,
+        freshness,
+    )
