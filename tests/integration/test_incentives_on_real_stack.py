@@ -150,8 +150,10 @@ async def test_finalised_reviews_on_kafka_become_awards_on_okr_incentives(infra,
             for rec in await records_on(infra.kafka_bootstrap, kafka.topic(INCENTIVES_TOPIC))
         ]
         names = [e.schema_name for e in published if e.tenantid == tenant]
-        assert names == [
-            "RewardPolicySet",
+        # The policy (subject: its id) and the cycle's awards (subject: the cycle) may sit on
+        # different partitions: order holds within a subject only.
+        assert names.count("RewardPolicySet") == 1
+        assert [n for n in names if n != "RewardPolicySet"] == [
             "PolicyBoundToCycle",
             *["AwardGranted"] * 4,
             "AwardAdjusted",

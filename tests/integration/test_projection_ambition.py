@@ -117,7 +117,7 @@ async def test_history_distribution_and_unit_filter_from_finalised_reviews(servi
     )
     assert company.json()["overall"]["count"] == 3
     assert company.json()["org_unit_ids"] == ["company", "ops", "sales"]
-    sales = await client.get("/v1/org-units/sales/ambition", headers=auth(issuer, "mia", "manager"))
+    sales = await client.get("/v1/org-units/sales/ambition", headers=auth(issuer, "mia", "leader"))
     assert sales.status_code == 200 and sales.json()["overall"]["count"] == 2
     assert (
         await client.get("/v1/org-units/x/ambition", headers=auth(issuer, "mia"))
