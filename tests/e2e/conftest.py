@@ -111,8 +111,12 @@ class Org:
     tenant: str
     issuer: DevTokenIssuer
 
-    def headers(self, actor: str = "ceo", admin: bool = False) -> dict[str, str]:
-        token = self.issuer.issue(self.tenant, actor, roles=("admin",) if admin else ())
+    def headers(
+        self, actor: str = "ceo", admin: bool = False, roles: tuple[str, ...] = ()
+    ) -> dict[str, str]:
+        token = self.issuer.issue(
+            self.tenant, actor, roles=(*roles, *(("admin",) if admin else ()))
+        )
         return {"Authorization": f"Bearer {token}"}
 
     @property

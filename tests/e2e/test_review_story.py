@@ -3,8 +3,10 @@
 The goal service plans a committed and an aspirational objective, the check-in service takes
 their check-ins, the cycle moves from active to grading; the review service learns all of it
 from Kafka and opens a review per objective with suggestions from the progress at the cycle's
-end, the owner self-scores, the manager overrides, the admin finalises, and `ReviewFinalised`
-is on the stack's `okr.reviews.v1`.
+end, the owner self-scores, the manager overrides, a leader calibrates with a reason, the owner
+writes a retrospective, the admin finalises, `ReviewFinalised` is on the stack's `okr.reviews.v1`
+and the scores in the projections' tree; re-scoring under stricter rules answers other bands while
+the finalised ones stay, and the scores as they stood before finalisation are replayed.
 """
 
 from __future__ import annotations
@@ -127,6 +129,46 @@ def test_a_cycle_is_graded_scored_and_finalised(stack, tenant, reviews):
     assert overridden["key_results"][0]["scores"][-1]["kind"] == "manager"
     assert overridden["score"] == 0.8
 
+    # A leader of R&D (dev's team sits under it) calibrates the aspirational key result.
+    cto = httpx.Client(
+        base_url=reviews.url, headers=tenant.headers("cto", roles=("leader",)), timeout=30
+    )
+    body = {"org_unit_id": "rnd", "reason": "R&D calibration"}
+    session = ok(cto.post(f"/v1/cycles/{CYCLE}/calibration-sessions", json=body), 201)
+    adjustments = f"/v1/calibration-sessions/{session['session_id']}/adjustments"
+    adjustment = {
+        "review_id": second["review_id"],
+        "key_result_id": markets,
+        "score": 0.7,
+        "reason": "one of the two launches slipped into next quarter",
+        "expected_version": overridden["version"],
+    }
+    silent = cto.post(adjustments, json={**adjustment, "reason": " "})
+    assert silent.status_code == 422 and "#/reason" in pointers(silent), silent.text
+    calibrated = ok(cto.post(adjustments, json=adjustment))["review"]
+    assert calibrated["key_results"][0]["scores"][-1]["kind"] == "calibration"
+    assert calibrated["score"] == 0.7
+    closing = {"reason": "agreed"}
+    ok(cto.post(f"/v1/calibration-sessions/{session['session_id']}/close", json=closing))
+    before_finalising = ok(dev.get(f"/v1/reviews/{second['review_id']}"))["key_results"][0]
+    as_of = before_finalising["scores"][-1]["at"]
+
+    # The owner writes the objective's retrospective for the team; outsiders do not see it.
+    retrospective = {
+        "cycle_id": CYCLE,
+        "objective_id": aspirational,
+        "content": {
+            "worked": ["two launches signed"],
+            "did_not_work": ["the third market's licence"],
+            "lessons": ["start licensing a quarter earlier"],
+        },
+        "sharing": "team",
+    }
+    written = ok(dev.post("/v1/retrospectives", json=retrospective), 201)
+    outsider = client(reviews.url, "rep")
+    hidden = outsider.get(f"/v1/retrospectives/{written['retrospective_id']}")
+    assert hidden.status_code == 404, hidden.text
+
     # The admin finalises the cycle's reviews.
     admin = client(reviews.url, admin=True)
     final = ok(admin.post(f"/v1/cycles/{CYCLE}/review/finalise", json={"reason": "calibrated"}))
@@ -147,5 +189,72 @@ def test_a_cycle_is_graded_scored_and_finalised(stack, tenant, reviews):
 
     done = wait_for(finalised, seconds=20, interval=0.5)
     assert done[first["review_id"]]["score"] == 1.0
-    assert done[second["review_id"]]["score"] == 0.8
-    assert done[second["review_id"]]["key_results"][0]["score_kind"] == "manager"
+    assert done[second["review_id"]]["score"] == 0.7
+    assert done[second["review_id"]]["key_results"][0]["score_kind"] == "calibration"
+
+    # The finalised scores reach the projections' tree.
+    projections = client(stack.projections_url)
+
+    def in_the_tree() -> dict[str, dict] | None:
+        r = projections.get(f"/v1/cycles/{CYCLE}/tree")
+        if r.status_code != 200:
+            return None
+        nodes = {n["objective_id"]: n for n in walk(r.json()["roots"])}
+        scores = {k: nodes[k].get("score") for k in (committed, aspirational) if k in nodes}
+        return nodes if scores == {committed: 1.0, aspirational: 0.7} else None
+
+    nodes = wait_for(in_the_tree, seconds=30, interval=0.5)
+    assert nodes[aspirational]["band"]["color"] == "green"
+
+    # Re-scored under stricter rules, 0.7 on the aspirational objective would be yellow; the
+    # finalised result stays green under the rules it was bound to.
+    stricter = {
+        "step": 0.1,
+        "remark_threshold": 0.2,
+        "bands": {
+            "aspirational": [
+                band(0.0, 0.3, "red", "Missed", "未达成"),
+                band(0.4, 0.7, "yellow", "Progress made", "有进展"),
+                band(0.8, 1.0, "green", "On target", "达成"),
+            ],
+            "committed": [
+                band(0.0, 0.9, "red", "Miss", "未完成承诺"),
+                band(1.0, 1.0, "green", "Delivered", "完成承诺"),
+            ],
+        },
+        "reason": "stretch goals count from 0.8",
+    }
+    version = ok(admin.put("/v1/scoring-rules", json=stricter))["version"]
+    rescored = ok(admin.post(f"/v1/cycles/{CYCLE}/rescore", json={"rule_version": version}))
+    compared = {r["objective_id"]: r for r in rescored["reviews"]}
+    assert compared[aspirational]["bound"]["band"]["color"] == "green"
+    assert compared[aspirational]["other"]["band"]["color"] == "yellow"
+    assert compared[committed]["band_changed"] is False
+    assert [c["objective_id"] for c in rescored["changed"]] == [aspirational]
+    kept = ok(dev.get(f"/v1/reviews/{second['review_id']}"))
+    assert kept["band"]["color"] == "green" and kept["rule_version"] == first["rule_version"]
+
+    # History: before finalisation the reviews stood open, with the calibrated score; the
+    # session names who adjusted what and why.
+    then = ok(admin.get(f"/v1/cycles/{CYCLE}/scores", params={"as_of": as_of}))
+    standing = {r["review_id"]: r for r in then["items"]}
+    assert standing[second["review_id"]]["finalised"] is False
+    assert standing[second["review_id"]]["score"] == 0.7
+    trail = ok(cto.get(f"/v1/calibration-sessions/{session['session_id']}"))
+    (entry,) = trail["adjustments"]
+    assert (entry["by"], entry["reason"], entry["previous_score"]) == (
+        "cto",
+        adjustment["reason"],
+        0.8,
+    )
+
+
+def band(low: float, high: float, color: str, en: str, zh: str) -> dict:
+    return {"from": low, "to": high, "color": color, "label": {"en": en, "zh": zh}}
+
+
+def walk(nodes: list[dict]):
+    """Every node of a tree page, children included."""
+    for node in nodes:
+        yield node
+        yield from walk(node.get("children", []))
