@@ -708,7 +708,7 @@ def main(
             objective, key_result, week = CORRECTED
             corrected = f"demo-{current.cycle_id}-{objective}-kr{key_result}-w{week}"
             load_check_ins(checkins_url, token, items, corrected)
-            close(client, previous, earlier, reviews_url)
+            close(client, previous, earlier, objectives, reviews_url)
     print(token)
     print(kickoff)
     print(current.cycle_id)
@@ -716,7 +716,11 @@ def main(
 
 
 def close(
-    client: httpx.Client, quarter: Quarter, objectives: dict[str, dict], reviews_url: str | None
+    client: httpx.Client,
+    quarter: Quarter,
+    objectives: dict[str, dict],
+    following: dict[str, dict],
+    reviews_url: str | None,
 ) -> None:
     """Moves a quarter gone by to grading, grades it through the review service (when given),
     then closes it."""
@@ -726,7 +730,7 @@ def close(
         if reviews_url:
             from demo_grading import grade
 
-            grade(reviews_url, quarter.cycle_id, quarter.name, objectives)
+            grade(reviews_url, quarter.cycle_id, quarter.name, objectives, following)
         _advance(client, quarter.cycle_id, "closed", f"{quarter.name} graded and closed")
 
 
