@@ -235,6 +235,7 @@ class Feed:
             "reason": reason,
             "correction": kind == "correction",
             "calibration_session_id": None,
+            "rule_version": 0,
         }
         return self.event("reviews", "KeyResultScored", review_id, data, at)
 

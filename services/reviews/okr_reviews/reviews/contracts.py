@@ -36,6 +36,7 @@ def _scored(e: Any) -> tuple[str, dict[str, Any]]:
         **{k: getattr(e, k) for k in (*fields, *more)},
         "correction": e.kind == CORRECTION,
         "calibration_session_id": getattr(e, "calibration_session_id", None),
+        "rule_version": e.rule_version,
     }
 
 

@@ -229,6 +229,7 @@ class Review(Aggregate):
             reason=(reason or "").strip() or None,
             meta=meta,
             calibration_session_id=calibration_session_id,
+            rule_version=self.rule_version,
         )
 
     def _check_kind(self, kind: str, remark: str | None, reason: str | None) -> None:
@@ -265,6 +266,7 @@ class Review(Aggregate):
         reason: str | None,
         meta: dict[str, Any],
         calibration_session_id: str | None = None,
+        rule_version: int | None = None,
     ) -> None:
         entry = {
             "kind": kind,
