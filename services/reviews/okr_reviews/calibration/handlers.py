@@ -53,8 +53,7 @@ class CalibrationHandlers:
             self.knowledge.refuse(
                 Forbidden(
                     "#/org_unit_id",
-                    "only an admin, or a leader or manager of this unit or a unit above, "
-                    "calibrates it",
+                    "only an admin, or a leader of this unit or a unit above, calibrates it",
                 )
             )
         if cycle["state"] != GRADING:
