@@ -59,6 +59,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         "score_kind": v.FINAL_SCORE_KINDS,
         "sharing": v.RETROSPECTIVE_SHARINGS,
         "role": v.GRADING_REMINDER_ROLES,
+        "format": v.EXPORT_FORMATS,
     }[field]
 
 

@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 from okr_incentives.awards.handlers import AwardHandlers
 from okr_incentives.clock import Clock, SystemClock
 from okr_incentives.contracts import to_cloud_event
+from okr_incentives.exports.handlers import ExportHandlers
 from okr_incentives.knowledge.handlers import Knowledge
 from okr_incentives.knowledge.store import TABLE, KnowledgeStore
 from okr_incentives.knowledge.subscriber import Learner, build_broker
@@ -42,6 +43,7 @@ class IncentivesHandlers:
     policies: PolicyHandlers
     awards: AwardHandlers
     learner: Learner
+    exports: ExportHandlers
 
 
 def build_handlers(
@@ -56,7 +58,8 @@ def build_handlers(
     policies = PolicyHandlers(store, clock)
     awards = AwardHandlers(store, known, policies, clock)
     learner = Learner(knowledge, awards.review_learned)
-    return IncentivesHandlers(store, known, policies, awards, learner)
+    exports = ExportHandlers(store, known, awards, clock)
+    return IncentivesHandlers(store, known, policies, awards, learner, exports=exports)
 
 
 @dataclass

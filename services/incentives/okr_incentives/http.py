@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from okr_incentives.awards.router import router as awards
 from okr_incentives.bootstrap import IncentivesContainer
+from okr_incentives.exports.router import router as exports
 from okr_incentives.policies.router import router as policies
 from okr_shared.web import create_app
 
@@ -24,7 +25,7 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         "carries the review events, policy version and inputs it was computed from; corrections "
         "compensate, never edit.",
         verifier=container.verifier,
-        routers=[policies, awards],
+        routers=[policies, awards, exports],
         http=settings.http,
         lifespan=lifespan,
     )

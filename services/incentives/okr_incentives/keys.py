@@ -25,3 +25,8 @@ def award_uuid(tenant_id: str, cycle_id: str, person_id: str) -> UUID:
 def adjustment_uuid(award_id: str, source_event_id: str) -> UUID:
     """The compensation of an award for one review event: the same event names the same one."""
     return uuid5(_NAMESPACE, f"adjustment\x00{award_id}\x00{source_event_id}")
+
+
+def export_uuid(tenant_id: str, cycle_id: str, ledger_position: int) -> UUID:
+    """The payroll export of a cycle's ledger at a position: the same ledger names the same one."""
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00payroll-export\x00{cycle_id}\x00{ledger_position}")

@@ -42,6 +42,9 @@ from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
 from okr_projections.reviews.queries import GradingQueries
 from okr_projections.reviews.store import ReviewStore
+from okr_projections.rewards.projector import RewardProjector
+from okr_projections.rewards.queries import RewardQueries
+from okr_projections.rewards.store import RewardStore
 from okr_projections.settings import ProjectionsSettings
 from okr_projections.store import WritePolicy, conditional_writes_work
 from okr_shared.contracts import default_registry
@@ -49,6 +52,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import (
     CHECKINS_TOPIC,
     GOALS_TOPIC,
+    INCENTIVES_TOPIC,
     REVIEWS_TOPIC,
     dead_letter_topic,
     ensure_topics,
@@ -66,6 +70,7 @@ class Queries:
     reviews: GradingQueries
     ambition: AmbitionQueries | None = None
     grading_due: GradingDueQueries | None = None
+    rewards: RewardQueries | None = None
 
 
 @dataclass
@@ -94,6 +99,7 @@ class ProjectionsContainer:
                 kafka.topic(GOALS_TOPIC),
                 kafka.topic(CHECKINS_TOPIC),
                 kafka.topic(REVIEWS_TOPIC),
+                kafka.topic(INCENTIVES_TOPIC),
                 kafka.topic(dead_letter_topic(self.settings.consumer_group)),
             ],
         )
@@ -110,6 +116,7 @@ def build_projector(
     reviews: ReviewStore | None = None,
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
+    rewards: RewardStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -147,6 +154,8 @@ def build_projector(
             handlers[name] = (
                 chained(handlers[name], grading.settle) if name in handlers else grading.settle
             )
+    if rewards is not None:
+        handlers |= RewardProjector(rewards).handlers()
     if ambition is not None:
         handlers = AmbitionProjector(ambition, objectives).following(handlers)
     read_models = ReadModels(
@@ -159,6 +168,7 @@ def build_projector(
         reviews,
         ambition=ambition,
         grading_due=grading_due,
+        rewards=rewards,
     )
     return Projector(handlers, read_models)
 
@@ -171,6 +181,7 @@ def build_queries(
     due: DueStore | None = None,
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
+    rewards: RewardStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -184,6 +195,7 @@ def build_queries(
         GradingQueries(objective),
         AmbitionQueries(ambition, cycles, directory),
         GradingDueQueries(grading_due, directory),
+        RewardQueries(rewards, directory),
     )
 
 
@@ -206,6 +218,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     reviews = ReviewStore(mongo, db, policy=policy)
     ambition = AmbitionStore(mongo, db, policy=policy)
     grading_due = GradingDueStore(mongo, db)
+    rewards = RewardStore(mongo, db, policy=policy)
     projector = build_projector(
         *stores,
         check_ins=check_ins,
@@ -213,6 +226,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         reviews=reviews,
         ambition=ambition,
         grading_due=grading_due,
+        rewards=rewards,
     )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
@@ -222,6 +236,8 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(*stores, due=due, ambition=ambition, grading_due=grading_due),
+        build_queries(
+            *stores, due=due, ambition=ambition, grading_due=grading_due, rewards=rewards
+        ),
         policy,
     )

@@ -13,6 +13,7 @@ from okr_projections.due.queries import DueQueries
 from okr_projections.grading_due.queries import GradingDueQueries
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.reviews.queries import GradingQueries
+from okr_projections.rewards.queries import RewardQueries
 
 
 def objective_queries(request: Request) -> ObjectiveQueries:
@@ -50,6 +51,11 @@ def grading_due_queries(request: Request) -> GradingDueQueries:
     return request.app.state.container.queries.grading_due
 
 
+def reward_queries(request: Request) -> RewardQueries:
+    """The rewards, budgets and fairness queries of the app's container."""
+    return request.app.state.container.queries.rewards
+
+
 ObjectivesAsked = Annotated[ObjectiveQueries, Depends(objective_queries)]
 DirectoryAsked = Annotated[DirectoryQueries, Depends(directory_queries)]
 CyclesAsked = Annotated[CycleQueries, Depends(cycle_queries)]
@@ -57,3 +63,4 @@ DueAsked = Annotated[DueQueries, Depends(due_queries)]
 GradingAsked = Annotated[GradingQueries, Depends(grading_queries)]
 AmbitionAsked = Annotated[AmbitionQueries, Depends(ambition_queries)]
 GradingDueAsked = Annotated[GradingDueQueries, Depends(grading_due_queries)]
+RewardsAsked = Annotated[RewardQueries, Depends(reward_queries)]

@@ -15,6 +15,7 @@ from okr_projections.due.router import router as due_router
 from okr_projections.grading_due.router import router as grading_due_router
 from okr_projections.objectives.router import router as objectives_router
 from okr_projections.reviews.router import router as reviews_router
+from okr_projections.rewards.router import router as rewards_router
 from okr_shared.health import (
     consumer_check,
     document_store_check,
@@ -58,6 +59,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
             reviews_router,
             ambition_router,
             grading_due_router,
+            rewards_router,
         ],
         http=container.settings.http,
         lifespan=lifespan,

@@ -22,6 +22,7 @@ from okr_projections.due.store import DueStore
 from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.reviews.store import ReviewStore
+from okr_projections.rewards.store import RewardStore
 
 Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
 """Folds one event (name, data, meta): True if it changed its document."""
@@ -41,11 +42,19 @@ class ReadModels:
     reviews: ReviewStore | None = None
     ambition: AmbitionStore | None = None
     grading_due: GradingDueStore | None = None
+    rewards: RewardStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
         stores = (self.objectives, self.org_units, self.people, self.cycles)
-        optional = (self.check_ins, self.due, self.reviews, self.ambition, self.grading_due)
+        optional = (
+            self.check_ins,
+            self.due,
+            self.reviews,
+            self.ambition,
+            self.grading_due,
+            self.rewards,
+        )
         return iter([*stores, *(s for s in optional if s is not None)])
 
 

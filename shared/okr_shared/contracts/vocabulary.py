@@ -155,3 +155,7 @@ RETROSPECTIVE_SHARINGS = enum_of("reviews", "RetrospectiveWritten", "sharing")
 GRADING_REMINDER_ROLES = enum_of("reviews", "GradingDue", "role")
 """Whom a grading reminder is for: a key result's owner, or the owner's direct manager."""
 GRADING_REMINDER_EVENTS = events_of("reviews", "grading_reminder_ledger")
+
+# ---- incentives
+EXPORT_FORMATS = enum_of("incentives", "PayrollExported", "files", "format")
+"""The files of a payroll export: CSV (RFC 4180) and JSON."""
