@@ -9,12 +9,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
-from okr_checkins.clock import FixedClock
 from okr_checkins.settings import CheckinsSettings
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
 from okr_goals.cycles.commands import AdvanceCycle
 from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_goals.settings import GoalsSettings
+from okr_shared.clock import FixedClock
 from okr_shared.cloudevents import from_kafka
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings

@@ -7,10 +7,10 @@ import pytest
 from okr_reviews.bootstrap import build_handlers
 from okr_reviews.calibration.commands import AdjustScore, OpenSession
 from okr_reviews.calibration.domain import CalibrationSession
-from okr_reviews.clock import FixedClock
 from okr_reviews.contracts import to_cloud_event
 from okr_reviews.reviews.domain import Review
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import FixedClock
 from okr_shared.contracts import default_registry
 from okr_shared.errors import VersionConflict
 from okr_shared.knowledge_table import MemoryKnowledge

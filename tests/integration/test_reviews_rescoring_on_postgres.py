@@ -5,11 +5,11 @@ instant are replayed from the stored events, an adoption stores one contract-che
 from datetime import timedelta
 
 from okr_reviews.bootstrap import build_handlers
-from okr_reviews.clock import FixedClock
 from okr_reviews.rescoring.commands import AdoptRules, Rescore
 from okr_reviews.reviews.commands import FinaliseReview
 from okr_reviews.rules.commands import SetScoringRules
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import FixedClock
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from okr_checkins.bootstrap import CheckinsHandlers, build_handlers
-from okr_checkins.clock import Clock, FixedClock
 from okr_checkins.knowledge.store import KnowledgeStore, apply_goal_event
 from okr_checkins.store import CheckinsStore
 from okr_goals.contracts import to_cloud_event
 from okr_goals.cycles.commands import AdvanceCycle
 from okr_goals.objectives.commands import CreateObjective, NewKeyResult
+from okr_shared.clock import Clock, FixedClock
 from okr_shared.contracts import default_registry
 from okr_shared.freshness import KnowledgeFreshness
 from okr_shared.knowledge_table import MemoryKnowledge

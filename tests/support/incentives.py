@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from okr_incentives.bootstrap import IncentivesHandlers, build_handlers
-from okr_incentives.clock import FixedClock
 from okr_incentives.store import IncentivesStore
+from okr_shared.clock import FixedClock
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts import default_registry
 from okr_shared.event_meta import Caller, EventMeta

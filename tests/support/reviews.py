@@ -14,9 +14,9 @@ from okr_goals.objectives.commands import CreateObjective, NewKeyResult
 from okr_goals.rollover.commands import RolloverCycle
 from okr_reviews import keys
 from okr_reviews.bootstrap import ReviewsHandlers, build_handlers
-from okr_reviews.clock import FixedClock
 from okr_reviews.reminders.domain import GradingReminderLedger
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import FixedClock
 from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.confidence import band
 from okr_shared.contracts import default_registry

@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_incentives.bootstrap import bootstrap
-from okr_incentives.clock import FixedClock
 from okr_incentives.http import create_http_app
 from okr_incentives.settings import IncentivesSettings
+from okr_shared.clock import FixedClock
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.incentives import CYCLE, NOW, POLICY, SmallOrg
 

@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_reviews.bootstrap import bootstrap
-from okr_reviews.clock import FixedClock
 from okr_reviews.http import create_http_app
 from okr_reviews.settings import ReviewsSettings
+from okr_shared.clock import FixedClock
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.org import CYCLE
 from tests.support.reviews import NOW, World

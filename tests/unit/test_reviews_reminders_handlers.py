@@ -7,11 +7,11 @@ import pytest
 
 from okr_goals.directory.commands import ImportDirectory
 from okr_reviews.bootstrap import build_handlers
-from okr_reviews.clock import FixedClock
 from okr_reviews.contracts import to_cloud_event
 from okr_reviews.reminders.domain import GradingReminderLedger, Schedule
 from okr_reviews.reviews.commands import FinaliseReview, ScoreKeyResult
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import FixedClock
 from okr_shared.contracts import default_registry
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.org import ADMIN, CYCLE, ORG_UNITS, PEOPLE, caller, rows

@@ -8,10 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_reviews.bootstrap import bootstrap
-from okr_reviews.clock import FixedClock
 from okr_reviews.http import create_http_app
 from okr_reviews.rules.domain import DEFAULT_RULES
 from okr_reviews.settings import ReviewsSettings
+from okr_shared.clock import FixedClock
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.freshness import FakeFreshness
 from tests.support.org import CYCLE

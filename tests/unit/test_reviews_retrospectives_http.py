@@ -5,10 +5,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from okr_reviews.bootstrap import bootstrap
-from okr_reviews.clock import FixedClock
 from okr_reviews.http import create_http_app
 from okr_reviews.retrospectives.domain import MAX_ITEMS, MAX_TEXT
 from okr_reviews.settings import ReviewsSettings
+from okr_shared.clock import FixedClock
 from okr_shared.knowledge_table import MemoryKnowledge
 from tests.support.org import CYCLE, NEXT_CYCLE
 from tests.support.reviews import NOW, World

@@ -10,7 +10,6 @@ from faststream.kafka import KafkaBroker
 from okr_checkins.cadences.handlers import CadenceHandlers
 from okr_checkins.cadences.scheduler import remind_forever
 from okr_checkins.check_ins.handlers import CheckInHandlers
-from okr_checkins.clock import Clock, SystemClock
 from okr_checkins.contracts import to_cloud_event
 from okr_checkins.conversations.handlers import ConversationHandlers
 from okr_checkins.feed.handlers import FeedHandlers
@@ -20,6 +19,7 @@ from okr_checkins.knowledge.store import TABLE, KnowledgeStore
 from okr_checkins.knowledge.subscriber import build_broker
 from okr_checkins.settings import CheckinsSettings
 from okr_checkins.store import CheckinsStore
+from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 
 from okr_incentives.awards.handlers import AwardHandlers
-from okr_incentives.clock import Clock, SystemClock
 from okr_incentives.contracts import to_cloud_event
 from okr_incentives.exports.handlers import ExportHandlers
 from okr_incentives.knowledge.handlers import Knowledge
@@ -16,6 +15,7 @@ from okr_incentives.knowledge.subscriber import Learner, build_broker
 from okr_incentives.policies.handlers import PolicyHandlers
 from okr_incentives.settings import IncentivesSettings
 from okr_incentives.store import IncentivesStore
+from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from faststream.kafka import KafkaBroker
 
 from okr_reviews.calibration.handlers import CalibrationHandlers
-from okr_reviews.clock import Clock, SystemClock
 from okr_reviews.contracts import to_cloud_event
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.store import TABLE, KnowledgeStore
@@ -22,6 +21,7 @@ from okr_reviews.reviews.handlers import ReviewHandlers
 from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.settings import ReviewsSettings
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application

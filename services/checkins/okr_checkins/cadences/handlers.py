@@ -18,12 +18,12 @@ from okr_checkins.cadences.domain import (
 )
 from okr_checkins.check_ins.domain import within
 from okr_checkins.check_ins.handlers import CheckInHandlers
-from okr_checkins.clock import Clock
 from okr_checkins.knowledge.domain import Doc, key_result_owner
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
 from okr_shared import access_facts
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

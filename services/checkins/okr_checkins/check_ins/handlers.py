@@ -10,12 +10,12 @@ from okr_checkins import keys
 from okr_checkins.check_ins import domain as rules
 from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn, Report
 from okr_checkins.check_ins.domain import CheckIn, KeyResultClosed, KeyResultLog, known, value_at
-from okr_checkins.clock import Clock
 from okr_checkins.knowledge import access
 from okr_checkins.knowledge.domain import Doc
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
+from okr_shared.clock import Clock
 from okr_shared.confidence import band
 from okr_shared.errors import Forbidden
 from okr_shared.event_meta import Caller

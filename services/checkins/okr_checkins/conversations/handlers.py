@@ -6,13 +6,13 @@ import uuid
 from typing import Any
 from uuid import UUID
 
-from okr_checkins.clock import Clock
 from okr_checkins.conversations.commands import StartConversation
 from okr_checkins.conversations.domain import Conversation, ConversationNotFound
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
 from okr_shared import access_facts
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

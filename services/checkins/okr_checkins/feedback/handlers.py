@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from okr_checkins import keys
-from okr_checkins.clock import Clock
 from okr_checkins.feedback.commands import GiveFeedback
 from okr_checkins.feedback.domain import FeedbackThread
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
+from okr_shared.clock import Clock
 from okr_shared.errors import UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

@@ -15,7 +15,6 @@ from okr_incentives.awards.domain import (
     entry_total,
     plan,
 )
-from okr_incentives.clock import Clock
 from okr_incentives.knowledge.domain import Doc
 from okr_incentives.knowledge.handlers import Knowledge
 from okr_incentives.knowledge.refusals import confirms_refusals
@@ -23,6 +22,7 @@ from okr_incentives.policies.domain import PolicyNotFound
 from okr_incentives.policies.handlers import PolicyHandlers
 from okr_incentives.store import IncentivesStore
 from okr_shared.access import AUDITOR
+from okr_shared.clock import Clock
 from okr_shared.errors import Conflict, Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

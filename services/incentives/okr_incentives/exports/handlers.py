@@ -8,7 +8,6 @@ from typing import Any
 from okr_incentives import keys
 from okr_incentives.awards.domain import CycleAwards
 from okr_incentives.awards.handlers import AwardHandlers, CycleNotFinalised
-from okr_incentives.clock import Clock
 from okr_incentives.exports.commands import ExportCycle, Exported
 from okr_incentives.exports.domain import (
     EXPORT_FORMATS,
@@ -23,6 +22,7 @@ from okr_incentives.knowledge.handlers import Knowledge
 from okr_incentives.knowledge.refusals import confirms_refusals
 from okr_incentives.store import IncentivesStore
 from okr_shared.access import AUDITOR
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden, NotFound, VersionConflict
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from okr_incentives import keys
-from okr_incentives.clock import Clock
 from okr_incentives.policies.commands import SetRewardPolicy
 from okr_incentives.policies.domain import Policy, PolicyNotFound, RewardPolicy
 from okr_incentives.store import IncentivesStore
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

@@ -14,13 +14,13 @@ from okr_reviews.calibration.commands import (
     OpenSession,
 )
 from okr_reviews.calibration.domain import CalibrationSession, SessionNotFound
-from okr_reviews.clock import Clock
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.refusals import confirms_refusals
 from okr_reviews.reviews.domain import NotGrading, Review
 from okr_reviews.reviews.handlers import GRADING, ReviewHandlers
 from okr_reviews.reviews.scope import in_subtree, objective_manager, objective_unit
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import Clock
 from okr_shared.distribution import ScoredObjective, distribution
 from okr_shared.errors import Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller

@@ -9,7 +9,6 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from okr_reviews import keys
-from okr_reviews.clock import Clock
 from okr_reviews.knowledge import access
 from okr_reviews.knowledge.domain import Doc
 from okr_reviews.knowledge.handlers import Knowledge
@@ -28,6 +27,7 @@ from okr_reviews.reviews.handlers import GRADING
 from okr_reviews.store import ReviewsStore
 from okr_shared import access as rules
 from okr_shared.access_facts import Lookup, goal_facts
+from okr_shared.clock import Clock
 from okr_shared.event_meta import Caller, EventMeta
 
 ACTOR = "okr-reviews-scheduler"

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from okr_reviews import keys
-from okr_reviews.clock import Clock
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.refusals import confirms_refusals
 from okr_reviews.rescoring.commands import AdoptRules, Rescore
@@ -30,6 +29,7 @@ from okr_reviews.rules.domain import RuleSet, RuleSetNotFound
 from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.store import ReviewsStore
 from okr_shared import access_facts
+from okr_shared.clock import Clock
 from okr_shared.distribution import distribution
 from okr_shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from okr_shared.event_meta import Caller

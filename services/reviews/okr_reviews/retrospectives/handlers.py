@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from okr_reviews import keys
-from okr_reviews.clock import Clock
 from okr_reviews.knowledge.domain import Doc
 from okr_reviews.knowledge.handlers import Knowledge
 from okr_reviews.knowledge.refusals import confirms_refusals
@@ -34,6 +33,7 @@ from okr_reviews.retrospectives.domain import (
 )
 from okr_reviews.store import ReviewsStore
 from okr_shared import access_facts
+from okr_shared.clock import Clock
 from okr_shared.errors import AlreadyExists, Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

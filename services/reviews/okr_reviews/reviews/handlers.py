@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from okr_reviews import keys
-from okr_reviews.clock import Clock
 from okr_reviews.knowledge import access
 from okr_reviews.knowledge.domain import Doc
 from okr_reviews.knowledge.handlers import Knowledge
@@ -29,6 +28,7 @@ from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.store import ReviewsStore
 from okr_shared import access_facts
 from okr_shared.access import LEADER
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden, InvalidField, NotFound, UnknownReference
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta

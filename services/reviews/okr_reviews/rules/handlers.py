@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from okr_reviews import keys
-from okr_reviews.clock import Clock
 from okr_reviews.rules.commands import SetScoringRules
 from okr_reviews.rules.domain import RuleBook, RuleSet
 from okr_reviews.store import ReviewsStore
+from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden
 from okr_shared.event_meta import Caller
 from okr_shared.service_store import event_meta
