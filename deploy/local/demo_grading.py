@@ -54,6 +54,17 @@ SCORES = [
         "The provider delay was outside the team's hands; the fix landed in the last week",
         "manager",
     ),
+    Score("person-ana", 0, ANA, 1.0, "The failure dashboard went live in week six"),
+    Score("person-ana", 1, ANA, 0.9, "Seven of eight runbooks; the last waits for the provider"),
+    Score("person-sam", 0, LEAD, 0.5, "One of the two engineers signed; the search goes on"),
+    Score(
+        "person-sam",
+        0,
+        CTO,
+        0.6,
+        "The second hire fell through late, after the offer was accepted",
+        "manager",
+    ),
 ]
 
 

@@ -263,6 +263,27 @@ PREVIOUS_OBJECTIVES = [
         ],
         [("rnd", 1.0)],
     ),
+    (
+        "person-ana",
+        "individual",
+        "person",
+        "ana@shopco.example",
+        "Make payment failures visible to the team",
+        [
+            kr("Failure dashboard live", "milestone", 0.5),
+            kr("Runbooks written", "increase_to", 0.5, start=0, target=8, unit="runbooks"),
+        ],
+        [("team-payments", 0.5)],
+    ),
+    (
+        "person-sam",
+        "individual",
+        "person",
+        "lead.payments@shopco.example",
+        "Grow the payments team",
+        [kr("Engineers hired", "increase_to", 1.0, start=0, target=2, unit="people")],
+        [("team-payments", 0.5)],
+    ),
 ]
 
 
@@ -427,6 +448,15 @@ PREVIOUS_PLANS = [
         ((7, "Timeouts tuned"), (8, "3-D Secure flow fixed")),
         pace=1.0,
         digits=2,
+    ),
+    Plan("person-ana", 0, 2, ((6, "Metrics wired"), (8, "Dashboard live")), pace=1.3),
+    Plan("person-ana", 1, 2, ((7, "Top failures covered"), (8, "Seven of eight")), pace=0.9),
+    Plan(
+        "person-sam",
+        0,
+        4,
+        ((6, "Two offers out"), (7, "One signed"), (6, "Second candidate declined")),
+        values=(0, 1, 1),
     ),
 ]
 CORRECTED = ("team-payments", 0, 2)
@@ -683,6 +713,7 @@ def main(
     checkins_url: str | None = None,
     today: date | None = None,
     reviews_url: str | None = None,
+    incentives_url: str | None = None,
 ) -> int:
     today = today or datetime.now(UTC).date()
     previous, current, upcoming = cycles_around(today)
@@ -708,7 +739,7 @@ def main(
             objective, key_result, week = CORRECTED
             corrected = f"demo-{current.cycle_id}-{objective}-kr{key_result}-w{week}"
             load_check_ins(checkins_url, token, items, corrected)
-            close(client, previous, earlier, objectives, reviews_url)
+            close(client, previous, earlier, objectives, reviews_url, incentives_url)
     print(token)
     print(kickoff)
     print(current.cycle_id)
@@ -721,9 +752,10 @@ def close(
     objectives: dict[str, dict],
     following: dict[str, dict],
     reviews_url: str | None,
+    incentives_url: str | None = None,
 ) -> None:
     """Moves a quarter gone by to grading, grades it through the review service (when given),
-    then closes it."""
+    rewards it through the incentive service (when given), then closes it."""
     if _state(client, quarter.cycle_id) == "active":
         _advance(client, quarter.cycle_id, "grading", f"{quarter.name} is over: grading opens")
     if _state(client, quarter.cycle_id) == "grading":
@@ -731,6 +763,10 @@ def close(
             from demo_grading import grade
 
             grade(reviews_url, quarter.cycle_id, quarter.name, objectives, following)
+        if reviews_url and incentives_url:
+            from demo_incentives import reward
+
+            reward(incentives_url, quarter.cycle_id, quarter.name)
         _advance(client, quarter.cycle_id, "closed", f"{quarter.name} graded and closed")
 
 
@@ -739,6 +775,7 @@ def parse_args(argv: list[str], now: datetime | None = None) -> argparse.Namespa
     parser.add_argument("goals_url", nargs="?", default="http://127.0.0.1:8001")
     parser.add_argument("checkins_url", nargs="?")
     parser.add_argument("reviews_url", nargs="?")
+    parser.add_argument("incentives_url", nargs="?")
     parser.add_argument(
         "--today",
         type=date.fromisoformat,
@@ -752,4 +789,6 @@ def parse_args(argv: list[str], now: datetime | None = None) -> argparse.Namespa
 
 if __name__ == "__main__":
     args = parse_args(sys.argv[1:])
-    raise SystemExit(main(args.goals_url, args.checkins_url, args.today, args.reviews_url))
+    raise SystemExit(
+        main(args.goals_url, args.checkins_url, args.today, args.reviews_url, args.incentives_url)
+    )

@@ -40,7 +40,7 @@ wait_for "review service" 60 curl -fs -o /dev/null "http://127.0.0.1:$REVIEWS_PO
 wait_for "incentive service" 60 curl -fs -o /dev/null "http://127.0.0.1:$INCENTIVES_PORT/health/ready"
 wait_for "projections service" 60 curl -fs -o /dev/null "http://127.0.0.1:$PROJECTIONS_PORT/health/ready"
 demo="$("$PY" "$here/demo_org.py" "http://127.0.0.1:$GOALS_PORT" "http://127.0.0.1:$CHECKINS_PORT" \
-  "http://127.0.0.1:$REVIEWS_PORT")" \
+  "http://127.0.0.1:$REVIEWS_PORT" "http://127.0.0.1:$INCENTIVES_PORT")" \
   || die "demo organisation did not load"
 token="$(sed -n 1p <<<"$demo")" kickoff="$(sed -n 2p <<<"$demo")" cycle="$(sed -n 3p <<<"$demo")"
 
