@@ -34,6 +34,7 @@ from okr_shared.messaging import (
     ensure_topics,
 )
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.service_runtime import ServiceRuntime
 
 
 @dataclass
@@ -116,6 +117,22 @@ class CheckinsContainer:
             self.reminder_lock(),
             self.settings.reminder_interval_seconds,
             stop,
+        )
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the goal-knowledge consumer, the relay and, unless
+        switched off, the reminder scheduler."""
+        reminders = [("reminders", self.remind_forever)] if self.settings.reminders_enabled else []
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(CHECKINS_TOPIC),
+            new_relay=self.new_relay,
+            broker=self.broker,
+            start_consuming=self.start_consuming,
+            consumer_name="goals-consumer",
+            tasks=reminders,
+            close=self.knowledge.close,
         )
 
 
