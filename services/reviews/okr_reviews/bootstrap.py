@@ -37,6 +37,7 @@ from okr_shared.messaging import (
     ensure_topics,
 )
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.service_runtime import ServiceRuntime
 
 
 @dataclass
@@ -138,6 +139,22 @@ class ReviewsContainer:
         await ensure_topics(kafka, [*topics, kafka.topic(dead_letter_topic(group))])
         self.freshness.watch()
         await self.broker.start()
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the knowledge consumer, the relay and, unless switched
+        off, the grading reminder scheduler."""
+        enabled = self.settings.grading_reminders_enabled
+        reminders = [("grading-reminders", self.remind_forever)] if enabled else []
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(REVIEWS_TOPIC),
+            new_relay=self.new_relay,
+            broker=self.broker,
+            start_consuming=self.start_consuming,
+            tasks=reminders,
+            close=self.knowledge.close,
+        )
 
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
