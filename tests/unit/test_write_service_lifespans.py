@@ -8,6 +8,9 @@ from fastapi.testclient import TestClient
 from okr_checkins.bootstrap import bootstrap as checkins
 from okr_checkins.http import create_http_app as checkins_http
 from okr_checkins.settings import CheckinsSettings
+from okr_goals.bootstrap import bootstrap as goals
+from okr_goals.http import create_http_app as goals_http
+from okr_goals.settings import GoalsSettings
 from okr_reviews.bootstrap import bootstrap as reviews
 from okr_reviews.http import create_http_app as reviews_http
 from okr_reviews.settings import ReviewsSettings
@@ -91,3 +94,9 @@ def test_without_background_only_the_event_store_is_checked(tmp_path, service):
     with TestClient(app) as client:
         assert checks(client) == {"event-store"}
     assert knowledge.closed
+
+
+def test_the_goal_service_without_its_relay_checks_only_its_event_store(tmp_path):
+    settings = GoalsSettings(event_store=sqlite("GOALS", tmp_path), relay_enabled=True)
+    with TestClient(goals_http(goals(settings), run_relay=False)) as client:
+        assert checks(client) == {"event-store"}

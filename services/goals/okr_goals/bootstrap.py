@@ -19,6 +19,7 @@ from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
 from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.service_runtime import ServiceRuntime
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,15 @@ class GoalsContainer:
             name=name,
             batch_size=batch_size,
             poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the relay alone (the goal service consumes nothing)."""
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(GOALS_TOPIC),
+            new_relay=self.new_relay,
         )
 
 
