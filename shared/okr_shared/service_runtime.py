@@ -7,6 +7,10 @@ the broker), then the relay (its topic created, its publisher started), then the
 Stop, each step bounded by `stop_seconds()`: the tasks and the relay loop, the relay's
 publisher, the consumer, and last what the service closes (its knowledge table). A start that
 fails part way stops, in the same order, what had started before it.
+
+The pieces every write service builds alike live here too: its outbox relay (`outbox_relay`),
+the freshness of its knowledge (`knowledge_freshness`) and the start of its consumer
+(`start_consuming`).
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 
+from okr_shared.consumer import AppliedPositions
+from okr_shared.freshness import KafkaKnowledgeFreshness
 from okr_shared.health import (
     consumer_check,
     event_store_probe,
@@ -26,12 +32,27 @@ from okr_shared.health import (
     stop_seconds,
     stop_within,
 )
-from okr_shared.messaging import ensure_topics
-from okr_shared.outbox import OutboxRelay
+from okr_shared.messaging import CloudEventPublisher, dead_letter_topic, ensure_topics
+from okr_shared.outbox import OutboxRelay, PublishedForm, leader_lock
 from okr_shared.settings import KafkaSettings
 
 Task = Callable[[asyncio.Event], Awaitable[None]]
 """A background loop that runs until the event is set."""
+
+
+class RelaySettings(Protocol):
+    """What a write service's settings say about its event store and relay."""
+
+    kafka: KafkaSettings
+    event_store: dict[str, str]
+    relay_poll_seconds: float
+
+
+class ConsumerSettings(Protocol):
+    """What a consuming service's settings say about its consumer."""
+
+    kafka: KafkaSettings
+    consumer_group: str
 
 
 @dataclass
@@ -92,3 +113,60 @@ class ServiceRuntime:
 async def _stop_tasks(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> None:
     stop.set()
     await stop_within("background tasks", asyncio.gather(*running), stop_seconds())
+
+
+def outbox_relay(
+    store: Any,
+    settings: RelaySettings,
+    context: str,
+    topic: str,
+    published_form: PublishedForm,
+    name: str,
+    batch_size: int = 500,
+) -> OutboxRelay:
+    """A relay over a service's event store (`context` prefixes its store settings: "GOALS") to
+    its own `topic` (namespaced here); one replica relays at a time, under the leader lock named
+    after the relay, which also names its dead-letter topic."""
+    kafka = settings.kafka
+    return OutboxRelay(
+        app=store,
+        tracking=store.factory.tracking_recorder(),
+        publisher=CloudEventPublisher(kafka, client_id=name),
+        lock=leader_lock(settings.event_store, context, name),
+        published_form=published_form,
+        topic=kafka.topic(topic),
+        dead_letters=kafka.topic(dead_letter_topic(name)),
+        ensure_topics=lambda topics: ensure_topics(kafka, topics),
+        name=name,
+        batch_size=batch_size,
+        poll_interval=settings.relay_poll_seconds,
+    )
+
+
+def knowledge_freshness(
+    settings: ConsumerSettings, consumed: Sequence[str], positions: AppliedPositions
+) -> KafkaKnowledgeFreshness:
+    """How far the service's consumer group has come on the `consumed` topics (namespaced here),
+    compared with what it has applied (`positions`)."""
+    kafka = settings.kafka
+    topics = [kafka.topic(t) for t in consumed]
+    return KafkaKnowledgeFreshness(
+        kafka.client_kwargs(), topics, settings.consumer_group, positions
+    )
+
+
+async def start_consuming(
+    settings: ConsumerSettings,
+    consumed: Sequence[str],
+    own: str,
+    freshness: KafkaKnowledgeFreshness,
+    broker: Any,
+) -> None:
+    """Creates the topics if missing (the `consumed` ones, the service's `own` and its group's
+    dead letters, namespaced here), makes refusals from then on check that the knowledge has
+    caught up with the topics, and starts the broker."""
+    kafka = settings.kafka
+    topics = [*consumed, own, dead_letter_topic(settings.consumer_group)]
+    await ensure_topics(kafka, [kafka.topic(t) for t in topics])
+    freshness.watch()
+    await broker.start()

@@ -3,12 +3,21 @@ they stop in order (tasks and relay loop, publisher, consumer, what the service 
 when a start fails part way or a stop fails."""
 
 import asyncio
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 
+from okr_shared.consumer import AppliedPositions
 from okr_shared.health import HealthChecks
-from okr_shared.service_runtime import ServiceRuntime
+from okr_shared.messaging import dead_letter_topic
+from okr_shared.outbox import leader_lock
+from okr_shared.service_runtime import (
+    ServiceRuntime,
+    knowledge_freshness,
+    outbox_relay,
+    start_consuming,
+)
 from okr_shared.settings import KafkaSettings
 
 
@@ -151,3 +160,61 @@ async def test_a_publisher_failing_to_stop_still_lets_the_consumer_stop_and_clos
         async with runtime(log, monkeypatch, publisher_fails_at="stop").lifespan()(app):
             pass
     assert log.steps[-3:] == ["publisher stopped", "consumer stopped", "closed"]
+
+
+def relay_settings(tmp_path):
+    return SimpleNamespace(
+        kafka=KafkaSettings(topic_namespace="ns"),
+        event_store={"TEST_SQLITE_DBNAME": str(tmp_path / "test.sqlite")},
+        relay_poll_seconds=0.2,
+        consumer_group="okr-test",
+    )
+
+
+async def test_a_service_relay_publishes_to_its_namespaced_topic_under_its_own_lock(tmp_path):
+    tracking = object()
+    store = SimpleNamespace(factory=SimpleNamespace(tracking_recorder=lambda: tracking))
+    form = lambda event, _first: None  # noqa: E731
+    relay = outbox_relay(store, relay_settings(tmp_path), "TEST", "okr.test.v1", form, "t-relay", 7)
+    assert (relay.app, relay.tracking, relay.published_form) == (store, tracking, form)
+    assert relay.topic == "ns.okr.test.v1"
+    assert relay.dead_letters == "ns." + dead_letter_topic("t-relay")
+    other_replica = leader_lock(relay_settings(tmp_path).event_store, "TEST", "t-relay")
+    assert relay.lock.try_acquire() and not other_replica.try_acquire()
+    relay.lock.release()
+    assert (relay.name, relay.batch_size, relay.poll_interval) == ("t-relay", 7, 0.2)
+
+
+def test_the_knowledge_freshness_watches_the_namespaced_consumed_topics(tmp_path, monkeypatch):
+    made = []
+    monkeypatch.setattr(
+        "okr_shared.service_runtime.KafkaKnowledgeFreshness", lambda *args: made.append(args)
+    )
+    positions = AppliedPositions()
+    knowledge_freshness(relay_settings(tmp_path), ("okr.a.v1", "okr.b.v1"), positions)
+    [(_client, topics, group, given)] = made
+    assert (topics, group, given) == (["ns.okr.a.v1", "ns.okr.b.v1"], "okr-test", positions)
+
+
+async def test_consuming_starts_after_the_topics_exist_and_the_freshness_watches(
+    tmp_path, monkeypatch
+):
+    log = Recorder()
+
+    async def topics(_kafka, names):
+        log.steps.append(("topics", names))
+
+    monkeypatch.setattr("okr_shared.service_runtime.ensure_topics", topics)
+    freshness = SimpleNamespace(watch=lambda: log.steps.append("watching"))
+
+    async def start():
+        log.steps.append("broker started")
+
+    broker = SimpleNamespace(start=start)
+    await start_consuming(relay_settings(tmp_path), ("okr.a.v1",), "okr.own.v1", freshness, broker)
+    dead_letters = "ns." + dead_letter_topic("okr-test")
+    assert log.steps == [
+        ("topics", ["ns.okr.a.v1", "ns.okr.own.v1", dead_letters]),
+        "watching",
+        "broker started",
+    ]
