@@ -37,28 +37,28 @@ def sqlite(prefix, tmp_path):
     }
 
 
-def checkins_service(tmp_path, background=True, **switches):
-    settings = CheckinsSettings(
-        event_store=sqlite("CHECKINS", tmp_path),
-        consume=False,
-        relay_enabled=False,
-        reminder_interval_seconds=3600,
-        **switches,
-    )
+KAFKA_OFF = {"consume": False, "relay_enabled": False}
+
+
+def served(bootstrap, http, settings, background):
     knowledge = ClosingKnowledge()
-    return checkins_http(checkins(settings, knowledge=knowledge), background), knowledge
+    return http(bootstrap(settings, knowledge=knowledge), background), knowledge
+
+
+def checkins_service(tmp_path, background=True, **switches):
+    store = sqlite("CHECKINS", tmp_path)
+    settings = CheckinsSettings(
+        event_store=store, reminder_interval_seconds=3600, **KAFKA_OFF, **switches
+    )
+    return served(checkins, checkins_http, settings, background)
 
 
 def reviews_service(tmp_path, background=True, **switches):
+    store = sqlite("REVIEWS", tmp_path)
     settings = ReviewsSettings(
-        event_store=sqlite("REVIEWS", tmp_path),
-        consume=False,
-        relay_enabled=False,
-        grading_reminder_interval_seconds=3600,
-        **switches,
+        event_store=store, grading_reminder_interval_seconds=3600, **KAFKA_OFF, **switches
     )
-    knowledge = ClosingKnowledge()
-    return reviews_http(reviews(settings, knowledge=knowledge), background), knowledge
+    return served(reviews, reviews_http, settings, background)
 
 
 @pytest.mark.parametrize(
