@@ -26,14 +26,17 @@ from okr_shared.event_store import open_application
 from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
-from okr_shared.messaging import (
-    CHECKINS_TOPIC,
-    GOALS_TOPIC,
-    CloudEventPublisher,
-    dead_letter_topic,
-    ensure_topics,
-)
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.service_runtime import (
+    ServiceRuntime,
+    knowledge_freshness,
+    outbox_relay,
+    start_consuming,
+)
+
+CONSUMED = (GOALS_TOPIC,)
+"""The topics the check-in service learns from."""
 
 
 @dataclass
@@ -83,18 +86,14 @@ class CheckinsContainer:
 
     def new_relay(self, name: str = "checkins-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.checkins.v1`."""
-        return OutboxRelay(
-            app=self.store,
-            tracking=self.store.factory.tracking_recorder(),
-            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
-            lock=leader_lock(self.settings.event_store, "CHECKINS", name),
+        return outbox_relay(
+            self.store,
+            self.settings,
+            "CHECKINS",
+            CHECKINS_TOPIC,
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
-            topic=self.settings.kafka.topic(CHECKINS_TOPIC),
-            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
-            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
-            poll_interval=self.settings.relay_poll_seconds,
         )
 
     def reminder_lock(self) -> LeaderLock:
@@ -103,11 +102,7 @@ class CheckinsContainer:
     async def start_consuming(self) -> None:
         """Creates the topics if missing, then learns goals from `okr.goals.v1`; refusals from then
         on first check that this knowledge has caught up with the topic."""
-        kafka, group = self.settings.kafka, self.settings.consumer_group
-        topics = [kafka.topic(t) for t in (GOALS_TOPIC, CHECKINS_TOPIC, dead_letter_topic(group))]
-        await ensure_topics(kafka, topics)
-        self.freshness.watch()
-        await self.broker.start()
+        await start_consuming(self.settings, CONSUMED, CHECKINS_TOPIC, self.freshness, self.broker)
 
     async def remind_forever(self, stop: asyncio.Event) -> None:
         """Sends due and overdue reminders every interval, while holding the reminder lock."""
@@ -116,6 +111,22 @@ class CheckinsContainer:
             self.reminder_lock(),
             self.settings.reminder_interval_seconds,
             stop,
+        )
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the goal-knowledge consumer, the relay and, unless
+        switched off, the reminder scheduler."""
+        reminders = [("reminders", self.remind_forever)] if self.settings.reminders_enabled else []
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(CHECKINS_TOPIC),
+            new_relay=self.new_relay,
+            broker=self.broker,
+            start_consuming=self.start_consuming,
+            consumer_name="goals-consumer",
+            tasks=reminders,
+            close=self.knowledge.close,
         )
 
 
@@ -135,12 +146,7 @@ def bootstrap(
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()
-    freshness = KafkaKnowledgeFreshness(
-        settings.kafka.client_kwargs(),
-        [settings.kafka.topic(GOALS_TOPIC)],
-        settings.consumer_group,
-        positions,
-    )
+    freshness = knowledge_freshness(settings, CONSUMED, positions)
     store = open_application(lambda: CheckinsStore(env=settings.event_store))
     handlers = build_handlers(store, knowledge, clock, freshness)
     broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group, positions)

@@ -17,8 +17,9 @@ from okr_goals.tenant_locks import PostgresTenantLocks
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
-from okr_shared.messaging import GOALS_TOPIC, CloudEventPublisher, dead_letter_topic, ensure_topics
-from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.messaging import GOALS_TOPIC
+from okr_shared.outbox import OutboxRelay
+from okr_shared.service_runtime import ServiceRuntime, outbox_relay
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,23 @@ class GoalsContainer:
 
     def new_relay(self, name: str = "goals-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.goals.v1`."""
-        return OutboxRelay(
-            app=self.store,
-            tracking=self.store.factory.tracking_recorder(),
-            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
-            lock=leader_lock(self.settings.event_store, "GOALS", name),
+        return outbox_relay(
+            self.store,
+            self.settings,
+            "GOALS",
+            GOALS_TOPIC,
             published_form=published_form(self.registry),
-            topic=self.settings.kafka.topic(GOALS_TOPIC),
-            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
-            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
-            poll_interval=self.settings.relay_poll_seconds,
+        )
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the relay alone (the goal service consumes nothing)."""
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(GOALS_TOPIC),
+            new_relay=self.new_relay,
         )
 
 

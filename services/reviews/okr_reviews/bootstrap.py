@@ -28,15 +28,17 @@ from okr_shared.event_store import open_application
 from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
-from okr_shared.messaging import (
-    CHECKINS_TOPIC,
-    GOALS_TOPIC,
-    REVIEWS_TOPIC,
-    CloudEventPublisher,
-    dead_letter_topic,
-    ensure_topics,
-)
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.service_runtime import (
+    ServiceRuntime,
+    knowledge_freshness,
+    outbox_relay,
+    start_consuming,
+)
+
+CONSUMED = (GOALS_TOPIC, CHECKINS_TOPIC)
+"""The topics the review service learns from."""
 
 
 @dataclass
@@ -100,18 +102,14 @@ class ReviewsContainer:
 
     def new_relay(self, name: str = "reviews-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.reviews.v1`."""
-        return OutboxRelay(
-            app=self.store,
-            tracking=self.store.factory.tracking_recorder(),
-            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
-            lock=leader_lock(self.settings.event_store, "REVIEWS", name),
+        return outbox_relay(
+            self.store,
+            self.settings,
+            "REVIEWS",
+            REVIEWS_TOPIC,
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
-            topic=self.settings.kafka.topic(REVIEWS_TOPIC),
-            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
-            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
-            poll_interval=self.settings.relay_poll_seconds,
         )
 
     def grading_reminder_lock(self) -> LeaderLock:
@@ -126,18 +124,26 @@ class ReviewsContainer:
             stop,
         )
 
-    def consumed_topics(self) -> list[str]:
-        kafka = self.settings.kafka
-        return [kafka.topic(GOALS_TOPIC), kafka.topic(CHECKINS_TOPIC)]
-
     async def start_consuming(self) -> None:
         """Creates the topics if missing, then learns from `okr.goals.v1` and `okr.checkins.v1`;
         refusals from then on first check that this knowledge has caught up with the topics."""
-        kafka, group = self.settings.kafka, self.settings.consumer_group
-        topics = [*self.consumed_topics(), kafka.topic(REVIEWS_TOPIC)]
-        await ensure_topics(kafka, [*topics, kafka.topic(dead_letter_topic(group))])
-        self.freshness.watch()
-        await self.broker.start()
+        await start_consuming(self.settings, CONSUMED, REVIEWS_TOPIC, self.freshness, self.broker)
+
+    def runtime(self) -> ServiceRuntime:
+        """What runs beside the HTTP API: the knowledge consumer, the relay and, unless switched
+        off, the grading reminder scheduler."""
+        enabled = self.settings.grading_reminders_enabled
+        reminders = [("grading-reminders", self.remind_forever)] if enabled else []
+        return ServiceRuntime(
+            store=self.store,
+            kafka=self.settings.kafka,
+            topic=self.settings.kafka.topic(REVIEWS_TOPIC),
+            new_relay=self.new_relay,
+            broker=self.broker,
+            start_consuming=self.start_consuming,
+            tasks=reminders,
+            close=self.knowledge.close,
+        )
 
 
 def knowledge_store(env: dict[str, str]) -> KnowledgeStore:
@@ -156,12 +162,7 @@ def bootstrap(
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()
-    freshness = KafkaKnowledgeFreshness(
-        settings.kafka.client_kwargs(),
-        [settings.kafka.topic(GOALS_TOPIC), settings.kafka.topic(CHECKINS_TOPIC)],
-        settings.consumer_group,
-        positions,
-    )
+    freshness = knowledge_freshness(settings, CONSUMED, positions)
     store = open_application(lambda: ReviewsStore(env=settings.event_store))
     schedule = Schedule(settings.grading_reminder_period_days, settings.grading_window_days)
     handlers = build_handlers(store, knowledge, clock, freshness, schedule)
