@@ -36,7 +36,7 @@ from okr_projections.objectives.domain import OBJECTIVE_EVENTS
 from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
-from okr_projections.projector import Handle, Projector, ReadModels, chained, skip
+from okr_projections.projector import Handle, Projector, ReadModels, also, skip
 from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
 from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
@@ -150,10 +150,7 @@ def build_projector(
     if grading_due is not None:
         grading = GradingDueProjector(grading_due)
         handlers |= dict.fromkeys(GRADING_REMINDER_EVENTS, grading.project)
-        for name in GRADING_SETTLING_EVENTS:
-            handlers[name] = (
-                chained(handlers[name], grading.settle) if name in handlers else grading.settle
-            )
+        handlers = also(handlers, GRADING_SETTLING_EVENTS, grading.settle)
     if rewards is not None:
         handlers |= RewardProjector(rewards).handlers()
     if ambition is not None:

@@ -8,7 +8,7 @@ crash between the fold and the refresh completes the refresh.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,14 @@ def chained(*handles: Handle) -> Handle:
         return changed
 
     return handle
+
+
+def also(handlers: Mapping[str, Handle], names: Iterable[str], handle: Handle) -> dict[str, Handle]:
+    """The handlers with `handle` run after them on the events `names` (alone where none was)."""
+    return {
+        **handlers,
+        **{name: chained(handlers[name], handle) if name in handlers else handle for name in names},
+    }
 
 
 class Projector:

@@ -15,18 +15,7 @@ from okr_projections.ambition.domain import AMBITION_EVENTS, follows, owner_of
 from okr_projections.ambition.store import AmbitionStore
 from okr_projections.objectives.domain import OBJECTIVE_EVENTS
 from okr_projections.objectives.store import ObjectiveStore
-from okr_projections.projector import Handle
-
-
-def both(first: Handle | None, second: Handle) -> Handle:
-    """A handler folding the event by `first` (if any), then by `second`: True if either
-    changed its document."""
-
-    async def handle(event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
-        changed = await first(event_type, data, meta) if first is not None else False
-        return await second(event_type, data, meta) or changed
-
-    return handle
+from okr_projections.projector import Handle, also
 
 
 class AmbitionProjector:
@@ -63,8 +52,6 @@ class AmbitionProjector:
     def following(self, handlers: Mapping[str, Handle]) -> dict[str, Handle]:
         """The handlers with this projector after them on finalisations, corrections and
         objective events."""
-        return {
-            **handlers,
-            **{name: both(handlers.get(name), self.project) for name in AMBITION_EVENTS},
-            **{name: both(handlers.get(name), self.objective_seen) for name in OBJECTIVE_EVENTS},
-        }
+        return also(
+            also(handlers, AMBITION_EVENTS, self.project), OBJECTIVE_EVENTS, self.objective_seen
+        )
