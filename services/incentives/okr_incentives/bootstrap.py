@@ -13,6 +13,7 @@ from okr_incentives.knowledge.handlers import Knowledge
 from okr_incentives.knowledge.store import TABLE, KnowledgeStore
 from okr_incentives.knowledge.subscriber import Learner, build_broker
 from okr_incentives.policies.handlers import PolicyHandlers
+from okr_incentives.recognition.handlers import RecognitionHandlers
 from okr_incentives.settings import IncentivesSettings
 from okr_incentives.store import IncentivesStore
 from okr_shared.consumer import AppliedPositions
@@ -22,6 +23,7 @@ from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import (
+    CHECKINS_TOPIC,
     GOALS_TOPIC,
     INCENTIVES_TOPIC,
     REVIEWS_TOPIC,
@@ -42,6 +44,7 @@ class IncentivesHandlers:
     policies: PolicyHandlers
     awards: AwardHandlers
     learner: Learner
+    recognition: RecognitionHandlers
 
 
 def build_handlers(
@@ -55,8 +58,9 @@ def build_handlers(
     known = Knowledge(knowledge, freshness)
     policies = PolicyHandlers(store, clock)
     awards = AwardHandlers(store, known, policies, clock)
-    learner = Learner(knowledge, awards.review_learned)
-    return IncentivesHandlers(store, known, policies, awards, learner)
+    recognition = RecognitionHandlers(store, known, clock)
+    learner = Learner(knowledge, awards.review_learned, recognition.check_ins_learned)
+    return IncentivesHandlers(store, known, policies, awards, learner, recognition)
 
 
 @dataclass
@@ -88,10 +92,11 @@ class IncentivesContainer:
 
     def consumed_topics(self) -> list[str]:
         kafka = self.settings.kafka
-        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC)]
+        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC), kafka.topic(CHECKINS_TOPIC)]
 
     async def start_consuming(self) -> None:
-        """Creates the topics if missing, then learns from `okr.goals.v1` and `okr.reviews.v1`;
+        """Creates the topics if missing, then learns from `okr.goals.v1`, `okr.reviews.v1` and
+        `okr.checkins.v1`;
         refusals from then on first check that this knowledge has caught up with the topics."""
         kafka, group = self.settings.kafka, self.settings.consumer_group
         topics = [*self.consumed_topics(), kafka.topic(INCENTIVES_TOPIC)]
@@ -130,7 +135,11 @@ def bootstrap(
     positions = AppliedPositions()
     freshness = KafkaKnowledgeFreshness(
         settings.kafka.client_kwargs(),
-        [settings.kafka.topic(GOALS_TOPIC), settings.kafka.topic(REVIEWS_TOPIC)],
+        [
+            settings.kafka.topic(GOALS_TOPIC),
+            settings.kafka.topic(REVIEWS_TOPIC),
+            settings.kafka.topic(CHECKINS_TOPIC),
+        ],
         settings.consumer_group,
         positions,
     )

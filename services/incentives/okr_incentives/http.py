@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from okr_incentives.awards.router import router as awards
 from okr_incentives.bootstrap import IncentivesContainer
 from okr_incentives.policies.router import router as policies
+from okr_incentives.recognition.router import router as recognition
 from okr_shared.web import create_app
 
 
@@ -22,9 +23,9 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         "0.1.0",
         "Versioned reward policies bound to finalised cycles; an awards ledger whose every entry "
         "carries the review events, policy version and inputs it was computed from; corrections "
-        "compensate, never edit.",
+        "compensate, never edit; recognition: kudos, honours and streak badges.",
         verifier=container.verifier,
-        routers=[policies, awards],
+        routers=[policies, awards, recognition],
         http=settings.http,
         lifespan=lifespan,
     )

@@ -155,3 +155,8 @@ RETROSPECTIVE_SHARINGS = enum_of("reviews", "RetrospectiveWritten", "sharing")
 GRADING_REMINDER_ROLES = enum_of("reviews", "GradingDue", "role")
 """Whom a grading reminder is for: a key result's owner, or the owner's direct manager."""
 GRADING_REMINDER_EVENTS = events_of("reviews", "grading_reminder_ledger")
+
+# ---- incentives
+NOMINEE_TYPES = enum_of("incentives", "HonourNominated", "nominee_type")
+"""Whom an honour is for: a person or a team (an org unit)."""
+BADGE_KINDS = enum_of("incentives", "BadgeAwarded", "kind")
