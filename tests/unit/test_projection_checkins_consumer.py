@@ -104,5 +104,6 @@ def test_the_broker_subscribes_to_both_namespaced_topics_in_one_consumer_group()
     assert subscribed == [
         (("ns1.okr.checkins.v1",), GROUP),
         (("ns1.okr.goals.v1",), GROUP),
+        (("ns1.okr.incentives.v1",), GROUP),
         (("ns1.okr.reviews.v1",), GROUP),
     ]

@@ -397,7 +397,12 @@ def test_the_broker_also_subscribes_to_the_namespaced_reviews_topic_in_the_same_
     kafka = KafkaSettings(bootstrap_servers="localhost:9092", topic_namespace="ns1")
     broker = build_broker(kafka, None, default_registry(), "unit-projections")
     topics = sorted(t.name for s in broker.subscribers for t in s.topics)
-    assert topics == ["ns1.okr.checkins.v1", "ns1.okr.goals.v1", "ns1.okr.reviews.v1"]
+    assert topics == [
+        "ns1.okr.checkins.v1",
+        "ns1.okr.goals.v1",
+        "ns1.okr.incentives.v1",
+        "ns1.okr.reviews.v1",
+    ]
     assert {s.group_id for s in broker.subscribers} == {"unit-projections"}
 
 

@@ -37,6 +37,11 @@ from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.projector import Handle, Projector, ReadModels, chained, skip
+from okr_projections.recognition.domain import INCENTIVE_EVENTS, RECOGNITION_EVENTS
+from okr_projections.recognition.domain import NOT_PROJECTED as RECOGNITION_SETTINGS_EVENTS
+from okr_projections.recognition.projector import RecognitionProjector
+from okr_projections.recognition.queries import RecognitionQueries
+from okr_projections.recognition.store import RecognitionStore
 from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
 from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
@@ -49,6 +54,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import (
     CHECKINS_TOPIC,
     GOALS_TOPIC,
+    INCENTIVES_TOPIC,
     REVIEWS_TOPIC,
     dead_letter_topic,
     ensure_topics,
@@ -66,6 +72,7 @@ class Queries:
     reviews: GradingQueries
     ambition: AmbitionQueries | None = None
     grading_due: GradingDueQueries | None = None
+    recognition: RecognitionQueries | None = None
 
 
 @dataclass
@@ -94,6 +101,7 @@ class ProjectionsContainer:
                 kafka.topic(GOALS_TOPIC),
                 kafka.topic(CHECKINS_TOPIC),
                 kafka.topic(REVIEWS_TOPIC),
+                kafka.topic(INCENTIVES_TOPIC),
                 kafka.topic(dead_letter_topic(self.settings.consumer_group)),
             ],
         )
@@ -110,6 +118,7 @@ def build_projector(
     reviews: ReviewStore | None = None,
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
+    recognition: RecognitionStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -147,8 +156,16 @@ def build_projector(
             handlers[name] = (
                 chained(handlers[name], grading.settle) if name in handlers else grading.settle
             )
+    if recognition is not None:
+        recognised = RecognitionProjector(recognition, people)
+        handlers |= {
+            **dict.fromkeys(RECOGNITION_EVENTS, recognised.project),
+            **dict.fromkeys(RECOGNITION_SETTINGS_EVENTS, skip),
+        }
     if ambition is not None:
         handlers = AmbitionProjector(ambition, objectives).following(handlers)
+    # Incentive events no read model takes (policies, awards) are skipped, not dead-lettered.
+    handlers |= {name: skip for name in INCENTIVE_EVENTS if name not in handlers}
     read_models = ReadModels(
         objectives,
         org_units,
@@ -159,6 +176,7 @@ def build_projector(
         reviews,
         ambition=ambition,
         grading_due=grading_due,
+        recognition=recognition,
     )
     return Projector(handlers, read_models)
 
@@ -171,6 +189,7 @@ def build_queries(
     due: DueStore | None = None,
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
+    recognition: RecognitionStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -184,6 +203,7 @@ def build_queries(
         GradingQueries(objective),
         AmbitionQueries(ambition, cycles, directory),
         GradingDueQueries(grading_due, directory),
+        RecognitionQueries(recognition, objective, directory),
     )
 
 
@@ -206,6 +226,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     reviews = ReviewStore(mongo, db, policy=policy)
     ambition = AmbitionStore(mongo, db, policy=policy)
     grading_due = GradingDueStore(mongo, db)
+    recognition = RecognitionStore(mongo, db, policy=policy)
     projector = build_projector(
         *stores,
         check_ins=check_ins,
@@ -213,6 +234,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         reviews=reviews,
         ambition=ambition,
         grading_due=grading_due,
+        recognition=recognition,
     )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
@@ -222,6 +244,12 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(*stores, due=due, ambition=ambition, grading_due=grading_due),
+        build_queries(
+            *stores,
+            due=due,
+            ambition=ambition,
+            grading_due=grading_due,
+            recognition=recognition,
+        ),
         policy,
     )

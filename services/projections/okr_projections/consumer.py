@@ -1,5 +1,5 @@
-"""Kafka subscribers of the projections service: goal, check-in and review events into the read
-models.
+"""Kafka subscribers of the projections service: goal, check-in, review and incentive events into
+the read models.
 
 Offsets are committed only after the documents are written; a failed write is retried a few
 times with doubling pauses. An event that cannot be decoded (whatever its content type), that
@@ -21,7 +21,13 @@ from okr_projections.projector import Projector
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
+from okr_shared.messaging import (
+    CHECKINS_TOPIC,
+    GOALS_TOPIC,
+    INCENTIVES_TOPIC,
+    REVIEWS_TOPIC,
+    dead_letter_topic,
+)
 from okr_shared.settings import KafkaSettings
 
 
@@ -33,7 +39,8 @@ def build_broker(
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
 ) -> KafkaBroker:
-    """A broker whose subscribers (goals, check-ins, reviews; one group, one dead-letter topic)
+    """A broker whose subscribers (goals, check-ins, reviews, incentives; one group, one
+    dead-letter topic)
     keep the projector's models."""
     broker = consumer_broker(kafka, group_id)
 
@@ -59,6 +66,7 @@ def build_broker(
         (GOALS_TOPIC, "goals"),
         (CHECKINS_TOPIC, "checkins"),
         (REVIEWS_TOPIC, "reviews"),
+        (INCENTIVES_TOPIC, "incentives"),
     ):
         subscribe(
             broker,

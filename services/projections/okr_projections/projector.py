@@ -21,6 +21,7 @@ from okr_projections.documents import UnprojectableEvent
 from okr_projections.due.store import DueStore
 from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.recognition.store import RecognitionStore
 from okr_projections.reviews.store import ReviewStore
 
 Handle = Callable[[str, dict[str, Any], dict[str, Any]], Awaitable[bool]]
@@ -41,11 +42,19 @@ class ReadModels:
     reviews: ReviewStore | None = None
     ambition: AmbitionStore | None = None
     grading_due: GradingDueStore | None = None
+    recognition: RecognitionStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
         stores = (self.objectives, self.org_units, self.people, self.cycles)
-        optional = (self.check_ins, self.due, self.reviews, self.ambition, self.grading_due)
+        optional = (
+            self.check_ins,
+            self.due,
+            self.reviews,
+            self.ambition,
+            self.grading_due,
+            self.recognition,
+        )
         return iter([*stores, *(s for s in optional if s is not None)])
 
 
