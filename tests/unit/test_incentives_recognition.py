@@ -24,9 +24,11 @@ from tests.support.incentives import (
     ADMIN,
     CYCLE,
     FIRST_WEEK,
+    NOW,
     WEEK,
     RecognitionOrg,
     caller,
+    key_result,
     oid,
 )
 
@@ -391,3 +393,29 @@ def test_a_late_or_missed_check_in_breaks_the_streak(org):
     org.week("site-speed", "site", "dev", 12)
     (badge,) = org.recognition.recognition_of(caller("dev"), "dev")["badges"]
     assert badge["streak_start"] == (FIRST_WEEK + 5 * WEEK).isoformat()
+
+
+def test_key_results_added_and_reassigned_later_change_who_is_recognised(org):
+    added = {
+        "objective_id": oid("site"),
+        "key_result": key_result("site-docs", "lead"),
+        "reason": None,
+        "correction": False,
+    }
+    org.deliver(org.feed.event("goals", "KeyResultAdded", oid("site"), added, NOW))
+    given = org.recognition.give_kudos(kudos(kr="site-docs"), caller("dev"))
+    assert given["recipient_id"] == "lead"
+    revised = {
+        "objective_id": oid("site"),
+        "key_result_id": oid("kr/site-docs"),
+        "changes": {"owner_id": "dev"},
+        "previous": {"owner_id": "lead"},
+        "reason": None,
+        "correction": False,
+    }
+    org.deliver(org.feed.event("goals", "KeyResultRevised", oid("site"), revised, NOW))
+    error = refused(org, org.recognition.give_kudos, kudos(kr="site-docs"), caller("dev"))
+    assert error.field == "#/recipient_id"
+    assert (
+        org.recognition.give_kudos(kudos(kr="site-docs"), caller("lead"))["recipient_id"] == "dev"
+    )
