@@ -289,3 +289,16 @@ async def test_the_routes_serve_recognition_and_the_wall(world, http):
     spec = client.get("/openapi.json").json()["paths"]
     assert "404" in spec["/v1/org-units/{org_unit_id}/recognition-wall"]["get"]["responses"]
     assert "404" in spec["/v1/people/{person_id}/recognition"]["get"]["responses"]
+
+
+async def test_an_honour_projected_before_its_person_shows_on_the_wall_of_their_unit_now():
+    collection = MemoryCollection()
+    store = RecognitionStore(memory_client(collection), "db")
+    directory = org_directory()
+    queries = RecognitionQueries(store, Objectives(directory), directory)
+    unknown = RecognitionProjector(store, MemoryPeople({}))
+    await unknown.project("HonourApproved", decided(), meta(5))
+    assert next(iter(collection.docs.values()))["org_unit_id"] is None
+    wall = await queries.wall(principal("carl"), "emea", False, 10, 0)
+    assert [i["honour"] for i in wall["items"]] == ["Star"]
+    assert (await queries.wall(principal("carl"), "ops", False, 10, 0))["items"] == []

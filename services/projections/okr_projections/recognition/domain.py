@@ -4,7 +4,8 @@ per kudos, per nomination (its state follows the decision) and per badge.
 - `kudos`: giver, recipient, the objective (and key result) it is on, points, message, `at`.
 - `honour`: the nominee (person or org unit), the honour, citation, state (`nominated`,
   `approved`, `declined`), who decided and why; `org_unit_id` is the nominee's unit when it was
-  nominated (the team itself, or the person's unit in the directory read model).
+  nominated (the team itself, or the person's unit in the directory read model; when the person
+  is not projected yet, none: the wall then places the honour by the person's unit at reading).
 - `badge`: a person's streak badge (`badge`: its kind, e.g. `check_in_streak`).
 
 Served: a kudos to whoever may read its objective (no objective projected: nobody but admins

@@ -44,6 +44,16 @@ class RecognitionQueries:
             return kudos
         return [k for k in kudos if readable[k["objective_id"]]]
 
+    async def _placed_now(self, principal: Principal, scope: list[str]) -> list[Document]:
+        """Honours of people whose unit was unknown when projected (the person arrived later),
+        placed by the unit the directory read model gives them now."""
+        placed = []
+        for honour in await self.store.honours_unplaced(principal.tenant_id):
+            person = await self.directory.person(principal, honour["nominee_id"])
+            if person is not None and person.get("org_unit_id") in scope:
+                placed.append(honour)
+        return placed
+
     async def person(self, principal: Principal, person_id: str) -> dict[str, Any]:
         """Kudos the person received and gave on goals the principal may read, their approved
         honours and badges, newest first; NotFound for a person unknown in the tenant."""
@@ -85,6 +95,7 @@ class RecognitionQueries:
             )
             kudos = await self.store.kudos_on(tenant, [g["objective_id"] for g in goals])
             honours = await self.store.honours_in(tenant, scope)
+            honours += await self._placed_now(principal, scope)
             items = _newest_first([*kudos, *honours])
         return {
             "org_unit_id": org_unit_id,

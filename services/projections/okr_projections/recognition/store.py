@@ -81,3 +81,7 @@ class RecognitionStore:
     async def honours_in(self, tenant_id: str, org_unit_ids: list[str]) -> list[Document]:
         """Approved honours whose nominee's unit is one of the units."""
         return await self._find(tenant_id, kind=HONOUR, org_unit_id=org_unit_ids, state=APPROVED)
+
+    async def honours_unplaced(self, tenant_id: str) -> list[Document]:
+        """Approved honours of people whose unit was not known when they were projected."""
+        return await self._find(tenant_id, kind=HONOUR, org_unit_id=None, state=APPROVED)
