@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from okr_incentives.bootstrap import IncentivesHandlers, build_handlers
@@ -327,3 +327,122 @@ class SmallOrg:
 
     def stored(self) -> int:
         return self.store.recorder.max_notification_id() or 0
+
+
+# ---- recognition
+
+WEEK = timedelta(days=7)
+FIRST_WEEK = datetime(2026, 1, 5, tzinfo=UTC)
+"""A Monday: the first weekly check-in period of the streak tests."""
+
+
+def key_result(name: str, owner: str | None) -> dict[str, Any]:
+    return {
+        "key_result_id": oid(f"kr/{name}"),
+        "title": name,
+        "kind": "increase_to",
+        "owner_id": owner,
+        "weight": 1.0,
+        "unit": "pts",
+        "start": 0.0,
+        "target": 10.0,
+        "currency": None,
+        "baseline": None,
+        "lower": None,
+        "upper": None,
+    }
+
+
+GOALS = [
+    # name, owner type, owner, unit, visibility, key results (name, owner)
+    ("site", "person", "dev", "web", "public", [("site-speed", "dev"), ("site-a11y", "new")]),
+    ("dev-secret", "person", "dev", "web", "private", [("dev-secret-kr", None)]),
+    ("web-team", "org_unit", "web", "web", "org_unit", [("web-team-kr", "lead")]),
+    ("sales-deals", "person", "rep", "sales", "public", [("sales-deals-kr", "rep")]),
+]
+"""The goals recognition is given on (cycle 2026-Q1): `dev-secret` is private (dev, lead, the
+ceo above them and admins read it); `web-team` is owned by the unit and visible to its units."""
+
+
+class RecognitionFeed(Feed):
+    """Goals with key results, check-ins and the periods they were due for."""
+
+    def goal(
+        self,
+        name: str,
+        owner_type: str,
+        owner: str,
+        unit: str | None,
+        visibility: str,
+        key_results: list[tuple[str, str | None]],
+    ) -> CloudEvent:
+        data = {
+            "objective_id": oid(name),
+            "title": name,
+            "description": "",
+            "level": "team" if owner_type == "org_unit" else "individual",
+            "owner_type": owner_type,
+            "owner_id": owner,
+            "org_unit_id": unit,
+            "cycle_id": CYCLE,
+            "tags": [],
+            "visibility": visibility,
+            "status": "active",
+            "commitment": "aspirational",
+            "key_results": [key_result(kr, kr_owner) for kr, kr_owner in key_results],
+            "alignments": [],
+            "rolled_over_from": None,
+        }
+        return self.event("goals", "ObjectiveCreated", oid(name), data, LONG_AGO)
+
+    def due(self, kr: str, objective: str, owner: str, start: datetime) -> CloudEvent:
+        data = {
+            "key_result_id": oid(f"kr/{kr}"),
+            "objective_id": oid(objective),
+            "owner_id": owner,
+            "cadence": "weekly",
+            "period_start": start.isoformat(),
+            "period_end": (start + WEEK).isoformat(),
+        }
+        return self.event("checkins", "CheckInDue", oid(f"kr/{kr}"), data, start)
+
+    def check_in(self, kr: str, objective: str, at: datetime) -> CloudEvent:
+        data = {
+            "check_in_id": str(uuid.uuid4()),
+            "objective_id": oid(objective),
+            "key_result_id": oid(f"kr/{kr}"),
+            "value": 5.0,
+            "confidence": 7,
+            "confidence_band": "on_track",
+            "note": {"progress": "p", "plans": "", "problems": ""},
+            "blockers": [],
+            "effective_at": at.isoformat(),
+            "source": "manual",
+            "source_key": None,
+        }
+        return self.event("checkins", "CheckInRecorded", oid(f"kr/{kr}"), data, at)
+
+
+class RecognitionOrg(SmallOrg):
+    """The small organisation with the recognition goals (`GOALS`) learned."""
+
+    def __init__(
+        self,
+        handlers: IncentivesHandlers | None = None,
+        freshness: KnowledgeFreshness | None = None,
+    ) -> None:
+        super().__init__(handlers, freshness)
+        self.feed = RecognitionFeed()
+        self.recognition = self.service.recognition
+
+    def learn_goals(self) -> None:
+        self.learn_directory()
+        self.deliver(*(self.feed.goal(*goal) for goal in GOALS))
+
+    def week(self, kr: str, objective: str, owner: str, index: int, checked_in: bool = True):
+        """The `index`-th weekly period (from `FIRST_WEEK`) due for the key result; with
+        `checked_in`, a check-in recorded on its second day."""
+        start = FIRST_WEEK + index * WEEK
+        self.deliver(self.feed.due(kr, objective, owner, start))
+        if checked_in:
+            self.deliver(self.feed.check_in(kr, objective, start + timedelta(days=1)))

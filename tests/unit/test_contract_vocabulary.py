@@ -40,7 +40,11 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
     if field == "kind":
         if any(p in ("key_result", "keyResult") for p in path):
             return v.KEY_RESULT_KINDS
-        return {"goals": v.UNIT_KINDS, "reviews": v.SCORE_KINDS}.get(context, v.FEEDBACK_KINDS)
+        return {
+            "goals": v.UNIT_KINDS,
+            "reviews": v.SCORE_KINDS,
+            "incentives": v.BADGE_KINDS,
+        }.get(context, v.FEEDBACK_KINDS)
     if field == "status":
         return v.INITIATIVE_STATUSES if event.startswith("Initiative") else v.OBJECTIVE_STATUSES
     if field == "cadence":
@@ -60,6 +64,7 @@ def vocabulary_of(context: str, event: str, path: tuple[str, ...]) -> tuple[str,
         "sharing": v.RETROSPECTIVE_SHARINGS,
         "role": v.GRADING_REMINDER_ROLES,
         "format": v.EXPORT_FORMATS,
+        "nominee_type": v.NOMINEE_TYPES,
     }[field]
 
 

@@ -463,7 +463,8 @@ def test_no_unit_is_compared_alone_or_without_predicted_points():
 
 def test_every_incentive_event_has_a_decision_and_exports_are_skipped():
     store, _ = memory_store()
-    projector = projector_over(store)
+    fakes = [SimpleNamespace(ensure_indexes=None) for _ in range(4)]
+    projector = build_projector(*fakes, rewards=store, recognition=SimpleNamespace())
     assert set(latest_schemas("incentives")) <= projector.handlers.keys()
     assert projector.handlers["PayrollExported"] is skip
     for name in ("RewardPolicySet", "PolicyBoundToCycle", "AwardGranted", "AwardAdjusted"):

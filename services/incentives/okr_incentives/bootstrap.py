@@ -13,6 +13,7 @@ from okr_incentives.knowledge.handlers import Knowledge
 from okr_incentives.knowledge.store import TABLE, KnowledgeStore
 from okr_incentives.knowledge.subscriber import Learner, build_broker
 from okr_incentives.policies.handlers import PolicyHandlers
+from okr_incentives.recognition.handlers import RecognitionHandlers
 from okr_incentives.settings import IncentivesSettings
 from okr_incentives.store import IncentivesStore
 from okr_shared.clock import Clock, SystemClock
@@ -23,6 +24,7 @@ from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import (
+    CHECKINS_TOPIC,
     GOALS_TOPIC,
     INCENTIVES_TOPIC,
     REVIEWS_TOPIC,
@@ -44,6 +46,7 @@ class IncentivesHandlers:
     awards: AwardHandlers
     learner: Learner
     exports: ExportHandlers
+    recognition: RecognitionHandlers
 
 
 def build_handlers(
@@ -57,9 +60,12 @@ def build_handlers(
     known = Knowledge(knowledge, freshness)
     policies = PolicyHandlers(store, clock)
     awards = AwardHandlers(store, known, policies, clock)
-    learner = Learner(knowledge, awards.review_learned)
+    recognition = RecognitionHandlers(store, known, clock)
+    learner = Learner(knowledge, awards.review_learned, recognition.check_ins_learned)
     exports = ExportHandlers(store, known, awards, clock)
-    return IncentivesHandlers(store, known, policies, awards, learner, exports=exports)
+    return IncentivesHandlers(
+        store, known, policies, awards, learner, exports=exports, recognition=recognition
+    )
 
 
 @dataclass
@@ -91,10 +97,11 @@ class IncentivesContainer:
 
     def consumed_topics(self) -> list[str]:
         kafka = self.settings.kafka
-        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC)]
+        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC), kafka.topic(CHECKINS_TOPIC)]
 
     async def start_consuming(self) -> None:
-        """Creates the topics if missing, then learns from `okr.goals.v1` and `okr.reviews.v1`;
+        """Creates the topics if missing, then learns from `okr.goals.v1`, `okr.reviews.v1` and
+        `okr.checkins.v1`;
         refusals from then on first check that this knowledge has caught up with the topics."""
         kafka, group = self.settings.kafka, self.settings.consumer_group
         topics = [*self.consumed_topics(), kafka.topic(INCENTIVES_TOPIC)]
@@ -133,7 +140,11 @@ def bootstrap(
     positions = AppliedPositions()
     freshness = KafkaKnowledgeFreshness(
         settings.kafka.client_kwargs(),
-        [settings.kafka.topic(GOALS_TOPIC), settings.kafka.topic(REVIEWS_TOPIC)],
+        [
+            settings.kafka.topic(GOALS_TOPIC),
+            settings.kafka.topic(REVIEWS_TOPIC),
+            settings.kafka.topic(CHECKINS_TOPIC),
+        ],
         settings.consumer_group,
         positions,
     )

@@ -9,6 +9,7 @@ from typing import Any
 from okr_incentives.awards.contracts import MAPPERS as AWARDS
 from okr_incentives.exports.contracts import MAPPERS as EXPORTS
 from okr_incentives.policies.contracts import MAPPERS as POLICIES
+from okr_incentives.recognition.contracts import MAPPERS as RECOGNITION
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.contracts import ContractRegistry
 from okr_shared.contracts.guard import PublishedForm
@@ -16,7 +17,9 @@ from okr_shared.contracts.mappings import EventMappings
 
 CONTEXT = "incentives"
 MAPPINGS = EventMappings(
-    CONTEXT, uuid.UUID("c4a1e7d2-6b3f-4f19-8e2a-7d5b9c0f3e81"), {**POLICIES, **AWARDS, **EXPORTS}
+    CONTEXT,
+    uuid.UUID("c4a1e7d2-6b3f-4f19-8e2a-7d5b9c0f3e81"),
+    {**POLICIES, **AWARDS, **EXPORTS, **RECOGNITION},
 )
 
 

@@ -9,6 +9,7 @@ from okr_incentives.awards.router import router as awards
 from okr_incentives.bootstrap import IncentivesContainer
 from okr_incentives.exports.router import router as exports
 from okr_incentives.policies.router import router as policies
+from okr_incentives.recognition.router import router as recognition
 from okr_shared.web import create_app
 
 
@@ -23,9 +24,9 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         "0.1.0",
         "Versioned reward policies bound to finalised cycles; an awards ledger whose every entry "
         "carries the review events, policy version and inputs it was computed from; corrections "
-        "compensate, never edit.",
+        "compensate, never edit; recognition: kudos, honours and streak badges.",
         verifier=container.verifier,
-        routers=[policies, awards, exports],
+        routers=[policies, awards, exports, recognition],
         http=settings.http,
         lifespan=lifespan,
     )

@@ -30,3 +30,21 @@ def adjustment_uuid(award_id: str, source_event_id: str) -> UUID:
 def export_uuid(tenant_id: str, cycle_id: str, ledger_position: int) -> UUID:
     """The payroll export of a cycle's ledger at a position: the same ledger names the same one."""
     return uuid5(_NAMESPACE, f"{tenant_id}\x00payroll-export\x00{cycle_id}\x00{ledger_position}")
+
+
+def recognition_settings_uuid(tenant_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00recognition-settings")
+
+
+def cycle_recognition_uuid(tenant_id: str, cycle_id: str) -> UUID:
+    """The kudos and nominations of a cycle."""
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00cycle-recognition\x00{cycle_id}")
+
+
+def person_badges_uuid(tenant_id: str, person_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00person-badges\x00{person_id}")
+
+
+def streak_badge_uuid(tenant_id: str, person_id: str, streak_start: str) -> UUID:
+    """A streak badge is named by its person and the start of its streak."""
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00streak-badge\x00{person_id}\x00{streak_start}")

@@ -37,6 +37,11 @@ from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
 from okr_projections.projector import Handle, Projector, ReadModels, also, skip
+from okr_projections.recognition.domain import NOT_PROJECTED as RECOGNITION_SETTINGS_EVENTS
+from okr_projections.recognition.domain import RECOGNITION_EVENTS
+from okr_projections.recognition.projector import RecognitionProjector
+from okr_projections.recognition.queries import RecognitionQueries
+from okr_projections.recognition.store import RecognitionStore
 from okr_projections.reviews.domain import NOT_PROJECTED as REVIEW_RULE_EVENTS
 from okr_projections.reviews.domain import REVIEW_EVENTS
 from okr_projections.reviews.projector import ReviewProjector
@@ -71,6 +76,7 @@ class Queries:
     ambition: AmbitionQueries | None = None
     grading_due: GradingDueQueries | None = None
     rewards: RewardQueries | None = None
+    recognition: RecognitionQueries | None = None
 
 
 @dataclass
@@ -117,6 +123,7 @@ def build_projector(
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
     rewards: RewardStore | None = None,
+    recognition: RecognitionStore | None = None,
 ) -> Projector:
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
@@ -153,6 +160,12 @@ def build_projector(
         handlers = also(handlers, GRADING_SETTLING_EVENTS, grading.settle)
     if rewards is not None:
         handlers |= RewardProjector(rewards).handlers()
+    if recognition is not None:
+        recognised = RecognitionProjector(recognition, people)
+        handlers |= {
+            **dict.fromkeys(RECOGNITION_EVENTS, recognised.project),
+            **dict.fromkeys(RECOGNITION_SETTINGS_EVENTS, skip),
+        }
     if ambition is not None:
         handlers = AmbitionProjector(ambition, objectives).following(handlers)
     read_models = ReadModels(
@@ -166,6 +179,7 @@ def build_projector(
         ambition=ambition,
         grading_due=grading_due,
         rewards=rewards,
+        recognition=recognition,
     )
     return Projector(handlers, read_models)
 
@@ -179,6 +193,7 @@ def build_queries(
     ambition: AmbitionStore | None = None,
     grading_due: GradingDueStore | None = None,
     rewards: RewardStore | None = None,
+    recognition: RecognitionStore | None = None,
 ) -> Queries:
     """The features' queries; objectives, cycles and due ask the directory who the reader is,
     grading asks the objectives."""
@@ -193,6 +208,7 @@ def build_queries(
         AmbitionQueries(ambition, cycles, directory),
         GradingDueQueries(grading_due, directory),
         RewardQueries(rewards, directory),
+        RecognitionQueries(recognition, objective, directory),
     )
 
 
@@ -216,6 +232,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     ambition = AmbitionStore(mongo, db, policy=policy)
     grading_due = GradingDueStore(mongo, db)
     rewards = RewardStore(mongo, db, policy=policy)
+    recognition = RecognitionStore(mongo, db, policy=policy)
     projector = build_projector(
         *stores,
         check_ins=check_ins,
@@ -224,6 +241,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         ambition=ambition,
         grading_due=grading_due,
         rewards=rewards,
+        recognition=recognition,
     )
     broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
@@ -234,7 +252,12 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
         TokenVerifier(settings.auth),
         projector,
         build_queries(
-            *stores, due=due, ambition=ambition, grading_due=grading_due, rewards=rewards
+            *stores,
+            due=due,
+            ambition=ambition,
+            grading_due=grading_due,
+            rewards=rewards,
+            recognition=recognition,
         ),
         policy,
     )

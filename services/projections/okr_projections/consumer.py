@@ -39,7 +39,8 @@ def build_broker(
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
 ) -> KafkaBroker:
-    """A broker whose subscribers (goals, check-ins, reviews; one group, one dead-letter topic)
+    """A broker whose subscribers (goals, check-ins, reviews, incentives; one group, one
+    dead-letter topic)
     keep the projector's models."""
     broker = consumer_broker(kafka, group_id)
 

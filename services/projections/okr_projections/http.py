@@ -14,6 +14,7 @@ from okr_projections.directory.router import router as directory_router
 from okr_projections.due.router import router as due_router
 from okr_projections.grading_due.router import router as grading_due_router
 from okr_projections.objectives.router import router as objectives_router
+from okr_projections.recognition.router import router as recognition_router
 from okr_projections.reviews.router import router as reviews_router
 from okr_projections.rewards.router import router as rewards_router
 from okr_shared.health import (
@@ -49,7 +50,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
         "OKR projections service",
         "0.3.0",
         "Objective (with check-ins and reviews), check-ins due, directory, cycle, grading and "
-        "ambition and grading-due read models kept from the platform's events.",
+        "ambition, grading-due and recognition read models kept from the platform's events.",
         verifier=container.verifier,
         routers=[
             objectives_router,
@@ -60,6 +61,7 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
             ambition_router,
             grading_due_router,
             rewards_router,
+            recognition_router,
         ],
         http=container.settings.http,
         lifespan=lifespan,

@@ -21,6 +21,7 @@ from okr_projections.documents import UnprojectableEvent
 from okr_projections.due.store import DueStore
 from okr_projections.grading_due.store import GradingDueStore
 from okr_projections.objectives.store import ObjectiveStore
+from okr_projections.recognition.store import RecognitionStore
 from okr_projections.reviews.store import ReviewStore
 from okr_projections.rewards.store import RewardStore
 
@@ -43,6 +44,7 @@ class ReadModels:
     ambition: AmbitionStore | None = None
     grading_due: GradingDueStore | None = None
     rewards: RewardStore | None = None
+    recognition: RecognitionStore | None = None
 
     def __iter__(self) -> Iterator[Any]:
         """The stores present."""
@@ -54,6 +56,7 @@ class ReadModels:
             self.ambition,
             self.grading_due,
             self.rewards,
+            self.recognition,
         )
         return iter([*stores, *(s for s in optional if s is not None)])
 

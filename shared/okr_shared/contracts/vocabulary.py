@@ -159,3 +159,6 @@ GRADING_REMINDER_EVENTS = events_of("reviews", "grading_reminder_ledger")
 # ---- incentives
 EXPORT_FORMATS = enum_of("incentives", "PayrollExported", "files", "format")
 """The files of a payroll export: CSV (RFC 4180) and JSON."""
+NOMINEE_TYPES = enum_of("incentives", "HonourNominated", "nominee_type")
+"""Whom an honour is for: a person or a team (an org unit)."""
+BADGE_KINDS = enum_of("incentives", "BadgeAwarded", "kind")

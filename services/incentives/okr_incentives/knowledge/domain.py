@@ -7,6 +7,9 @@ folded from `okr.goals.v1` and `okr.reviews.v1`.
   leaving (`PersonLeft`).
 - An org unit with its parent; a cycle with its dates and state; an objective with its cycle,
   level, owner, unit, visibility, status and commitment.
+- An objective's key results with their owners (for recognition), and per key result the
+  check-ins recorded on it (the CloudEvent's time of `CheckInRecorded`/`CheckInCorrected`) and
+  the periods it was due for (`CheckInDue`: owner, cadence, period) from `okr.checkins.v1`.
 - A review, once finalised: its cycle, objective and commitment, the objective's standing score
   (the final score, then each admin's correction) and the evidence: every review event it
   stands on as `{event_id, type, sequence, review_id}`. Other review events are not needed.
@@ -32,6 +35,8 @@ UNIT_EVENTS = vocabulary.ORG_UNIT_EVENTS
 (DEFAULT_COMMITMENT,) = vocabulary.choose(vocabulary.COMMITMENTS, "aspirational")
 FINALISED = "ReviewFinalised"
 SCORED = "KeyResultScored"
+CHECK_IN_LOG_EVENTS = vocabulary.CHECK_IN_LOG_EVENTS
+(DUE,) = vocabulary.choose(vocabulary.REMINDER_EVENTS, "CheckInDue")
 REVIEW_EVENTS = frozenset({FINALISED, SCORED}) & vocabulary.events_of("reviews", "review")
 OBJECTIVE_FIELDS = (
     "level",
@@ -48,6 +53,8 @@ KEYS = {
     "person": "person_id",
     "org_unit": "org_unit_id",
     "review": "review_id",
+    "check_in_log": "key_result_id",
+    "reminders": "key_result_id",
 }
 
 
@@ -66,6 +73,10 @@ def kind_of(context: str, event_type: str, data: dict[str, Any]) -> str | None:
         event_type == FINALISED or (event_type == SCORED and data.get("kind") == CORRECTION)
     ):
         return "review"
+    if context == "checkins" and event_type in CHECK_IN_LOG_EVENTS:
+        return "check_in_log"
+    if context == "checkins" and event_type == DUE:
+        return "reminders"
     return None
 
 
@@ -85,6 +96,9 @@ def _created(event_type: str, data: dict[str, Any], at: datetime) -> Doc | None:
             "objective_id": data["objective_id"],
             "cycle_id": data["cycle_id"],
             "commitment": data.get("commitment") or DEFAULT_COMMITMENT,
+            "key_results": {
+                kr["key_result_id"]: {"owner_id": kr.get("owner_id")} for kr in data["key_results"]
+            },
         }
     if event_type == "CyclePlanned":
         return {k: data[k] for k in ("cycle_id", "name", "starts_on", "ends_on")} | {
@@ -105,6 +119,13 @@ def _goal_changed(doc: Doc, event_type: str, data: dict[str, Any], at: datetime)
         doc.update({k: v for k, v in data["changes"].items() if k in OBJECTIVE_FIELDS})
     elif event_type == "ObjectiveStatusChanged":
         doc["status"] = data["status"]
+    elif event_type == "KeyResultAdded":
+        kr = data["key_result"]
+        doc.setdefault("key_results", {})[kr["key_result_id"]] = {"owner_id": kr.get("owner_id")}
+    elif event_type == "KeyResultRevised" and "owner_id" in data["changes"]:
+        doc.setdefault("key_results", {}).setdefault(data["key_result_id"], {})["owner_id"] = data[
+            "changes"
+        ]["owner_id"]
     elif event_type in CYCLE_EVENTS:
         doc["state"] = CYCLE_EVENTS[event_type] or doc["state"]
     elif event_type == "PersonMoved":
@@ -139,6 +160,22 @@ def _review_learned(
     return doc
 
 
+def _check_in_learned(doc: Doc | None, event_type: str, data: dict[str, Any], at: datetime) -> Doc:
+    """A key result's check-ins (when each was recorded) or the periods it was due for."""
+    if event_type == DUE:
+        doc = doc or {"key_result_id": data["key_result_id"], "dues": []}
+        due = {k: data[k] for k in ("owner_id", "cadence", "period_start", "period_end")}
+        if due not in doc["dues"]:
+            doc["dues"] = [*doc["dues"], due]
+        return doc
+    doc = doc or {"key_result_id": data["key_result_id"], "check_ins": []}
+    doc["check_ins"] = [
+        *doc["check_ins"],
+        {"check_in_id": data["check_in_id"], "recorded_at": at.isoformat()},
+    ]
+    return doc
+
+
 def fold(
     doc: Doc | None,
     context: str,
@@ -150,6 +187,8 @@ def fold(
     """The document after the event (`at`: when it was published; `evidence`: how a review event
     is named); None when the event cannot apply yet (its creation is missing)."""
     doc = copy.deepcopy(doc)
+    if context == "checkins":
+        return _check_in_learned(doc, event_type, data, at)
     if context == "reviews":
         return _review_learned(doc, event_type, data, evidence or {}, at)
     created = _created(event_type, data, at)

@@ -120,3 +120,37 @@ class Knowledge:
         }
         evidence = [e for _, review in found for e in review["evidence"]]
         return inputs, evidence
+
+    # ---- what recognition asks
+
+    def person(self, tenant_id: str, person_id: str) -> Doc | None:
+        return self.store.load(tenant_id, "person", person_id)[1]
+
+    def org_unit(self, tenant_id: str, org_unit_id: str) -> Doc | None:
+        return self.store.load(tenant_id, "org_unit", org_unit_id)[1]
+
+    def members_of(self, tenant_id: str, org_unit_id: str) -> list[str]:
+        """The active people whose unit is the org unit."""
+        return sorted(
+            p["person_id"]
+            for p in self.store.of_tenant(tenant_id, "person")
+            if p["active"] and p["org_unit_id"] == org_unit_id
+        )
+
+    def reminders(self, tenant_id: str, key_result_id: str) -> Doc | None:
+        """The periods a key result was due for: `{key_result_id, dues: [{owner_id, cadence,
+        period_start, period_end}]}`."""
+        return self.store.load(tenant_id, "reminders", key_result_id)[1]
+
+    def reminders_of(self, tenant_id: str, person_id: str) -> list[Doc]:
+        """The reminder documents of the key results the person was due to check in on."""
+        return [
+            r
+            for r in self.store.of_tenant(tenant_id, "reminders")
+            if any(d["owner_id"] == person_id for d in r["dues"])
+        ]
+
+    def check_in_times(self, tenant_id: str, key_result_id: str) -> list[str]:
+        """When each check-in of the key result was recorded."""
+        log = self.store.load(tenant_id, "check_in_log", key_result_id)[1]
+        return [c["recorded_at"] for c in log["check_ins"]] if log else []

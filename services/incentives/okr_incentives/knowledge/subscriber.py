@@ -1,6 +1,8 @@
 """Kafka subscribers of the incentive service: what it learns from `okr.goals.v1` (the
-directory, cycles, objectives) and `okr.reviews.v1` (finalised reviews and admins' corrections),
-into its own knowledge store.
+directory, cycles, objectives), `okr.reviews.v1` (finalised reviews and admins' corrections) and
+`okr.checkins.v1` (check-ins and the periods they were due for), into its own knowledge store.
+After a check-in fact, recognition brings the streak badges of the key result's owners up to date
+(idempotent as well).
 
 After a review event it needs (`ReviewFinalised`, a `KeyResultScored` correction) the awards of
 the review's cycle are brought up to date: an idempotent command, called again on every delivery
@@ -27,20 +29,30 @@ from okr_incentives.knowledge.store import KnowledgeStore, apply_event
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import AppliedPositions, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
-from okr_shared.messaging import GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
 from okr_shared.settings import KafkaSettings
 
 ReviewLearned = Callable[[str, str, dict[str, Any], str, dict[str, Any]], Any]
 """(tenant, cycle id, the event's evidence, its reason, meta): brings the cycle's awards up to
 date after a review event."""
+CheckInsLearned = Callable[[str, str, dict[str, Any]], Any]
+"""(tenant, key result id, meta): brings the streak badges of the key result's owners up to date
+after a check-in or a due period was learned."""
+CHECK_IN_FACTS = frozenset({"check_in_log", "reminders"})
 
 
 class Learner:
     """Folds an event into the knowledge, then lets the awards follow a review event."""
 
-    def __init__(self, knowledge: KnowledgeStore, review_learned: ReviewLearned) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeStore,
+        review_learned: ReviewLearned,
+        check_ins_learned: CheckInsLearned | None = None,
+    ) -> None:
         self.knowledge = knowledge
         self.review_learned = review_learned
+        self.check_ins_learned = check_ins_learned
         self._guard = threading.Lock()
         self._tenants: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
@@ -53,8 +65,7 @@ class Learner:
         time."""
         with self.tenant_lock(event.tenantid):
             apply_event(self.knowledge, event, data)
-            if kind_of(event.schema_context, event.schema_name, data) != "review":
-                return
+            kind = kind_of(event.schema_context, event.schema_name, data)
             meta = {
                 "tenant_id": event.tenantid,
                 "actor_id": event.actorid,
@@ -62,6 +73,10 @@ class Learner:
                 "causation_id": event.id,
                 "traceparent": event.traceparent,
             }
+            if kind in CHECK_IN_FACTS and self.check_ins_learned is not None:
+                self.check_ins_learned(event.tenantid, data["key_result_id"], meta)
+            if kind != "review":
+                return
             evidence = evidence_of(event.id, event.type, event.sequence, data["review_id"])
             reason = data.get("reason") or "review finalised"
             self.review_learned(event.tenantid, data["cycle_id"], evidence, reason, meta)
@@ -76,13 +91,18 @@ def build_broker(
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
 ) -> KafkaBroker:
-    """A broker whose subscribers fold goal and review events into the knowledge store."""
+    """A broker whose subscribers fold goal, review and check-in events into the knowledge
+    store."""
     broker = consumer_broker(kafka, group_id)
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
         await asyncio.to_thread(learner.learn, event, data)
 
-    for topic, context in ((GOALS_TOPIC, "goals"), (REVIEWS_TOPIC, "reviews")):
+    for topic, context in (
+        (GOALS_TOPIC, "goals"),
+        (REVIEWS_TOPIC, "reviews"),
+        (CHECKINS_TOPIC, "checkins"),
+    ):
         subscribe(
             broker,
             kafka.topic(topic),
