@@ -23,17 +23,17 @@ from okr_shared.event_store import open_application
 from okr_shared.freshness import KafkaKnowledgeFreshness, KnowledgeFreshness
 from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
-from okr_shared.messaging import (
-    CHECKINS_TOPIC,
-    GOALS_TOPIC,
-    INCENTIVES_TOPIC,
-    REVIEWS_TOPIC,
-    CloudEventPublisher,
-    dead_letter_topic,
-    ensure_topics,
+from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, INCENTIVES_TOPIC, REVIEWS_TOPIC
+from okr_shared.outbox import OutboxRelay
+from okr_shared.service_runtime import (
+    ServiceRuntime,
+    knowledge_freshness,
+    outbox_relay,
+    start_consuming,
 )
-from okr_shared.outbox import OutboxRelay, leader_lock
-from okr_shared.service_runtime import ServiceRuntime
+
+CONSUMED = (GOALS_TOPIC, REVIEWS_TOPIC, CHECKINS_TOPIC)
+"""The topics the service learns from."""
 
 
 @dataclass
@@ -81,33 +81,26 @@ class IncentivesContainer:
 
     def new_relay(self, name: str = "incentives-relay", batch_size: int = 500) -> OutboxRelay:
         """A relay over this service's event store, publishing to `okr.incentives.v1`."""
-        return OutboxRelay(
-            app=self.store,
-            tracking=self.store.factory.tracking_recorder(),
-            publisher=CloudEventPublisher(self.settings.kafka, client_id=name),
-            lock=leader_lock(self.settings.event_store, "INCENTIVES", name),
+        return outbox_relay(
+            self.store,
+            self.settings,
+            "INCENTIVES",
+            INCENTIVES_TOPIC,
             published_form=lambda event, _first: to_cloud_event(event, self.registry),
-            topic=self.settings.kafka.topic(INCENTIVES_TOPIC),
-            dead_letters=self.settings.kafka.topic(dead_letter_topic(name)),
-            ensure_topics=lambda topics: ensure_topics(self.settings.kafka, topics),
             name=name,
             batch_size=batch_size,
-            poll_interval=self.settings.relay_poll_seconds,
         )
 
     def consumed_topics(self) -> list[str]:
-        kafka = self.settings.kafka
-        return [kafka.topic(GOALS_TOPIC), kafka.topic(REVIEWS_TOPIC), kafka.topic(CHECKINS_TOPIC)]
+        return [self.settings.kafka.topic(topic) for topic in CONSUMED]
 
     async def start_consuming(self) -> None:
         """Creates the topics if missing, then learns from `okr.goals.v1`, `okr.reviews.v1` and
-        `okr.checkins.v1`;
-        refusals from then on first check that this knowledge has caught up with the topics."""
-        kafka, group = self.settings.kafka, self.settings.consumer_group
-        topics = [*self.consumed_topics(), kafka.topic(INCENTIVES_TOPIC)]
-        await ensure_topics(kafka, [*topics, kafka.topic(dead_letter_topic(group))])
-        self.freshness.watch()
-        await self.broker.start()
+        `okr.checkins.v1`; refusals from then on first check that this knowledge has caught up
+        with the topics."""
+        await start_consuming(
+            self.settings, CONSUMED, INCENTIVES_TOPIC, self.freshness, self.broker
+        )
 
     def runtime(self) -> ServiceRuntime:
         """What runs beside the HTTP API: the consumer and the relay."""
@@ -138,16 +131,7 @@ def bootstrap(
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()
-    freshness = KafkaKnowledgeFreshness(
-        settings.kafka.client_kwargs(),
-        [
-            settings.kafka.topic(GOALS_TOPIC),
-            settings.kafka.topic(REVIEWS_TOPIC),
-            settings.kafka.topic(CHECKINS_TOPIC),
-        ],
-        settings.consumer_group,
-        positions,
-    )
+    freshness = knowledge_freshness(settings, CONSUMED, positions)
     store = open_application(lambda: IncentivesStore(env=settings.event_store))
     handlers = build_handlers(store, knowledge, clock, freshness)
     broker = build_broker(
