@@ -2,16 +2,21 @@
 
 The CEO (an admin) sets the quarterly bonus policy and, once the incentive service has learned
 that every graded objective of the quarter has a finalised review, binds it to the quarter: the
-service then grants each eligible person's award with its evidence. Safe to run again: a policy
-already set as the demo sets it is not set again, a binding already made is not made again.
+service then grants each eligible person's award with its evidence. Ana thanks Sam with kudos on
+the saved-cards key result, and the CTO nominates the payments team as team of the quarter, which
+the CEO approves. Safe to run again: a policy already set as the demo sets it is not set again, a
+binding already made is not made again, kudos and nominations carry ids of their own, so a second
+run repeats none. (Streak badges need check-ins recorded on time, week after week; the demo's are
+back-dated, so it earns none.)
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 
 import httpx
-from demo_grading import CEO, WAIT_SECONDS, client
+from demo_grading import ANA, CEO, CTO, WAIT_SECONDS, client
 
 POLICY_ID = "quarterly-bonus"
 POLICY = {
@@ -67,7 +72,44 @@ def bind(incentives: httpx.Client, cycle_id: str, name: str, version: int) -> No
         time.sleep(0.5)
 
 
-def reward(incentives_url: str, cycle_id: str, name: str) -> None:
-    """Sets the policy and binds it to the finalised quarter."""
+def _demo_id(*parts: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "demo:" + ":".join(parts)))
+
+
+def _once(r: httpx.Response, what: str) -> None:
+    """A repeat of something done before answers 409; anything else must succeed."""
+    if r.status_code != 409:
+        _check(r, what)
+
+
+def recognise(incentives_url: str, cycle_id: str, objectives: dict[str, dict]) -> None:
+    """Ana's kudos for Sam, and the payments team's honour nominated and approved."""
+    payments = objectives["team-payments"]
+    kudos = {
+        "kudos_id": _demo_id(cycle_id, "kudos", "ana-sam"),
+        "objective_id": payments["objective_id"],
+        "key_result_id": payments["key_results"][0]["key_result_id"],
+        "message": "Thank you for landing saved cards before the peak season",
+    }
+    with client(incentives_url, ANA) as ana:
+        _once(ana.post("/v1/kudos", json=kudos), "give kudos")
+    nomination = {
+        "nomination_id": _demo_id(cycle_id, "nomination", "payments"),
+        "cycle_id": cycle_id,
+        "nominee_type": "org_unit",
+        "nominee_id": "payments",
+        "honour": "Team of the quarter",
+        "citation": "Saved cards shipped and payment failures down, in the busiest quarter",
+    }
+    with client(incentives_url, CTO, "leader") as cto:
+        _once(cto.post("/v1/nominations", json=nomination), "nominate")
+    path = f"/v1/nominations/{nomination['nomination_id']}/approve"
+    with client(incentives_url, CEO, "admin", "leader") as ceo:
+        _once(ceo.post(path, json={"reason": "Agreed by the leadership team"}), "approve")
+
+
+def reward(incentives_url: str, cycle_id: str, name: str, objectives: dict[str, dict]) -> None:
+    """Sets the policy, binds it to the finalised quarter, and recognises the quarter's work."""
     with client(incentives_url, CEO, "admin") as incentives:
         bind(incentives, cycle_id, name, set_policy(incentives))
+    recognise(incentives_url, cycle_id, objectives)

@@ -766,7 +766,7 @@ def close(
         if reviews_url and incentives_url:
             from demo_incentives import reward
 
-            reward(incentives_url, quarter.cycle_id, quarter.name)
+            reward(incentives_url, quarter.cycle_id, quarter.name, objectives)
         _advance(client, quarter.cycle_id, "closed", f"{quarter.name} graded and closed")
 
 
