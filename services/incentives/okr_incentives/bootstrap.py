@@ -91,9 +91,6 @@ class IncentivesContainer:
             batch_size=batch_size,
         )
 
-    def consumed_topics(self) -> list[str]:
-        return [self.settings.kafka.topic(topic) for topic in CONSUMED]
-
     async def start_consuming(self) -> None:
         """Creates the topics if missing, then learns from `okr.goals.v1`, `okr.reviews.v1` and
         `okr.checkins.v1`; refusals from then on first check that this knowledge has caught up
