@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
@@ -34,18 +34,31 @@ def infra() -> Iterator[Infra]:
 
 
 @pytest.fixture
-def postgres_db(infra: Infra) -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
+def new_database(infra: Infra) -> Iterator[Callable[[], str]]:
+    """Creates fresh PostgreSQL databases for one test on demand; all dropped afterwards."""
     admin = (
         f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
         f"password={infra.pg_password} dbname={infra.pg_admin_db}"
     )
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"okr_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return name
+
+    yield create
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_db(new_database: Callable[[], str]) -> str:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    return new_database()
 
 
 def postgres_env(infra: Infra, dbname: str) -> dict[str, str]:

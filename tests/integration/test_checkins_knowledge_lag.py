@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime
 
 import httpx
-import psycopg
 import pytest
 
 from okr_checkins.bootstrap import bootstrap as checkins_bootstrap
@@ -29,18 +28,8 @@ FEB = FixedClock(datetime(2026, 2, 16, 12, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-def checkins_db(infra):
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} "
-        f"dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def checkins_db(new_database):
+    return new_database()
 
 
 async def until_current(container, seconds=30.0) -> None:

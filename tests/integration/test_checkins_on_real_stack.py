@@ -31,25 +31,9 @@ def checkins_env(infra, dbname):
 
 
 @pytest.fixture
-def databases(infra, postgres_db, request):
+def databases(new_database):
     """Two databases: the goal service's and the check-in service's (they never share one)."""
-    return postgres_db, request.getfixturevalue("second_db")
-
-
-@pytest.fixture
-def second_db(infra):
-    import psycopg
-
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return new_database(), new_database()
 
 
 async def publish_goals(kafka, infra, dbname, tenant):

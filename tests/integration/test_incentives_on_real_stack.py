@@ -8,7 +8,6 @@ import asyncio
 import uuid
 
 import httpx
-import psycopg
 import pytest
 
 from okr_incentives.bootstrap import bootstrap, build_handlers
@@ -45,20 +44,9 @@ def incentives_env(infra, dbname):
 
 
 @pytest.fixture
-def databases(infra):
+def databases(new_database):
     """Two fresh databases: the service's, and the one its events are replayed into."""
-    names = [f"okr_test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    yield names
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return [new_database(), new_database()]
 
 
 async def until(probe, seconds=30.0):

@@ -8,7 +8,6 @@ import asyncio
 import uuid
 
 import httpx
-import psycopg
 import pytest
 from pymongo import AsyncMongoClient
 
@@ -42,17 +41,8 @@ from tests.support.relaying import relay_all
 
 
 @pytest.fixture
-def database(infra):
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def database(new_database):
+    return new_database()
 
 
 def incentives_env(infra, dbname):

@@ -9,7 +9,6 @@ import uuid
 from datetime import UTC, datetime
 
 import httpx
-import psycopg
 import pytest
 
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
@@ -30,17 +29,8 @@ from tests.support.reviews import check_in_event
 
 
 @pytest.fixture
-def reviews_db(infra):
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def reviews_db(new_database):
+    return new_database()
 
 
 async def until(probe, seconds=30.0):

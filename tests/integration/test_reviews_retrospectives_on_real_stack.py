@@ -6,7 +6,6 @@ on `okr.reviews.v1` in their contracts."""
 import uuid
 
 import httpx
-import psycopg
 import pytest
 
 from okr_goals.bootstrap import bootstrap as goals_bootstrap
@@ -29,17 +28,8 @@ from tests.support.waiting import until_nothing_missing
 
 
 @pytest.fixture
-def reviews_db(infra):
-    name = f"okr_test_{uuid.uuid4().hex[:12]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def reviews_db(new_database):
+    return new_database()
 
 
 async def test_a_retrospective_links_the_rolled_over_copy_and_is_published(
