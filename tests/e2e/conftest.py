@@ -202,3 +202,46 @@ def reviews(stack: Stack) -> Iterator[ReviewService]:
         process.stop()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+@dataclass
+class IncentiveService:
+    url: str
+    process: Process
+    consumer_group: str
+    event_store: dict[str, str]
+    """eventsourcing's settings of the service's own PostgreSQL database (to read it back)."""
+
+
+@pytest.fixture(scope="module")
+def incentives(stack: Stack) -> Iterator[IncentiveService]:
+    """The incentive service as a process beside the stack: its own PostgreSQL database and
+    consumer group, on the stack's topics."""
+    import psycopg
+
+    infra = stack.infra
+    dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
+    admin = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+    group = f"okr-incentives-e2e-{uuid.uuid4().hex[:8]}"
+    store = {k.replace("GOALS_", "INCENTIVES_"): v for k, v in postgres_env(infra, dbname).items()}
+    env = {
+        "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "OKR_KAFKA_TOPIC_NAMESPACE": stack.namespace,
+        **store,
+        "OKR_INCENTIVES_GROUP": group,
+    }
+    port = free_port()
+    process = Process("incentives", ["okr_incentives.cli", "serve", "--port", str(port)], env)
+    process.start()
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/health/ready", process)
+        yield IncentiveService(f"http://127.0.0.1:{port}", process, group, store)
+    finally:
+        process.stop()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
