@@ -38,15 +38,18 @@ def _not_built(build: Build) -> HTMLResponse:
     )
 
 
-@router.api_route(
-    "/{path:path}",
-    methods=["GET", "HEAD"],
-    response_class=FileResponse,
-    responses={
-        200: {"description": "A file of the build, or index.html for a route of the app"},
-        503: {"description": "The front end is not built", "content": {"text/html": {}}},
-        **problems(404),
-    },
+RESPONSES: dict[int | str, dict] = {
+    200: {"description": "A file of the build, or index.html for a route of the app"},
+    503: {"description": "The front end is not built", "content": {"text/html": {}}},
+    **problems(404),
+}
+
+
+@router.head(
+    "/{path:path}", response_class=FileResponse, responses=RESPONSES, operation_id="asset_head"
+)
+@router.get(
+    "/{path:path}", response_class=FileResponse, responses=RESPONSES, operation_id="asset_get"
 )
 async def asset(request: Request, path: str) -> Response:
     """A file of the built front end (hashed assets cached for a year, the rest revalidated);

@@ -61,16 +61,28 @@ async def _forward(request: Request, service: str) -> Response:
     return response
 
 
-@router.api_route("/api/{service}", methods=METHODS, response_class=Response, responses=RESPONSES)
 async def service_root(request: Request, service: str) -> Response:
-    """The service's root path."""
+    """Forwards to the service's root path."""
     return await _forward(request, service)
 
 
-@router.api_route(
-    "/api/{service}/{path:path}", methods=METHODS, response_class=Response, responses=RESPONSES
-)
 async def forward(request: Request, service: str, path: str) -> Response:
     """Forwards method, path, query, body and headers (hop-by-hop ones dropped) to the service's
     `/<path>`, streams its answer back; 502 when the service does not answer."""
     return await _forward(request, service)
+
+
+# One route per method and path, each with its own operation in the API description.
+for _method in METHODS:
+    for _path, _endpoint in (
+        ("/api/{service}", service_root),
+        ("/api/{service}/{path:path}", forward),
+    ):
+        router.add_api_route(
+            _path,
+            _endpoint,
+            methods=[_method],
+            operation_id=f"{_endpoint.__name__}_{_method.lower()}",
+            response_class=Response,
+            responses=RESPONSES,
+        )
