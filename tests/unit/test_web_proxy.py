@@ -4,6 +4,7 @@ that does not answer, never a path outside the service, 404 for an unknown servi
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -222,3 +223,21 @@ def test_the_readiness_check_asks_each_named_service(upstream: Recording, tmp_pa
         r = c.get("/health/ready")
         assert r.status_code == 503 and r.json()["failed"] == ["checkins"]
         assert c.get("/health/live").status_code == 200
+
+
+def test_an_event_stream_is_never_cut_by_the_read_timeout(tmp_path) -> None:
+    seen: list[dict] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        events = httpx.ByteStream(b"data: 1\n\n")
+        return httpx.Response(200, stream=events, headers={"content-type": "text/event-stream"})
+
+    app = web_app(
+        {"projections": httpx.MockTransport(answer)}, dist_dir=tmp_path, read_timeout_seconds=7
+    )
+    with TestClient(app) as c:
+        r = c.get("/api/projections/v1/events", headers={"Accept": "text/event-stream"})
+        assert r.status_code == 200 and r.text == "data: 1\n\n"
+        c.get("/api/projections/v1/cycles")
+    assert seen[0]["read"] is None and seen[1]["read"] == 7

@@ -76,3 +76,8 @@ def response_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The upstream's response headers passed back: all but hop-by-hop ones."""
     dropped = HOP_BY_HOP | _connection_tokens(headers)
     return [(n, v) for n, v in headers if n.lower() not in dropped]
+
+
+def wants_events(headers: list[tuple[str, str]]) -> bool:
+    """Whether the request asks for a server-sent event stream (kept open, never timed out)."""
+    return any(n.lower() == "accept" and "text/event-stream" in v.lower() for n, v in headers)

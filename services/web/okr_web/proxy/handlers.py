@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from okr_web.proxy.domain import request_headers, response_headers, upstream_path
+from okr_web.proxy.domain import request_headers, response_headers, upstream_path, wants_events
 from okr_web.unavailable import Unavailable
 
 
@@ -74,6 +74,10 @@ class Forwarder:
             ),
             content=outgoing.body,
         )
+        if wants_events(outgoing.headers):
+            # A server-sent event stream stays open between events: no read timeout.
+            timeout = dict(request.extensions["timeout"])
+            request.extensions["timeout"] = {**timeout, "read": None}
         try:
             response = await client.send(request, stream=True)
         except httpx.TimeoutException as exc:
