@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: setup run test test-unit test-integration test-e2e bench lint fmt infra-up infra-down infra-status clean
+.PHONY: setup run test test-unit test-integration test-e2e web-test bench lint fmt infra-up infra-down infra-status clean
 
 setup: ## Python environment from the lock file
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
@@ -23,8 +23,15 @@ infra-status:
 run: setup ## The platform with a demo organisation; Ctrl-C stops everything
 	@deploy/local/run.sh
 
-test: setup lint ## Lint, then the whole suite on the real infrastructure (started and stopped here)
+FRONTEND := services/web/frontend
+
+test: setup lint web-test ## Lint, the web app's unit tests, then the whole suite on the real infrastructure (started and stopped here; the browser tests in headless Chromium among them)
 	@deploy/local/with-infra.sh .venv/bin/python -m pytest tests -q -p no:cacheprovider
+
+web-test: ## The web app's unit tests (Vitest); npm ci first when node_modules is missing
+	@test -f $(FRONTEND)/package.json || { echo "web-test: $(FRONTEND)/package.json is missing: the web front end is not in this checkout" >&2; exit 1; }
+	@test -d $(FRONTEND)/node_modules || (cd $(FRONTEND) && npm ci --no-audit --no-fund)
+	@cd $(FRONTEND) && npm test
 
 test-unit: setup
 	@.venv/bin/python -m pytest tests/unit -q

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the whole local infrastructure: Kafka, PostgreSQL, FerretDB and Keycloak
 # (the OIDC provider; OKR_KEYCLOAK=false leaves it out).
+# `install` and `up` also install Chromium for the browser tests (chromium.sh).
 # Usage: infra.sh up|down|status|install
 source "$(dirname "$0")/common.sh"
 here="$(dirname "$0")"
@@ -11,7 +12,8 @@ case "${1:-up}" in
   install)
     "$here/kafka.sh" install & k=$!
     kc=""; if with_keycloak; then "$here/keycloak.sh" install & kc=$!; fi
-    "$here/postgres.sh" install; "$here/ferretdb.sh" install; wait "$k"
+    "$here/postgres.sh" install; "$here/ferretdb.sh" install; "$here/chromium.sh" install
+    wait "$k"
     if [ -n "$kc" ]; then wait "$kc"; fi ;;
   up)
     # Builds and downloads run side by side; the servers start once all are in place.
@@ -19,7 +21,7 @@ case "${1:-up}" in
     "$here/kafka.sh" install & k=$!
     "$here/ferretdb.sh" install & f=$!
     kc=""; if with_keycloak; then "$here/keycloak.sh" start & kc=$!; fi
-    "$here/postgres.sh" install
+    "$here/postgres.sh" install; "$here/chromium.sh" install
     wait "$k"; wait "$f"
     "$here/postgres.sh" start; "$here/ferretdb.sh" start; "$here/kafka.sh" start
     if [ -n "$kc" ]; then wait "$kc" || die "keycloak did not start"; fi ;;
@@ -28,6 +30,7 @@ case "${1:-up}" in
     "$here/keycloak.sh" stop ;;
   status)
     rc=0; services=(kafka postgres ferretdb); if with_keycloak; then services+=(keycloak); fi
-    for s in "${services[@]}"; do "$here/$s.sh" status || rc=1; done; exit $rc ;;
+    for s in "${services[@]}"; do "$here/$s.sh" status || rc=1; done
+    "$here/chromium.sh" health || rc=1; exit $rc ;;
   *) die "usage: $0 up|down|status|install" ;;
 esac

@@ -12,6 +12,8 @@ done
 cleanup() { for s in "${started[@]}"; do "$here/$s.sh" stop || true; done; }
 trap cleanup EXIT
 if [ "${#started[@]}" -gt 0 ]; then "$here/infra.sh" up; fi
+# The browser tests drive Debian's Chromium (installed here when missing and we are root).
+"$here/chromium.sh" install
 # Development mode for the tests and tools run here; the Keycloak tests expect Keycloak up.
 export OKR_ENV="${OKR_ENV:-development}"
 if [ "${OKR_KEYCLOAK:-true}" = "true" ]; then

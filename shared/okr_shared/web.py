@@ -276,7 +276,7 @@ def create_app(
         app.include_router(router)
     _document_problems(app)
 
-    _add_health_routes(app)
+    add_health_routes(app)
     return app
 
 
@@ -298,7 +298,7 @@ class ReadyOut(BaseModel):
     checks: dict[str, CheckOut]
 
 
-def _add_health_routes(app: FastAPI) -> None:
+def add_health_routes(app: FastAPI) -> None:
     """`/health/live` and `/health` (liveness); `/health/ready` runs `app.state.health`."""
     app.state.health = HealthChecks()
 

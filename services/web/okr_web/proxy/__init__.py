@@ -1,0 +1,1 @@
+"""The thin proxy: `/api/<service>/...` forwarded to the service's `/...`."""

@@ -1,0 +1,151 @@
+"""The web app in headless Chromium against the whole running platform: the front end's own
+browser tests (`npm run e2e` in services/web/frontend, playwright-core driving Debian's Chromium)
+run against the web server in front of the real services holding the demo organisation.
+
+Screenshots of every main screen are kept under `.state/screenshots` (not committed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from okr_shared.identity import DevTokenIssuer
+from tests.e2e.conftest import ReviewService, Stack
+from tests.support.processes import Process, free_port, wait_for, wait_healthy
+from tests.support.web import ROOT, demo_org
+
+pytestmark = pytest.mark.e2e
+
+FRONTEND = Path(os.environ.get("OKR_WEB_FRONTEND", ROOT / "services" / "web" / "frontend"))
+SCREENSHOTS = Path(os.environ.get("OKR_STATE", ROOT / ".state")).resolve() / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+NPM_SECONDS = 900
+
+
+@dataclass
+class WebApp:
+    url: str
+    kickoff: str
+    cycle_id: str
+    process: Process
+
+
+def _npm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["npm", *args],
+        cwd=FRONTEND,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=NPM_SECONDS,
+    )
+
+
+def _built_front_end() -> None:
+    """Installs the front end's packages when missing, then builds it from its current sources."""
+    if not (FRONTEND / "node_modules").is_dir():
+        done = _npm("ci", "--no-audit", "--no-fund")
+        assert done.returncode == 0, f"npm ci failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    done = _npm("run", "build")
+    assert done.returncode == 0, (
+        f"npm run build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
+
+
+def _objectives(node: dict) -> int:
+    return 1 + sum(_objectives(child) for child in node.get("children", []))
+
+
+def _loaded(stack: Stack, issuer: DevTokenIssuer, cycle_id: str) -> None:
+    """Waits until the projections serve the demo's whole tree of the current cycle."""
+    demo = demo_org()
+    token = issuer.issue(demo.TENANT, demo.CEO, ("admin",))
+    expected = len(demo.CURRENT_OBJECTIVES)
+
+    def complete() -> bool:
+        r = httpx.get(
+            f"{stack.projections_url}/v1/cycles/{cycle_id}/tree",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        return r.status_code == 200 and sum(map(_objectives, r.json()["roots"])) >= expected
+
+    wait_for(complete, seconds=120, interval=0.5)
+
+
+@pytest.fixture(scope="module")
+def web(stack: Stack, reviews: ReviewService, issuer: DevTokenIssuer) -> Iterator[WebApp]:
+    """The demo organisation loaded into the stack (the incentive service left out), the front end
+    built, and the web server in front of the stack."""
+    demo = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "deploy" / "local" / "demo_org.py"),
+            stack.goals_url,
+            stack.checkins_url,
+            reviews.url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert demo.returncode == 0, f"the demo organisation did not load:\n{demo.stderr[-4000:]}"
+    _token, kickoff, cycle_id = demo.stdout.split()[:3]
+    _loaded(stack, issuer, cycle_id)
+    _built_front_end()
+    port = free_port()
+    process = Process(
+        "web",
+        ["okr_web.cli", "serve", "--port", str(port)],
+        {
+            "OKR_WEB_GOALS_URL": stack.goals_url,
+            "OKR_WEB_CHECKINS_URL": stack.checkins_url,
+            "OKR_WEB_REVIEWS_URL": reviews.url,
+            # Not started here: the app shows its service banner for what it reads there.
+            "OKR_WEB_INCENTIVES_URL": f"http://127.0.0.1:{free_port()}",
+            "OKR_WEB_PROJECTIONS_URL": stack.projections_url,
+            "OKR_WEB_READY_SERVICES": "goals,checkins,reviews,projections",
+            "OKR_WEB_DEV_TENANT": demo_org().TENANT,
+            "OKR_WEB_DIST": str(FRONTEND / "dist"),
+        },
+    )
+    process.start()
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/health/ready", process)
+        yield WebApp(f"http://127.0.0.1:{port}", kickoff, cycle_id, process)
+    finally:
+        process.stop()
+
+
+def test_the_web_app_passes_its_browser_tests_on_the_running_platform(request) -> None:
+    assert (FRONTEND / "package.json").is_file(), (
+        f"{FRONTEND / 'package.json'} is missing: the web front end (Vite/React, built on its own "
+        "branch) is not in this checkout, so the browser tests cannot run"
+    )
+    assert shutil.which("npm"), "npm is needed for the browser tests"
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: run deploy/local/chromium.sh install"
+    app: WebApp = request.getfixturevalue("web")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    run = _npm(
+        "run",
+        "e2e",
+        env={
+            "OKR_WEB_URL": app.url,
+            "OKR_KICKOFF": app.kickoff,
+            "OKR_CYCLE_ID": app.cycle_id,
+            "OKR_SCREENSHOTS": str(SCREENSHOTS),
+            "CHROMIUM": CHROMIUM,
+        },
+    )
+    assert run.returncode == 0, (
+        f"npm run e2e failed ({run.returncode}); web server log: {app.process.log_path}\n"
+        f"--- stdout ---\n{run.stdout[-12000:]}\n--- stderr ---\n{run.stderr[-6000:]}"
+    )
