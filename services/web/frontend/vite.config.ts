@@ -6,7 +6,7 @@ const backend = process.env.OKR_WEB_URL ?? "http://127.0.0.1:8000";
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1200 },
+  build: { outDir: "dist", chunkSizeWarningLimit: 1200 },
   server: { proxy: { "/api": backend, "/auth": backend } },
   test: {
     environment: "jsdom",

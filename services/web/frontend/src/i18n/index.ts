@@ -5,6 +5,7 @@ import { initReactI18next } from "react-i18next";
 import en from "./en.json";
 import zh from "./zh.json";
 import { type Lang, langOfLocale } from "../lib/format";
+import { getSession } from "../lib/session";
 
 const KEY = "okr.lang";
 
@@ -21,7 +22,7 @@ export const resources = { en: { translation: en }, zh: { translation: zh } } as
 
 void i18n.use(initReactI18next).init({
   resources,
-  lng: storedLang() ?? "en",
+  lng: storedLang() ?? langOfLocale(getSession()?.person.locale),
   fallbackLng: false,
   interpolation: { escapeValue: false },
   returnNull: false,

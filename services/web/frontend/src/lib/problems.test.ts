@@ -6,6 +6,7 @@ describe("problem details", () => {
     expect(fieldOf("#/confidence")).toBe("confidence");
     expect(fieldOf("#/note/plans")).toBe("plans");
     expect(fieldOf("query:as_of")).toBe("as_of");
+    expect(fieldOf("#/blockers/2")).toBe("blockers");
     expect(fieldOf("#")).toBe("");
   });
 

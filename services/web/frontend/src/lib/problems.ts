@@ -14,10 +14,12 @@ export interface ProblemBody {
   service?: string;
 }
 
-/** The field a pointer names: its last segment (`#/note/plans` → `plans`). */
+/** The field a pointer names: its last segment (`#/note/plans` → `plans`), the list for an item
+ * of one (`#/blockers/2` → `blockers`). */
 export function fieldOf(pointer: string): string {
   const path = pointer.replace(/^#/, "").replace(/^(query|path|header|cookie):/, "");
   const segments = path.split("/").filter(Boolean);
+  while (segments.length > 1 && /^\d+$/.test(segments[segments.length - 1]!)) segments.pop();
   return segments[segments.length - 1] ?? "";
 }
 

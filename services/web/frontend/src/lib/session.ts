@@ -23,13 +23,20 @@ function notify(): void {
   listeners.forEach((listener) => listener());
 }
 
+/** The session, or null when there is none or its token has expired. */
 export function getSession(): Session | null {
-  if (current) return current;
-  const stored = sessionStorage.getItem(KEY);
-  if (!stored) return null;
-  try {
-    current = JSON.parse(stored) as Session;
-  } catch {
+  if (!current) {
+    const stored = sessionStorage.getItem(KEY);
+    if (!stored) return null;
+    try {
+      current = JSON.parse(stored) as Session;
+    } catch {
+      sessionStorage.removeItem(KEY);
+      return null;
+    }
+  }
+  if (current && current.expiresAt !== null && current.expiresAt <= Date.now()) {
+    current = null;
     sessionStorage.removeItem(KEY);
   }
   return current;

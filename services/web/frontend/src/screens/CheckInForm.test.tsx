@@ -79,7 +79,15 @@ describe("the check-in form", () => {
 });
 
 describe("the check-in body", () => {
-  const draft = { value: "", confidence: "", progress: "p", plans: "", problems: "", effective_at: "" };
+  const draft = {
+    value: "",
+    confidence: "",
+    progress: "p",
+    plans: "",
+    problems: "",
+    blockers: "",
+    effective_at: "",
+  };
 
   it("sends milestones as true or false", () => {
     expect(checkInBody("k", "milestone", { ...draft, value: "done" }).value).toBe(true);
@@ -92,6 +100,12 @@ describe("the check-in body", () => {
     expect(body.confidence).toBe("x");
     expect(body.note).toEqual({ progress: "p", plans: "", problems: "" });
     expect("effective_at" in body).toBe(false);
+    expect(body.blockers).toEqual([]);
+  });
+
+  it("sends one blocker per line", () => {
+    const body = checkInBody("k", "increase_to", { ...draft, blockers: "waiting for legal\n\n  no test devices " });
+    expect(body.blockers).toEqual(["waiting for legal", "no test devices"]);
   });
 
   it("back-dates with an ISO instant", () => {

@@ -13,6 +13,7 @@ export interface CheckInDraft {
   progress: string;
   plans: string;
   problems: string;
+  blockers: string;
   effective_at: string;
 }
 
@@ -22,6 +23,7 @@ const EMPTY: CheckInDraft = {
   progress: "",
   plans: "",
   problems: "",
+  blockers: "",
   effective_at: "",
 };
 
@@ -44,11 +46,23 @@ export function checkInBody(keyResultId: string, kind: string | null | undefined
     value,
     confidence,
     note: { progress: d.progress, plans: d.plans, problems: d.problems },
+    blockers: (d.blockers ?? "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean),
     ...(effectiveAt ? { effective_at: effectiveAt } : {}),
   };
 }
 
-const FIELDS = ["value", "confidence", "progress", "plans", "problems", "effective_at"] as const;
+const FIELDS = [
+  "value",
+  "confidence",
+  "progress",
+  "plans",
+  "problems",
+  "blockers",
+  "effective_at",
+] as const;
 type Field = (typeof FIELDS)[number];
 
 export function CheckInForm({
@@ -164,6 +178,12 @@ export function CheckInForm({
           {fieldError(part)}
         </div>
       ))}
+      <div className="field">
+        <label htmlFor={`${key}-blockers`}>{t("checkin.blockers")}</label>
+        <textarea rows={2} {...fieldProps("blockers")} />
+        <span className="hint">{t("checkin.blockersHint")}</span>
+        {fieldError("blockers")}
+      </div>
       <div className="field">
         <label htmlFor={`${key}-effective_at`}>{t("checkin.effectiveAt")}</label>
         <input type="datetime-local" step={1} {...fieldProps("effective_at")} />

@@ -32,6 +32,7 @@ function KeyResultHistory({ kr, progress }: { kr: GoalsKeyResult; progress?: Key
         type: "time",
         axisLabel: {
           color: COLORS.text,
+          hideOverlap: true,
           formatter: (v: number) =>
             new Intl.DateTimeFormat(lang === "zh" ? "zh-CN" : "en-GB", {
               month: "short",
@@ -44,6 +45,8 @@ function KeyResultHistory({ kr, progress }: { kr: GoalsKeyResult; progress?: Key
         {
           name: kr.title,
           type: "line",
+          showSymbol: true,
+          symbolSize: 7,
           step: kr.kind === "milestone" ? "end" : undefined,
           itemStyle: { color: COLORS.primary },
           data: points,
