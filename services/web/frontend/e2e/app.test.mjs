@@ -40,6 +40,13 @@ describe("the people's web app", () => {
     await ceo.locator(`${byTestId("chart-progress")} svg`).waitFor();
     await screenshot(ceo, "03-tree");
 
+    const all = await nodes.count();
+    await ceo.locator(byTestId("tree-unit")).selectOption("rnd");
+    const narrowed = await until(() => nodes.count(), (n) => n > 0 && n < all, 10_000);
+    assert.ok(narrowed.value > 0 && narrowed.value < all, "one unit's subtree is smaller than the whole");
+    await ceo.locator(byTestId("tree-unit")).selectOption("");
+    await until(() => nodes.count(), (n) => n === all, 10_000);
+
     await root.locator("a.tree-title").first().click();
     await ceo.waitForURL(/\/objectives\//);
     await ceo.locator('[data-testid^="objective-kr-"]').first().waitFor();

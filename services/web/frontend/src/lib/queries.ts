@@ -31,12 +31,17 @@ export function pickActiveCycle(cycles: Cycle[] | undefined): Cycle | undefined 
   return [...cycles].sort((a, b) => b.starts_on.localeCompare(a.starts_on))[0];
 }
 
-export function useProjectedTree(cycleId: string | undefined, pollMs?: number) {
+/** The projections' alignment tree, of one org unit and below when `orgUnitId` is given. */
+export function useProjectedTree(cycleId: string | undefined, pollMs?: number, orgUnitId?: string) {
   return useQuery({
-    queryKey: ["projected-tree", cycleId],
+    queryKey: ["projected-tree", cycleId, orgUnitId ?? null],
     enabled: Boolean(cycleId),
     queryFn: ({ signal }) =>
-      api.get<ProjectedTree>("projections", `/v1/cycles/${enc(cycleId!)}/tree`, signal),
+      api.get<ProjectedTree>(
+        "projections",
+        `/v1/cycles/${enc(cycleId!)}/tree${orgUnitId ? `?org_unit_id=${enc(orgUnitId)}` : ""}`,
+        signal,
+      ),
     refetchInterval: pollMs,
   });
 }

@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { Chart } from "../components/Chart";
 import { COLORS } from "../components/colors";
 import { ProgressBar } from "../components/Progress";
@@ -45,11 +45,25 @@ function TreeNode({ node, path }: { node: ProjectedTreeNode; path: string }) {
 export function Tree() {
   const { t, i18n } = useTranslation();
   const { cycleId } = useParams();
-  const tree = useProjectedTree(cycleId);
+  const [search, setSearch] = useSearchParams();
+  const unit = search.get("unit") ?? undefined;
+  const whole = useProjectedTree(cycleId);
+  const tree = useProjectedTree(cycleId, undefined, unit);
+  const units = useMemo(
+    () => [
+      ...new Set(
+        distinct(whole.data?.roots ?? [])
+          .filter((n) => n.owner?.type === "org_unit")
+          .map((n) => n.owner!.id),
+      ),
+    ],
+    [whole.data],
+  );
 
   const option = useMemo(() => {
     const rows = distinct(tree.data?.roots ?? []).reverse();
     const label = (node: ProjectedTreeNode) => (node.title ?? node.objective_id).slice(0, 40);
+    const labelWidth = Math.min(220, Math.round(window.innerWidth * 0.3));
     return {
       aria: { enabled: true },
       tooltip: { trigger: "axis", valueFormatter: (v: number) => formatPercent(v / 100, i18n.language) },
@@ -59,7 +73,7 @@ export function Tree() {
       yAxis: {
         type: "category",
         data: rows.map(label),
-        axisLabel: { color: COLORS.text, width: 220, overflow: "truncate" },
+        axisLabel: { color: COLORS.text, width: labelWidth, overflow: "truncate" },
       },
       series: [
         {
@@ -83,6 +97,24 @@ export function Tree() {
     <section className="page">
       <h1>{t("tree.title")}</h1>
       <CyclePicker current={cycleId} to="tree" />
+      {units.length > 0 && (
+        <div className="field inline">
+          <label htmlFor="tree-unit">{t("tree.unit")}</label>
+          <select
+            id="tree-unit"
+            data-testid="tree-unit"
+            value={unit ?? ""}
+            onChange={(e) => setSearch(e.target.value ? { unit: e.target.value } : {}, { replace: true })}
+          >
+            <option value="">{t("tree.allUnits")}</option>
+            {units.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
       {tree.isPending && <Loading />}
       {tree.isError && <ErrorView error={tree.error} />}
       {tree.isSuccess && tree.data.roots.length === 0 && <Empty message={t("tree.empty")} />}
