@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from okr_projections.directory.queries import DirectoryQueries
-from okr_projections.documents import Document
+from okr_projections.documents import Document, public_view
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.visibility import Reader, can_read
 from okr_projections.recognition.store import RecognitionStore
@@ -16,8 +16,10 @@ from okr_shared.errors import NotFound
 from okr_shared.identity import Principal
 
 
-def _newest_first(items: list[Document]) -> list[Document]:
-    return sorted(items, key=lambda d: (d["at"], d["_id"]), reverse=True)
+def _newest_first(items: list[Document]) -> list[dict[str, Any]]:
+    """The items newest first, as the API serves them (no storage key)."""
+    ordered = sorted(items, key=lambda d: (d["at"], d["_id"]), reverse=True)
+    return [public_view(d) for d in ordered]
 
 
 class RecognitionQueries:
