@@ -182,6 +182,22 @@ def test_conversations_are_between_a_person_and_their_manager(world):
         )
 
 
+def test_each_participant_lists_their_conversations_newest_first(world):
+    first = world.conversations.start_conversation(StartConversation("dev", "Q1"), caller("dev"))
+    second = world.conversations.start_conversation(StartConversation("dev", "Q2"), caller("lead"))
+    world.conversations.post_message(caller("dev"), str(second.id), "hello")
+    for who in ("dev", "lead"):
+        listed = world.conversations.conversations_of(caller(who), None)
+        assert [c.topic for c in listed] == ["Q2", "Q1"]
+    assert world.conversations.conversations_of(caller("rep"), None) == []
+    assert [c.id for c in world.conversations.conversations_of(ADMIN, "dev")] == [
+        second.id,
+        first.id,
+    ]
+    with pytest.raises(Forbidden):
+        world.conversations.conversations_of(caller("rep"), "dev")
+
+
 def test_feedback_follows_the_visibility_of_the_goal(world):
     given = world.feedback.give_feedback(
         GiveFeedback(str(world.objective.id), "praise", "Nice!", world.numeric), caller("rep")

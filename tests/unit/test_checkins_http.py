@@ -196,3 +196,21 @@ def test_the_503_is_documented_on_the_routes_that_can_answer_it(service):
     assert "Retry-After" in paths["/v1/check-ins"]["post"]["responses"]["503"]["headers"]
     assert "503" in paths["/v1/key-results/{key_result_id}/value"]["get"]["responses"]
     assert "503" not in paths["/v1/conversations/{conversation_id}"]["get"]["responses"]
+
+
+def test_conversations_are_listed_for_their_participants_only(service, as_person):
+    client, _, _ = service
+    started = client.post(
+        "/v1/conversations", json={"person_id": "dev", "topic": "Q1"}, headers=as_person("dev")
+    )
+    assert started.status_code == 201, started.text
+    mine = client.get("/v1/conversations", headers=as_person("lead"))
+    assert [c["conversation_id"] for c in mine.json()["items"]] == [
+        started.json()["conversation_id"]
+    ]
+    assert client.get("/v1/conversations", headers=as_person("rep")).json() == {"items": []}
+    refused = client.get("/v1/conversations?person_id=dev", headers=as_person("rep"))
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["pointer"] == "query:person_id"
+    listed = client.get("/v1/conversations?person_id=dev", headers=as_person("ceo", "admin"))
+    assert len(listed.json()["items"]) == 1

@@ -23,6 +23,10 @@ def feedback_uuid(tenant_id: str, objective_id: str) -> UUID:
     return uuid5(_NAMESPACE, f"{tenant_id}\x00feedback\x00{objective_id}")
 
 
+def conversation_index_uuid(tenant_id: str, person_id: str) -> UUID:
+    return uuid5(_NAMESPACE, f"{tenant_id}\x00conversations\x00{person_id}")
+
+
 def integration_check_in_id(tenant_id: str, source_key: str) -> str:
     """The check-in an integration's item becomes: a retried item names the same check-in."""
     return str(uuid5(_NAMESPACE, f"{tenant_id}\x00integration\x00{source_key}"))

@@ -73,3 +73,26 @@ class Conversation(Aggregate):
                 "posted_at": meta.get("at"),
             },
         ]
+
+
+class ConversationIndex(Aggregate):
+    """The conversations one person takes part in, in the order they started (internal, never
+    published): saved with each new conversation, so a person's list needs no scan."""
+
+    @event("Opened")
+    def __init__(self, tenant_id: str, person_id: str) -> None:
+        self.tenant_id = tenant_id
+        self.person_id = person_id
+        self.conversation_ids: list[str] = []
+
+    @classmethod
+    def open(cls, aggregate_id: Any, tenant_id: str, person_id: str) -> ConversationIndex:
+        return cls._create(cls.Opened, id=aggregate_id, tenant_id=tenant_id, person_id=person_id)
+
+    def add(self, conversation_id: str) -> None:
+        if conversation_id not in self.conversation_ids:
+            self._added(conversation_id=conversation_id)
+
+    @event("Added")
+    def _added(self, conversation_id: str) -> None:
+        self.conversation_ids = [*self.conversation_ids, conversation_id]

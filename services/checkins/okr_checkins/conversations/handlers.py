@@ -6,8 +6,13 @@ import uuid
 from typing import Any
 from uuid import UUID
 
+from okr_checkins import keys
 from okr_checkins.conversations.commands import StartConversation
-from okr_checkins.conversations.domain import Conversation, ConversationNotFound
+from okr_checkins.conversations.domain import (
+    Conversation,
+    ConversationIndex,
+    ConversationNotFound,
+)
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
@@ -56,8 +61,34 @@ class ConversationHandlers:
             command.topic,
             self._meta(caller),
         )
-        self.store.save_or_conflict(conversation)
+        indexes = [self._index(caller.tenant_id, p) for p in conversation.participants]
+        for index in indexes:
+            index.add(str(conversation.id))
+        self.store.save_or_conflict(conversation, *indexes)
         return conversation
+
+    def _index(self, tenant_id: str, person_id: str) -> ConversationIndex:
+        uid = keys.conversation_index_uuid(tenant_id, person_id)
+        return self.store.find(ConversationIndex, uid, tenant_id) or ConversationIndex.open(
+            uid, tenant_id, person_id
+        )
+
+    def conversations_of(self, caller: Caller, person_id: str | None) -> list[Conversation]:
+        """The conversations a person takes part in, newest first: one's own, or anyone's for
+        admins."""
+        person_id = person_id or caller.actor_id
+        if person_id != caller.actor_id and not caller.is_admin:
+            raise Forbidden("query:person_id", "only admins list another person's conversations")
+        index = self.store.find(
+            ConversationIndex,
+            keys.conversation_index_uuid(caller.tenant_id, person_id),
+            caller.tenant_id,
+        )
+        found = (
+            self.store.find(Conversation, UUID(c), caller.tenant_id)
+            for c in reversed(index.conversation_ids if index else [])
+        )
+        return [c for c in found if c is not None]
 
     def conversation(self, caller: Caller, conversation_id: str) -> Conversation:
         try:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from okr_checkins.conversations.commands import StartConversation
 from okr_checkins.conversations.handlers import ConversationHandlers
-from okr_checkins.conversations.schemas import ConversationIn, ConversationOut, MessageIn
+from okr_checkins.conversations.schemas import (
+    ConversationIn,
+    ConversationOut,
+    ConversationsOut,
+    MessageIn,
+)
 from okr_checkins.schemas import NOT_KNOWN_YET
 from okr_shared.api_models import problems
 from okr_shared.problems import call
@@ -45,6 +50,19 @@ async def start_conversation(
     """Starts a one-to-one thread between a person and their manager."""
     command = StartConversation(body.person_id, body.topic, body.manager_id)
     return _conversation(await call(handlers.start_conversation, command, caller))
+
+
+@router.get("/conversations", responses=problems(403))
+async def list_conversations(
+    caller: CurrentCaller,
+    handlers: Conversations,
+    person_id: Annotated[
+        str | None, Query(max_length=100, description="Whose (admins); the caller's by default")
+    ] = None,
+) -> ConversationsOut:
+    """The one-to-one threads a person takes part in, newest first."""
+    found = await call(handlers.conversations_of, caller, person_id)
+    return ConversationsOut(items=[_conversation(c) for c in found])
 
 
 @router.get("/conversations/{conversation_id}", responses=problems(404))

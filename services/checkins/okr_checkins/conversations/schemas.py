@@ -34,3 +34,7 @@ class ConversationOut(BaseModel):
     topic: str
     messages: list[MessageOut]
     version: int
+
+
+class ConversationsOut(BaseModel):
+    items: list[ConversationOut]

@@ -2,6 +2,8 @@ import { useEffect, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation, useNavigate } from "react-router";
 import { Layout } from "./components/Layout";
 import { setUnauthorizedHandler } from "./lib/api";
+import { Admin } from "./screens/Admin";
+import { Conversations } from "./screens/Conversations";
 import { useSession } from "./lib/hooks";
 import { rememberReturn } from "./lib/session";
 import { Dashboard } from "./screens/Dashboard";
@@ -45,6 +47,9 @@ export function App() {
         <Route path="/history" element={guarded(<WithCycle to="history" />)} />
         <Route path="/history/:cycleId" element={guarded(<History />)} />
         <Route path="/objectives/:objectiveId" element={guarded(<ObjectivePage />)} />
+        <Route path="/conversations" element={guarded(<Conversations />)} />
+        <Route path="/conversations/:conversationId" element={guarded(<Conversations />)} />
+        <Route path="/admin" element={guarded(<Admin />)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

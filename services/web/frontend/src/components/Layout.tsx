@@ -37,6 +37,14 @@ export function Layout() {
             <NavLink to="/history" data-testid="nav-history">
               {t("nav.history")}
             </NavLink>
+            <NavLink to="/conversations" data-testid="nav-conversations">
+              {t("conversations.nav")}
+            </NavLink>
+            {session.person.roles.includes("admin") && (
+              <NavLink to="/admin" data-testid="nav-admin">
+                {t("admin.nav")}
+              </NavLink>
+            )}
           </nav>
         )}
         <div className="header-tools">

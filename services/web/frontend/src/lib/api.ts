@@ -35,6 +35,8 @@ export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   anonymous?: boolean;
+  /** A body sent as it is (a CSV file), with its media type, instead of JSON. */
+  raw?: { type: string; text: string };
 }
 
 /** Calls `/api/<service><path>` (or `path` itself when `service` is null) and answers its JSON. */
@@ -47,11 +49,16 @@ export async function request<T>(
   const session = getSession();
   if (session && !options.anonymous) headers.Authorization = `Bearer ${session.token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.raw) headers["Content-Type"] = options.raw.type;
   const url = service ? `/api/${service}${path}` : path;
   const response = await fetch(url, {
     method: options.method ?? "GET",
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.raw
+      ? options.raw.text
+      : options.body === undefined
+        ? undefined
+        : JSON.stringify(options.body),
     signal: options.signal,
   });
   if (response.ok) {
@@ -74,4 +81,8 @@ export const api = {
     request<T>(service, path, { signal }),
   post: <T>(service: Service, path: string, body: unknown) =>
     request<T>(service, path, { method: "POST", body }),
+  put: <T>(service: Service, path: string, body: unknown) =>
+    request<T>(service, path, { method: "PUT", body }),
+  postText: <T>(service: Service, path: string, type: string, text: string) =>
+    request<T>(service, path, { method: "POST", raw: { type, text } }),
 };
