@@ -276,11 +276,11 @@ function CalibrationSection({ cycleId, unitName }: { cycleId: string; unitName: 
           <div className="dashboard-grid">
             <div>
               <h3>{t("grading.bandShares")}</h3>
-              <Chart option={charts.shares} testId="chart-calibration-bands" label={t("grading.bandSharesLabel")} />
+              <Chart still option={charts.shares} testId="chart-calibration-bands" label={t("grading.bandSharesLabel")} />
             </div>
             <div>
               <h3>{t("grading.meanSpread")}</h3>
-              <Chart option={charts.means} testId="chart-calibration-means" label={t("grading.meanSpreadLabel")} />
+              <Chart still option={charts.means} testId="chart-calibration-means" label={t("grading.meanSpreadLabel")} />
             </div>
           </div>
           <table className="calibration-table">
