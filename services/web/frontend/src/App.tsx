@@ -7,11 +7,13 @@ import { Conversations } from "./screens/Conversations";
 import { useSession } from "./lib/hooks";
 import { rememberReturn } from "./lib/session";
 import { Dashboard } from "./screens/Dashboard";
+import { Grading, GradingIndex } from "./screens/Grading";
 import { History } from "./screens/History";
 import { MyOkrs } from "./screens/MyOkrs";
 import { NotFound } from "./screens/NotFound";
 import { ObjectivePage } from "./screens/ObjectivePage";
 import { OidcCallback } from "./screens/OidcCallback";
+import { Rewards } from "./screens/Rewards";
 import { SignIn } from "./screens/SignIn";
 import { Tree } from "./screens/Tree";
 import { WithCycle } from "./screens/WithCycle";
@@ -46,6 +48,9 @@ export function App() {
         <Route path="/dashboard/:cycleId" element={guarded(<Dashboard />)} />
         <Route path="/history" element={guarded(<WithCycle to="history" />)} />
         <Route path="/history/:cycleId" element={guarded(<History />)} />
+        <Route path="/grading" element={guarded(<GradingIndex />)} />
+        <Route path="/grading/:cycleId" element={guarded(<Grading />)} />
+        <Route path="/rewards" element={guarded(<Rewards />)} />
         <Route path="/objectives/:objectiveId" element={guarded(<ObjectivePage />)} />
         <Route path="/conversations" element={guarded(<Conversations />)} />
         <Route path="/conversations/:conversationId" element={guarded(<Conversations />)} />

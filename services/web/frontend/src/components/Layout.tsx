@@ -37,6 +37,12 @@ export function Layout() {
             <NavLink to="/history" data-testid="nav-history">
               {t("nav.history")}
             </NavLink>
+            <NavLink to="/grading" data-testid="nav-grading">
+              {t("grading.nav")}
+            </NavLink>
+            <NavLink to="/rewards" data-testid="nav-rewards">
+              {t("rewards.nav")}
+            </NavLink>
             <NavLink to="/conversations" data-testid="nav-conversations">
               {t("conversations.nav")}
             </NavLink>
