@@ -3,8 +3,9 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams, useSearchParams } from "react-router";
 import { Empty, ErrorView, Loading } from "../components/States";
 import { ApiError } from "../lib/problems";
-import { formatDateTime, isoToLocalInput, localInputToIso } from "../lib/format";
-import { useGoalsTree } from "../lib/queries";
+import { formatDate, formatDateTime, isoToLocalInput, localInputToIso } from "../lib/format";
+import { useCycles, useGoalsTree } from "../lib/queries";
+import { cycleDays, dayIndexOf } from "../lib/scope";
 import type { GoalsTree, GoalsTreeNode } from "../lib/types";
 import { CyclePicker } from "./CyclePicker";
 
@@ -87,8 +88,10 @@ function Column({
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 export function History() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { cycleId } = useParams();
+  const cycles = useCycles();
+  const cycle = cycles.data?.find((c) => c.cycle_id === cycleId);
   const [search, setSearch] = useSearchParams();
   const input = useRef<HTMLInputElement>(null);
   const at = search.get("at");
@@ -96,6 +99,12 @@ export function History() {
   if (at && !Number.isNaN(new Date(at).getTime())) instant.current = new Date(at);
   const asOf = instant.current.toISOString();
   const past = useGoalsTree(cycleId, asOf);
+  const days = cycle ? cycleDays(cycle.starts_on, cycle.ends_on, Date.now()) : [];
+  const dayIndex = days.length > 0 ? dayIndexOf(days, instant.current.getTime()) : 0;
+  const pickDay = (index: number) => {
+    const end = days[index];
+    if (end !== undefined) setSearch({ at: new Date(end).toISOString() }, { replace: true });
+  };
   const today = useGoalsTree(cycleId, null);
 
   // A native listener: React's onChange misses values set programmatically on date inputs.
@@ -124,6 +133,34 @@ export function History() {
     <section className="page">
       <h1>{t("history.title")}</h1>
       <CyclePicker current={cycleId} to="history" />
+      {days.length > 0 && cycle && (
+        <div className="field history-slider">
+          <label htmlFor="history-day">{t("history2.day")}</label>
+          <input
+            id="history-day"
+            type="range"
+            min={0}
+            max={days.length - 1}
+            step={1}
+            value={dayIndex}
+            data-testid="history-day"
+            aria-valuetext={formatDate(new Date(days[dayIndex]!).toISOString(), i18n.language)}
+            onChange={(e) => pickDay(Number(e.target.value))}
+          />
+          <span className="slider-ends">
+            <span>{formatDate(cycle.starts_on, i18n.language)}</span>
+            <strong data-testid="history-day-label">
+              {t("history2.dayOf", {
+                day: dayIndex + 1,
+                date: formatDate(new Date(days[dayIndex]!).toISOString(), i18n.language),
+              })}
+            </strong>
+            <span>{formatDate(new Date(days[days.length - 1]!).toISOString(), i18n.language)}</span>
+          </span>
+          <span className="hint">{t("history2.dayHint")}</span>
+        </div>
+      )}
+      {cycle && days.length === 0 && <Empty message={t("history2.notStarted")} />}
       <div className="field inline">
         <label htmlFor="history-instant">{t("history.instant")}</label>
         <input

@@ -9,6 +9,7 @@ import { useSession } from "../lib/hooks";
 import { pickActiveCycle, useCycles, useDue, useMyObjectives } from "../lib/queries";
 import type { KeyResultProgress, ObjectiveProgress } from "../lib/types";
 import { CheckInForm, draftKey } from "./CheckInForm";
+import { CorrectionForm } from "./CorrectionForm";
 
 function currentValue(kr: KeyResultProgress, t: (k: string) => string, lang: string): string {
   if (kr.current === null || kr.current === undefined) return t("kr.noValue");
@@ -20,6 +21,7 @@ function currentValue(kr: KeyResultProgress, t: (k: string) => string, lang: str
 function KeyResultRow({ kr, mine }: { kr: KeyResultProgress; mine: boolean }) {
   const { t, i18n } = useTranslation();
   const [open, setOpen] = useState(() => loadDraft(draftKey(kr.key_result_id)) !== null);
+  const [correcting, setCorrecting] = useState(false);
   const id = kr.key_result_id;
   return (
     <li
@@ -38,13 +40,19 @@ function KeyResultRow({ kr, mine }: { kr: KeyResultProgress; mine: boolean }) {
         <span>{currentValue(kr, t, i18n.language)}</span>
         <ConfidenceBadge band={kr.confidence_band} confidence={kr.confidence} />
         {kr.confidence_trend && <span>{t(`trend.${kr.confidence_trend}`, { defaultValue: "" })}</span>}
-        {mine && !open && (
+        {mine && !open && !correcting && (
           <button type="button" data-testid={`checkin-open-${id}`} onClick={() => setOpen(true)}>
             {t("checkin.open")}
           </button>
         )}
+        {mine && kr.checked_in && !open && !correcting && (
+          <button type="button" data-testid={`correct-open-${id}`} onClick={() => setCorrecting(true)}>
+            {t("objective2.correct")}
+          </button>
+        )}
       </div>
       {open && <CheckInForm keyResult={kr} onClose={() => setOpen(false)} />}
+      {correcting && <CorrectionForm keyResultId={id} kind={kr.kind} onClose={() => setCorrecting(false)} />}
     </li>
   );
 }
