@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from okr_shared.identity import DevTokenIssuer
-from tests.e2e.conftest import ReviewService, Stack
+from tests.e2e.conftest import IncentiveService, ReviewService, Stack
 from tests.support.processes import Process, free_port, wait_for, wait_healthy
 from tests.support.web import ROOT, demo_org
 
@@ -82,9 +82,14 @@ def _loaded(stack: Stack, issuer: DevTokenIssuer, cycle_id: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def web(stack: Stack, reviews: ReviewService, issuer: DevTokenIssuer) -> Iterator[WebApp]:
-    """The demo organisation loaded into the stack (the incentive service left out), the front end
-    built, and the web server in front of the stack."""
+def web(
+    stack: Stack,
+    reviews: ReviewService,
+    incentives: IncentiveService,
+    issuer: DevTokenIssuer,
+) -> Iterator[WebApp]:
+    """The demo organisation loaded into the whole platform (its previous quarter graded,
+    rewarded and recognised), the front end built, and the web server in front of it."""
     demo = subprocess.run(
         [
             sys.executable,
@@ -92,6 +97,7 @@ def web(stack: Stack, reviews: ReviewService, issuer: DevTokenIssuer) -> Iterato
             stack.goals_url,
             stack.checkins_url,
             reviews.url,
+            incentives.url,
         ],
         capture_output=True,
         text=True,
@@ -109,10 +115,9 @@ def web(stack: Stack, reviews: ReviewService, issuer: DevTokenIssuer) -> Iterato
             "OKR_WEB_GOALS_URL": stack.goals_url,
             "OKR_WEB_CHECKINS_URL": stack.checkins_url,
             "OKR_WEB_REVIEWS_URL": reviews.url,
-            # Not started here: the app shows its service banner for what it reads there.
-            "OKR_WEB_INCENTIVES_URL": f"http://127.0.0.1:{free_port()}",
+            "OKR_WEB_INCENTIVES_URL": incentives.url,
             "OKR_WEB_PROJECTIONS_URL": stack.projections_url,
-            "OKR_WEB_READY_SERVICES": "goals,checkins,reviews,projections",
+            "OKR_WEB_READY_SERVICES": "goals,checkins,reviews,incentives,projections",
             "OKR_WEB_DEV_TENANT": demo_org().TENANT,
             "OKR_WEB_DIST": str(FRONTEND / "dist"),
         },

@@ -1,7 +1,7 @@
 // The issue's "Done when", in a real browser against the running stack with the demo organisation.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { byTestId, launch, newPage, screenshot, signIn, until } from "./browser.mjs";
+import { byTestId, launch, newPage, overflow, screenshot, signIn, until } from "./browser.mjs";
 
 const CEO = "ceo@shopco.example";
 const ANA = "ana@shopco.example";
@@ -233,8 +233,8 @@ describe("the people's web app", () => {
     const phone = await newPage(browser, { width: 375, height: 812 });
     await signIn(phone, ANA);
     await phone.locator('[data-testid^="objective-"]').first().waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `the page is ${overflow} px wider than the phone`);
+    const wide = await overflow(phone);
+    assert.ok(wide.pixels <= 1, `the page is ${wide.pixels} px wider than the phone: ${wide.past.join(", ")}`);
     await screenshot(phone, "12-my-okrs-375px");
     await phone.context().close();
   });

@@ -57,3 +57,19 @@ export async function until(read, done, timeoutMs) {
   }
   return { value, at: Date.now() };
 }
+
+/** How many pixels the page is wider than its viewport, and the elements reaching furthest past
+ * its right edge (tag, class, test id, right edge), to say what to fix. */
+export async function overflow(page) {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const past = [...document.querySelectorAll("body *")]
+      .map((e) => ({ e, right: Math.round(e.getBoundingClientRect().right) }))
+      .filter(({ right }) => right > width + 1)
+      .sort((a, b) => b.right - a.right)
+      .slice(0, 3)
+      .map(({ e, right }) => `${e.tagName.toLowerCase()}.${e.className}[${e.getAttribute("data-testid") ?? ""}]@${right}`);
+    return { pixels: document.documentElement.scrollWidth - width, past };
+  });
+}
+
