@@ -259,9 +259,9 @@ describe("grading score forms on a cycle in grading", () => {
     const review = finalised.body.items.find((r) => r.objective_id === objectiveId);
     assert.ok(review?.finalised, "the review is finalised");
 
-    await ana.reload();
+    // Ana's page, open all along, reads the reviews again while the cycle grades.
     const final = ana.locator(byTestId(`review-final-${objectiveId}`));
-    await final.waitFor();
+    await final.waitFor({ timeout: 15_000 });
     assert.match(await final.innerText(), new RegExp(`Final: ${review.band.label.en}\\. Finalised by Chen Wei`));
     assert.match(await final.innerText(), new RegExp(reason));
     const band = ana.locator(byTestId(`review-band-${objectiveId}`));

@@ -61,6 +61,8 @@ export function BandBadge({ band, testId }: { band: Band; testId?: string }) {
 }
 
 const LEADING_ROLES = ["leader", "admin", "auditor"];
+/** While a cycle grades, its reviews are read again this often. */
+const REVIEWS_POLL_MS = 5_000;
 
 function KeyResultRow({
   review,
@@ -174,7 +176,7 @@ function KeyResultRow({
           )}
         </div>
       )}
-      {form && rules.data && (
+      {open && form && rules.data && (
         <ScoreForm review={review} kr={kr} kind={form} rules={rules.data} onClose={closeForm} />
       )}
     </li>
@@ -384,13 +386,13 @@ export function Grading() {
   const { cycleId } = useParams();
   const session = useSession()!;
   const cycles = useCycles();
-  const reviews = useReviews(cycleId);
+  const cycle = cycles.data?.find((c) => c.cycle_id === cycleId);
+  const grading = cycle?.state === "grading";
+  const reviews = useReviews(cycleId, grading ? REVIEWS_POLL_MS : undefined);
   const objectives = useCycleObjectives(cycleId);
   const retros = useRetrospectives(cycleId);
   const people = usePeople();
   const units = useOrgUnits();
-  const cycle = cycles.data?.find((c) => c.cycle_id === cycleId);
-  const grading = cycle?.state === "grading";
   const leading = session.person.roles.some((r) => LEADING_ROLES.includes(r));
 
   const directory: Directory = useMemo(
