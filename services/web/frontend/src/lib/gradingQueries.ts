@@ -13,10 +13,13 @@ import type {
 
 const enc = encodeURIComponent;
 
-export function useReviews(cycleId: string | undefined) {
+/** The cycle's reviews; read again every `pollMs` when given (the review service has no push
+ * channel: others' scores and a finalisation show up while the page is open). */
+export function useReviews(cycleId: string | undefined, pollMs?: number) {
   return useQuery({
     queryKey: ["reviews", cycleId],
     enabled: Boolean(cycleId),
+    refetchInterval: pollMs ?? false,
     queryFn: ({ signal }) =>
       api.get<{ items: Review[] }>("reviews", `/v1/reviews?cycle_id=${enc(cycleId!)}`, signal),
     select: (data) => data.items,

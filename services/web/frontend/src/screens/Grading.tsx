@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useParams } from "react-router";
 import { Chart } from "../components/Chart";
@@ -61,6 +61,8 @@ export function BandBadge({ band, testId }: { band: Band; testId?: string }) {
 }
 
 const LEADING_ROLES = ["leader", "admin", "auditor"];
+/** While a cycle grades, its reviews are read again this often. */
+const REVIEWS_POLL_MS = 5_000;
 
 function KeyResultRow({
   review,
@@ -82,6 +84,18 @@ function KeyResultRow({
   const session = useSession()!;
   const rules = useScoringRules(review.rule_version);
   const [form, setForm] = useState<ScoreKind | null>(null);
+  const openers = useRef<Partial<Record<ScoreKind, HTMLButtonElement | null>>>({});
+  const closed = useRef<ScoreKind | null>(null);
+  // A closed form gives the focus back to the button that opened it.
+  useEffect(() => {
+    if (form || !closed.current) return;
+    openers.current[closed.current]?.focus();
+    closed.current = null;
+  }, [form]);
+  const closeForm = () => {
+    closed.current = form;
+    setForm(null);
+  };
   const me = directory.people.find((p) => p.person_id === session.person.person_id) ?? {
     person_id: session.person.person_id,
     name: session.person.name ?? session.person.person_id,
@@ -137,19 +151,33 @@ function KeyResultRow({
       {open && rules.data && !form && (canSelf || canManager) && (
         <div className="form-actions">
           {canSelf && (
-            <button type="button" data-testid={`self-open-${id}`} onClick={() => setForm("self")}>
+            <button
+              type="button"
+              data-testid={`self-open-${id}`}
+              ref={(el) => {
+                openers.current.self = el;
+              }}
+              onClick={() => setForm("self")}
+            >
               {t("grading.assess")}
             </button>
           )}
           {canManager && (
-            <button type="button" data-testid={`manager-open-${id}`} onClick={() => setForm("manager")}>
+            <button
+              type="button"
+              data-testid={`manager-open-${id}`}
+              ref={(el) => {
+                openers.current.manager = el;
+              }}
+              onClick={() => setForm("manager")}
+            >
               {t("grading.override")}
             </button>
           )}
         </div>
       )}
-      {form && rules.data && (
-        <ScoreForm review={review} kr={kr} kind={form} rules={rules.data} onClose={() => setForm(null)} />
+      {open && form && rules.data && (
+        <ScoreForm review={review} kr={kr} kind={form} rules={rules.data} onClose={closeForm} />
       )}
     </li>
   );
@@ -358,13 +386,13 @@ export function Grading() {
   const { cycleId } = useParams();
   const session = useSession()!;
   const cycles = useCycles();
-  const reviews = useReviews(cycleId);
+  const cycle = cycles.data?.find((c) => c.cycle_id === cycleId);
+  const grading = cycle?.state === "grading";
+  const reviews = useReviews(cycleId, grading ? REVIEWS_POLL_MS : undefined);
   const objectives = useCycleObjectives(cycleId);
   const retros = useRetrospectives(cycleId);
   const people = usePeople();
   const units = useOrgUnits();
-  const cycle = cycles.data?.find((c) => c.cycle_id === cycleId);
-  const grading = cycle?.state === "grading";
   const leading = session.person.roles.some((r) => LEADING_ROLES.includes(r));
 
   const directory: Directory = useMemo(

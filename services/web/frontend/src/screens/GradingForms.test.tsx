@@ -80,6 +80,18 @@ describe("the score form", () => {
     expect(url).toBe("/api/reviews/v1/reviews/rev-1/key-results/kr-1/manager-score");
     expect(JSON.parse(init.body as string)).toMatchObject({ score: 0.8, remark: "The provider was late" });
   });
+
+  it("takes the focus on opening, and gives it to the confirmation's button once recorded", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => jsonResponse(200, review)));
+    const onClose = vi.fn();
+    renderWithProviders(<ScoreForm review={review} kr={kr} kind="self" rules={rules} onClose={onClose} />);
+    expect(document.activeElement).toBe(screen.getByTestId("score-self-kr-1-score"));
+    fireEvent.click(screen.getByTestId("score-self-kr-1-submit"));
+    const close = await screen.findByTestId("score-self-kr-1-close");
+    expect(document.activeElement).toBe(close);
+    fireEvent.click(close);
+    expect(onClose).toHaveBeenCalledOnce();
+  });
 });
 
 describe("the retrospective body", () => {

@@ -42,6 +42,7 @@ export function ScoreForm({
   const [score, setScore] = useState(() => String(kr.score));
   const [remark, setRemark] = useState("");
   const refs = useRef<Partial<Record<Field, HTMLSelectElement | HTMLTextAreaElement | null>>>({});
+  const closeRef = useRef<HTMLButtonElement | null>(null);
   const id = `score-${kind}-${kr.key_result_id}`;
   const path = `/v1/reviews/${encodeURIComponent(review.review_id)}/key-results/${encodeURIComponent(
     kr.key_result_id,
@@ -58,10 +59,17 @@ export function ScoreForm({
   });
 
   const errors = submit.error instanceof ApiError ? submit.error.fields : {};
+  // The opening button goes away with the form open: the focus moves into the form.
+  useEffect(() => {
+    refs.current.score?.focus();
+  }, []);
   useEffect(() => {
     const first = FIELDS.find((f) => errors[f]);
     if (first) refs.current[first]?.focus();
   }, [submit.error]);
+  useEffect(() => {
+    if (submit.isSuccess) closeRef.current?.focus();
+  }, [submit.isSuccess]);
 
   const remarkNeeded =
     kind === "manager" || needsRemark(Number(score), kr.suggested_score, rules.remark_threshold);
@@ -93,7 +101,7 @@ export function ScoreForm({
     return (
       <div className="checkin-done" role="status" data-testid={`${id}-done`}>
         <span>{t("grading.scored")}</span>{" "}
-        <button type="button" className="link-button" onClick={onClose}>
+        <button type="button" className="link-button" ref={closeRef} data-testid={`${id}-close`} onClick={onClose}>
           {t("grading.close")}
         </button>
       </div>
