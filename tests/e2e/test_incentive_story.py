@@ -7,8 +7,9 @@ overrides, the admin finalises. The incentive service learns all of it from Kafk
 bound, the awards are the hand-computed ones, each award's evidence names the `ReviewFinalised`
 events on the stack's `okr.reviews.v1` and recomputes to itself; an admin's correction of one
 score gives exactly one `AwardAdjusted`; the payroll export matches the ledger; the projections
-serve rewards, budgets and fairness; the service's stored events replayed into a fresh in-memory
-store give the same balances. Bad input is refused with problem details, and nothing is stored.
+serve rewards, budgets and fairness; the service's stored events replayed into a fresh
+PostgreSQL database give the same balances. Bad input is refused with problem details, and
+nothing is stored.
 """
 
 from __future__ import annotations
@@ -447,15 +448,16 @@ class Story:
 
     # ---- 8. replay
 
-    def replay(self, ledgers: dict[str, dict]) -> None:
-        """The service's stored events, read from its PostgreSQL database into a fresh in-memory
-        store, give the same ledgers."""
+    def replay(self, ledgers: dict[str, dict], fresh_database: str) -> None:
+        """The service's stored events, read from its PostgreSQL database into a fresh one, give
+        the same ledgers."""
         stored = IncentivesStore(env=self.incentives.event_store)
         events = [
             stored.mapper.to_domain_event(n)
             for n in stored.recorder.select_notifications(0, 10_000)
         ]
-        fresh = IncentivesStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+        env = {**self.incentives.event_store, "INCENTIVES_POSTGRES_DBNAME": fresh_database}
+        fresh = IncentivesStore(env=env)
         fresh.save(*events)
         knowledge = knowledge_store(self.incentives.event_store)
         try:
@@ -473,7 +475,7 @@ class Story:
 
 
 def test_finalised_reviews_become_awards_traceable_to_their_events(
-    stack, tenant, reviews, incentives
+    stack, tenant, reviews, incentives, new_database
 ):
     story = Story(stack, tenant, reviews, incentives)
     story.plan_and_check_in()
@@ -498,4 +500,4 @@ def test_finalised_reviews_become_awards_traceable_to_their_events(
     story.export({p: lg["balance"]["points"] for p, lg in ledgers.items()}, correction)
     story.projected(dev_entries)
     story.published()
-    story.replay(ledgers)
+    story.replay(ledgers, new_database())
