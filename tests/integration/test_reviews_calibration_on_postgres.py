@@ -4,7 +4,7 @@ neither), and both read back from a fresh store in their published contracts."""
 
 import pytest
 
-from okr_reviews.bootstrap import build_handlers
+from okr_reviews.bootstrap import build_handlers, knowledge_store
 from okr_reviews.calibration.commands import AdjustScore, OpenSession
 from okr_reviews.calibration.domain import CalibrationSession
 from okr_reviews.contracts import to_cloud_event
@@ -13,7 +13,6 @@ from okr_reviews.store import ReviewsStore
 from okr_shared.clock import FixedClock
 from okr_shared.contracts import default_registry
 from okr_shared.errors import VersionConflict
-from okr_shared.knowledge_table import MemoryKnowledge
 from tests.conftest import postgres_env
 from tests.support.org import CYCLE
 from tests.support.reviews import NOW, World, with_roles
@@ -25,10 +24,20 @@ def reviews_env(infra, dbname):
     return {k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, dbname).items()}
 
 
-def test_an_adjustment_stores_session_and_review_together_on_postgres(infra, postgres_db):
+@pytest.fixture
+def knowledge(infra, postgres_db):
+    """The review service's knowledge table in the test's PostgreSQL database."""
+    table = knowledge_store(reviews_env(infra, postgres_db))
+    yield table
+    table.close()
+
+
+def test_an_adjustment_stores_session_and_review_together_on_postgres(
+    infra, postgres_db, knowledge
+):
     env = reviews_env(infra, postgres_db)
     store = ReviewsStore(env=env)
-    world = World(handlers=build_handlers(store, MemoryKnowledge(), FixedClock(NOW)))
+    world = World(handlers=build_handlers(store, knowledge, FixedClock(NOW)))
     world.grade()
     calibration = world.service.calibration
     session = calibration.open(OpenSession(CYCLE, "rnd", "q1"), CTO)

@@ -4,13 +4,12 @@ instant are replayed from the stored events, an adoption stores one contract-che
 
 from datetime import timedelta
 
-from okr_reviews.bootstrap import build_handlers
+from okr_reviews.bootstrap import build_handlers, knowledge_store
 from okr_reviews.rescoring.commands import AdoptRules, Rescore
 from okr_reviews.reviews.commands import FinaliseReview
 from okr_reviews.rules.commands import SetScoringRules
 from okr_reviews.store import ReviewsStore
 from okr_shared.clock import FixedClock
-from okr_shared.knowledge_table import MemoryKnowledge
 from tests.conftest import postgres_env
 from tests.support.org import ADMIN, CYCLE
 from tests.support.reviews import FINER_RULES, NOW, World, graded_for_rescoring
@@ -20,8 +19,9 @@ def test_scores_as_of_and_adoption_on_postgres(infra, postgres_db):
     env = {k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, postgres_db).items()}
     clock = FixedClock(NOW)
     store = ReviewsStore(env=env)
+    knowledge = knowledge_store(env)
     try:
-        world = World(handlers=build_handlers(store, MemoryKnowledge(), clock))
+        world = World(handlers=build_handlers(store, knowledge, clock))
         graded_for_rescoring(world)
         rescoring = world.service.rescoring
 
@@ -52,4 +52,5 @@ def test_scores_as_of_and_adoption_on_postgres(infra, postgres_db):
         now = team_at(None)
         assert (now["finalised"], now["rule_version"], now["band"]["color"]) == (True, 1, "red")
     finally:
+        knowledge.close()
         store.close()
