@@ -4,46 +4,30 @@ review is finalised, and the inputs of each person's award."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, NoReturn
+from typing import Any
 
 from okr_incentives.knowledge.domain import Doc, active_at, cycle_days, days_present
-from okr_incentives.knowledge.refusals import refuse
-from okr_incentives.knowledge.store import KnowledgeStore
+from okr_incentives.knowledge.refusals import REFUSALS
 from okr_shared import access
-from okr_shared.access_facts import Lookup, actor_of, manager_chain
+from okr_shared.access_facts import actor_of, manager_chain
 from okr_shared.contracts.vocabulary import OBJECTIVE_STATUSES, choose
-from okr_shared.errors import DomainError
 from okr_shared.event_meta import Caller
-from okr_shared.freshness import AlwaysCurrent, KnowledgeFreshness
+from okr_shared.knowledge_reads import KnowledgeReads
 
 GRADED_STATUSES = choose(OBJECTIVE_STATUSES, "active", "closed")
 """The statuses of the objectives the review service grades (drafts and archived ones are not)."""
 
 
-class Knowledge:
+class Knowledge(KnowledgeReads):
     """The knowledge store; refusals resting on it wait for `freshness`."""
 
-    def __init__(self, store: KnowledgeStore, freshness: KnowledgeFreshness | None = None) -> None:
-        self.store = store
-        self.freshness = freshness or AlwaysCurrent()
-
-    def lookup(self, tenant_id: str) -> Lookup:
-        return lambda kind, key: self.store.load(tenant_id, kind, key)[1]
-
-    def refuse(self, refusal: DomainError) -> NoReturn:
-        refuse(refusal)
-
-    def cycle(self, tenant_id: str, cycle_id: str) -> Doc | None:
-        return self.store.load(tenant_id, "cycle", cycle_id)[1]
+    refusals = REFUSALS
 
     def cycles(self, tenant_id: str) -> list[Doc]:
         return list(self.store.of_tenant(tenant_id, "cycle"))
 
     def review(self, tenant_id: str, review_id: str) -> Doc | None:
         return self.store.load(tenant_id, "review", review_id)[1]
-
-    def objective(self, tenant_id: str, objective_id: str) -> Doc | None:
-        return self.store.load(tenant_id, "objective", objective_id)[1]
 
     def may_see_awards_of(self, caller: Caller, person_id: str) -> bool:
         """The person, everyone above them in the manager chain, admins and auditors."""
