@@ -4,8 +4,6 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "./api";
 import type {
   Calibration,
-  OrgUnit,
-  Person,
   Retrospective,
   Review,
   RuleSet,
@@ -62,20 +60,3 @@ export function useRetrospectives(cycleId: string | undefined) {
   });
 }
 
-export function useOrgUnits() {
-  return useQuery({
-    queryKey: ["org-units"],
-    queryFn: ({ signal }) => api.get<{ items: OrgUnit[] }>("goals", "/v1/directory/org-units", signal),
-    select: (data) => data.items,
-    staleTime: 60_000,
-  });
-}
-
-export function usePeople() {
-  return useQuery({
-    queryKey: ["people"],
-    queryFn: ({ signal }) => api.get<{ items: Person[] }>("goals", "/v1/directory/people?limit=1000", signal),
-    select: (data) => data.items,
-    staleTime: 60_000,
-  });
-}

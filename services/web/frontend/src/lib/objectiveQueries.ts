@@ -9,8 +9,6 @@ import type {
   Feedback,
   GoalsObjectiveFull,
   HistoryEntry,
-  OrgUnit,
-  Person,
 } from "./objectiveTypes";
 import type { ObjectiveProgress, Page } from "./types";
 
@@ -65,25 +63,6 @@ export function useCheckInHistories(keyResultIds: string[], refetchMs?: number) 
         api.get<{ items: CheckInKnown[] }>("checkins", `/v1/key-results/${enc(id)}/check-ins`, signal),
       refetchInterval: refetchMs,
     })),
-  });
-}
-
-export function useOrgUnits() {
-  return useQuery({
-    queryKey: ["org-units"],
-    queryFn: ({ signal }) => api.get<{ items: OrgUnit[] }>("goals", "/v1/directory/org-units", signal),
-    select: (data) => data.items,
-    staleTime: 60_000,
-  });
-}
-
-export function usePeople() {
-  return useQuery({
-    queryKey: ["people"],
-    queryFn: ({ signal }) =>
-      api.get<Page<Person>>("goals", "/v1/directory/people?limit=1000", signal),
-    select: (data) => data.items,
-    staleTime: 60_000,
   });
 }
 

@@ -10,7 +10,7 @@ import {
   type Errors,
 } from "../components/FormFields";
 import { Empty, ErrorView, Loading } from "../components/States";
-import { useDirectoryPeople, useOrgUnits } from "../lib/adminQueries";
+import { usePeople as useDirectoryPeople, useOrgUnits } from "../lib/directory";
 import {
   CHECK_IN_CADENCES,
   CYCLE_CADENCES,

@@ -10,7 +10,7 @@ import {
   useFocusFirstError,
 } from "../components/FormFields";
 import { Empty, ErrorView, Loading } from "../components/States";
-import { useDirectoryPeople } from "../lib/adminQueries";
+import { usePeople as useDirectoryPeople } from "../lib/directory";
 import type { DirectoryEntry } from "../lib/adminTypes";
 import { api } from "../lib/api";
 import { useConversation, useFeedback, useMyConversations } from "../lib/conversationQueries";

@@ -6,13 +6,8 @@ import { COLORS } from "../components/colors";
 import { ConfidenceBadge, ProgressBar } from "../components/Progress";
 import { Empty, ErrorView, Loading } from "../components/States";
 import { formatDate, formatPercent } from "../lib/format";
-import {
-  useCheckInHistories,
-  useDueOfPeople,
-  useOrgUnits,
-  usePeople,
-  useScopeObjectives,
-} from "../lib/objectiveQueries";
+import { useOrgUnits, usePeople } from "../lib/directory";
+import { useCheckInHistories, useDueOfPeople, useScopeObjectives } from "../lib/objectiveQueries";
 import type { CheckInKnown, DueItemFull } from "../lib/objectiveTypes";
 import { ApiError } from "../lib/problems";
 import { useCycles, useProjectedTree } from "../lib/queries";

@@ -12,14 +12,8 @@ import {
   maySelfScore,
   type Directory,
 } from "../lib/grading";
-import {
-  useCalibration,
-  useOrgUnits,
-  usePeople,
-  useRetrospectives,
-  useReviews,
-  useScoringRules,
-} from "../lib/gradingQueries";
+import { useOrgUnits, usePeople } from "../lib/directory";
+import { useCalibration, useRetrospectives, useReviews, useScoringRules } from "../lib/gradingQueries";
 import type { Band, KeyResultReview, Retrospective, Review } from "../lib/gradingTypes";
 import { useSession } from "../lib/hooks";
 import { ApiError } from "../lib/problems";

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Empty, ErrorView, Loading } from "../components/States";
 import { formatDateTime, formatNumber } from "../lib/format";
-import { useOrgUnits, usePeople } from "../lib/gradingQueries";
+import { useOrgUnits, usePeople } from "../lib/directory";
 import { useSession } from "../lib/hooks";
 import { ApiError } from "../lib/problems";
 import { pickActiveCycle, useCycleObjectives, useCycles, useObjective } from "../lib/queries";

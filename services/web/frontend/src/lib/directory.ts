@@ -1,8 +1,8 @@
-/** Reads of the admin screen: the directory's org units and people. */
+/** The directory (goal service) as every screen reads it: org units and people, cached. */
 
 import { useQuery } from "@tanstack/react-query";
-import { api } from "./api";
 import type { DirectoryEntry, OrgUnit } from "./adminTypes";
+import { api } from "./api";
 
 export function useOrgUnits() {
   return useQuery({
@@ -10,15 +10,17 @@ export function useOrgUnits() {
     queryFn: ({ signal }) =>
       api.get<{ items: OrgUnit[] }>("goals", "/v1/directory/org-units", signal),
     select: (data) => data.items,
+    staleTime: 60_000,
   });
 }
 
 /** The directory's people (the API's largest page). */
-export function useDirectoryPeople() {
+export function usePeople() {
   return useQuery({
     queryKey: ["directory", "people"],
     queryFn: ({ signal }) =>
       api.get<{ items: DirectoryEntry[] }>("goals", "/v1/directory/people?limit=1000", signal),
     select: (data) => data.items,
+    staleTime: 60_000,
   });
 }
