@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -35,7 +36,15 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
+def stack(infra: Infra) -> Iterator[Stack]:
+    with running_stack(infra) as running:
+        yield running
+
+
+@contextmanager
+def running_stack(infra: Infra, env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """The goal service with its relay, the check-in service and the projections on fresh
+    databases and topics; `env` adds settings to every process (e.g. how tokens are verified)."""
     import psycopg
 
     databases = [f"okr_e2e_{uuid.uuid4().hex[:10]}" for _ in range(2)]
@@ -48,7 +57,11 @@ def stack(infra: Infra, tmp_path_factory) -> Iterator[Stack]:
             conn.execute(f'CREATE DATABASE "{dbname}"')
     group = f"okr-projections-e2e-{uuid.uuid4().hex[:8]}"
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"
-    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
+    common = {
+        "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "OKR_KAFKA_TOPIC_NAMESPACE": namespace,
+        **(env or {}),
+    }
     goals_env = {**common, **postgres_env(infra, databases[0]), "OKR_GOALS_RELAY_ENABLED": "false"}
     checkins_env = {
         **common,

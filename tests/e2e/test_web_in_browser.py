@@ -6,28 +6,28 @@ Screenshots of every main screen are kept under `.state/screenshots` (not commit
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
 from okr_shared.identity import DevTokenIssuer
 from tests.e2e.conftest import IncentiveService, ReviewService, Stack
+from tests.support.browser import (
+    CHROMIUM,
+    FRONTEND,
+    SCREENSHOTS,
+    built_front_end,
+    check_browser_tools,
+    npm,
+)
 from tests.support.processes import Process, free_port, wait_for, wait_healthy
 from tests.support.web import ROOT, demo_org
 
 pytestmark = pytest.mark.e2e
-
-FRONTEND = Path(os.environ.get("OKR_WEB_FRONTEND", ROOT / "services" / "web" / "frontend"))
-SCREENSHOTS = Path(os.environ.get("OKR_STATE", ROOT / ".state")).resolve() / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-NPM_SECONDS = 900
 
 
 @dataclass
@@ -36,28 +36,6 @@ class WebApp:
     kickoff: str
     cycle_id: str
     process: Process
-
-
-def _npm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["npm", *args],
-        cwd=FRONTEND,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=NPM_SECONDS,
-    )
-
-
-def _built_front_end() -> None:
-    """Installs the front end's packages when missing, then builds it from its current sources."""
-    if not (FRONTEND / "node_modules").is_dir():
-        done = _npm("ci", "--no-audit", "--no-fund")
-        assert done.returncode == 0, f"npm ci failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    done = _npm("run", "build")
-    assert done.returncode == 0, (
-        f"npm run build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    )
 
 
 def _objectives(node: dict) -> int:
@@ -106,7 +84,7 @@ def web(
     assert demo.returncode == 0, f"the demo organisation did not load:\n{demo.stderr[-4000:]}"
     _token, kickoff, cycle_id = demo.stdout.split()[:3]
     _loaded(stack, issuer, cycle_id)
-    _built_front_end()
+    built_front_end()
     port = free_port()
     process = Process(
         "web",
@@ -131,15 +109,10 @@ def web(
 
 
 def test_the_web_app_passes_its_browser_tests_on_the_running_platform(request) -> None:
-    assert (FRONTEND / "package.json").is_file(), (
-        f"{FRONTEND / 'package.json'} is missing: the web front end (Vite/React, built on its own "
-        "branch) is not in this checkout, so the browser tests cannot run"
-    )
-    assert shutil.which("npm"), "npm is needed for the browser tests"
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: run deploy/local/chromium.sh install"
+    check_browser_tools()
     app: WebApp = request.getfixturevalue("web")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    run = _npm(
+    run = npm(
         "run",
         "e2e",
         env={
