@@ -102,7 +102,8 @@ class OidcKeys:
 
 
 class TokenVerifier:
-    """Verifies bearer tokens: signature, expiry, issuer, audience, tenant and subject.
+    """Verifies bearer tokens: signature, expiry, issuer, audience, tenant and person (`sub`, or
+    the claim `person_claim` names).
 
     Refuses to be built with settings that would let anyone forge tokens, outside development.
     """
@@ -136,17 +137,17 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise AuthenticationError(f"invalid bearer token: {exc}") from exc
         tenant = claim_at(claims, settings.tenant_claim)
-        subject = claims.get("sub")
+        person = claim_at(claims, settings.person_claim)
         if not isinstance(tenant, str) or not tenant.strip():
             raise AuthenticationError(f"token has no '{settings.tenant_claim}' claim")
-        if not isinstance(subject, str) or not subject.strip():
-            raise AuthenticationError("token has no subject")
+        if not isinstance(person, str) or not person.strip():
+            raise AuthenticationError(f"token has no '{settings.person_claim}' claim")
         roles = claim_at(claims, settings.roles_claim) or []
         if isinstance(roles, str):
             roles = roles.split()
         if not isinstance(roles, list):
             raise AuthenticationError(f"the '{settings.roles_claim}' claim is not a list")
-        return Principal(tenant_id=tenant, actor_id=subject, roles=tuple(str(r) for r in roles))
+        return Principal(tenant_id=tenant, actor_id=person, roles=tuple(str(r) for r in roles))
 
 
 class DevTokenIssuer:

@@ -233,6 +233,9 @@ class AuthSettings(EnvSettings):
     leeway_seconds: int = env("OKR_JWT_LEEWAY", 30)
     tenant_claim: str = env("OKR_JWT_TENANT_CLAIM", "tenant")
     roles_claim: str = env("OKR_JWT_ROLES_CLAIM", "roles")
+    # The claim naming the person in the directory: `sub` by default; an enterprise provider's
+    # subject is often opaque, and its `email` or an employee-number claim is the directory key.
+    person_claim: str = env("OKR_JWT_PERSON_CLAIM", "sub")
     oidc_issuer: Annotated[str, BeforeValidator(lambda v: v.rstrip("/"))] = env(
         "OKR_OIDC_ISSUER", ""
     )

@@ -119,6 +119,16 @@ def test_a_token_from_the_discovered_jwks_gives_tenant_and_roles(issuer: Issuer)
     assert "admin" in principal.roles
 
 
+def test_the_person_comes_from_the_configured_claim(issuer: Issuer) -> None:
+    verifier = TokenVerifier(settings_for(issuer, person_claim="email"))
+    principal = verifier.verify(issuer.token("k1", email="ana@acme.example"))
+    assert (principal.tenant_id, principal.actor_id) == ("acme", "ana@acme.example")
+    with pytest.raises(AuthenticationError, match="'email' claim"):
+        verifier.verify(issuer.token("k1"))
+    with pytest.raises(AuthenticationError, match="'email' claim"):
+        verifier.verify(issuer.token("k1", email="  "))
+
+
 def test_es256_tokens_are_accepted(issuer: Issuer) -> None:
     issuer.add_key("ec1", alg="ES256")
     assert TokenVerifier(settings_for(issuer)).verify(issuer.token("ec1")).tenant_id == "acme"

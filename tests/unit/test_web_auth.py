@@ -35,7 +35,25 @@ def test_development_config_names_the_mode(client) -> None:
         "issuer": None,
         "client_id": None,
         "scopes": "openid profile email",
+        "person_claim": "sub",
+        "roles_claim": "roles",
     }
+
+
+def test_an_issuer_turns_development_sign_in_off_even_in_development(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("OKR_OIDC_ISSUER", "http://127.0.0.1:18080/realms/okr")
+    monkeypatch.setenv("OKR_WEB_OIDC_CLIENT_ID", "okr-web")
+    monkeypatch.setenv("OKR_JWT_PERSON_CLAIM", "email")
+    monkeypatch.setenv("OKR_JWT_ROLES_CLAIM", "realm_access.roles")
+    app = web_app({"goals": asgi(goals_with_demo_directory())}, dist_dir=tmp_path)
+    with TestClient(app) as c:
+        config = c.get("/auth/config").json()
+        assert (config["mode"], config["person_claim"], config["roles_claim"]) == (
+            "oidc",
+            "email",
+            "realm_access.roles",
+        )
+        assert c.get("/auth/dev/people").status_code == 404
 
 
 def test_the_demo_people_come_with_their_roles(client) -> None:
@@ -162,6 +180,8 @@ def test_production_has_no_development_sign_in(production, monkeypatch, tmp_path
             "issuer": "https://id.acme.example/realms/okr",
             "client_id": "okr-web",
             "scopes": "openid profile email",
+            "person_claim": "sub",
+            "roles_claim": "roles",
         }
         assert c.get("/auth/dev/people").status_code == 404
         r = c.post("/auth/dev/token", json={"person_id": CEO})

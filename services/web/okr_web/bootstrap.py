@@ -29,7 +29,9 @@ class WebContainer:
 
 
 def auth_config(settings: WebSettings) -> AuthConfigOut:
-    """What the web app needs to sign in; refuses production without an OIDC issuer."""
+    """What the web app needs to sign in: OIDC when an issuer is configured (the services then
+    verify the provider's tokens only), else development sign-in; refuses production without an
+    issuer."""
     issuer = settings.auth.oidc_issuer or None
     if not development_mode() and issuer is None:
         raise UnsafeConfiguration(
@@ -38,10 +40,12 @@ def auth_config(settings: WebSettings) -> AuthConfigOut:
             " (OKR_ENV=development allows development sign-in locally)"
         )
     return AuthConfigOut(
-        mode="development" if development_mode() else "oidc",
+        mode="oidc" if issuer else "development",
         issuer=issuer,
         client_id=settings.oidc_client_id or None,
         scopes=settings.oidc_scopes,
+        person_claim=settings.auth.person_claim,
+        roles_claim=settings.auth.roles_claim,
     )
 
 
@@ -62,7 +66,7 @@ def bootstrap(
         )
     )
     dev = None
-    if development_mode():
+    if config.mode == "development":
         dev = DevSignIn(
             DevTokenIssuer(settings.auth),
             forwarder.client("goals"),

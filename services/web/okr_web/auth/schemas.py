@@ -14,6 +14,8 @@ class AuthConfigOut(BaseModel):
     issuer: str | None
     client_id: str | None
     scopes: str
+    person_claim: str = Field(description="The token claim naming the person in the directory")
+    roles_claim: str = Field(description="The token claim (a dotted path) listing the roles")
 
 
 class DevPersonOut(BaseModel):

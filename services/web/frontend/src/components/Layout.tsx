@@ -1,7 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useNavigate } from "react-router";
 import { chooseLang } from "../i18n";
-import { useSession } from "../lib/hooks";
+import { useAuthConfig, useSession } from "../lib/hooks";
+import { signOutUrl } from "../lib/oidc";
 import { clearSession } from "../lib/session";
 import { ServiceBanner } from "./ServiceBanner";
 
@@ -11,9 +12,15 @@ export function Layout() {
   const navigate = useNavigate();
   const lang = i18n.language;
 
-  const signOut = () => {
+  const auth = useAuthConfig();
+
+  const signOut = async () => {
+    const idToken = session?.idToken;
     clearSession();
-    navigate("/signin");
+    const config = auth.data;
+    const away = config?.mode === "oidc" ? await signOutUrl(config, idToken).catch(() => null) : null;
+    if (away) window.location.assign(away);
+    else navigate("/signin");
   };
 
   return (

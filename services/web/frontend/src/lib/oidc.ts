@@ -7,11 +7,16 @@ export interface AuthConfig {
   issuer: string | null;
   client_id: string | null;
   scopes: string;
+  /** The claim naming the person in the directory (`sub` unless configured). */
+  person_claim: string;
+  /** The claim listing the roles, as a dotted path (`realm_access.roles`). */
+  roles_claim: string;
 }
 
 interface Discovery {
   authorization_endpoint: string;
   token_endpoint: string;
+  end_session_endpoint?: string;
 }
 
 const PENDING = "okr.oidc.pending";
@@ -47,6 +52,7 @@ export async function startSignIn(config: AuthConfig): Promise<void> {
 
 export interface Tokens {
   access_token: string;
+  id_token?: string;
   expires_in?: number;
 }
 
@@ -80,9 +86,45 @@ export async function finishSignIn(config: AuthConfig, search: string): Promise<
   return (await response.json()) as Tokens;
 }
 
-/** The claims of a JWT, unverified (the services verify it; the UI only reads `sub`). */
+/** The claims of a JWT, unverified (the services verify it; the UI only reads who and roles). */
 export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split(".")[1] ?? "";
-  const json = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
-  return JSON.parse(json) as Record<string, unknown>;
+  const binary = atob(payload.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+}
+
+/** The claim at a dotted path, as the services read it: a claim named with dots wins. */
+export function claimAt(claims: Record<string, unknown>, path: string): unknown {
+  if (path in claims) return claims[path];
+  let value: unknown = claims;
+  for (const part of path.split(".")) {
+    if (typeof value !== "object" || value === null || !(part in value)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** Who the token speaks for and the roles it carries, by the claims the services read. */
+export function speakerOf(token: string, config: AuthConfig): { personId: string; roles: string[] } {
+  const claims = claimsOf(token);
+  const person = claimAt(claims, config.person_claim);
+  if (typeof person !== "string" || !person.trim()) {
+    throw new Error(`the token has no '${config.person_claim}' claim`);
+  }
+  const roles = claimAt(claims, config.roles_claim);
+  const list = typeof roles === "string" ? roles.split(/\s+/) : Array.isArray(roles) ? roles : [];
+  return { personId: person, roles: list.map(String).filter(Boolean) };
+}
+
+/** Where to send the browser to end the provider's session too, or null when it has no such
+ * endpoint; the provider then returns to the sign-in page. */
+export async function signOutUrl(config: AuthConfig, idToken: string | undefined): Promise<string | null> {
+  if (!config.issuer) return null;
+  const discovery = await discover(config.issuer);
+  if (!discovery.end_session_endpoint) return null;
+  const params = new URLSearchParams({ post_logout_redirect_uri: `${window.location.origin}/signin` });
+  if (config.client_id) params.set("client_id", config.client_id);
+  if (idToken) params.set("id_token_hint", idToken);
+  return `${discovery.end_session_endpoint}?${params}`;
 }

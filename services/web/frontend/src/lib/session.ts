@@ -12,6 +12,8 @@ export interface Session {
   token: string;
   expiresAt: number | null;
   person: Person;
+  /** The OIDC provider's ID token, to end its session at sign-out. */
+  idToken?: string;
 }
 
 const KEY = "okr.session";

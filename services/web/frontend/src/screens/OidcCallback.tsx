@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { defaultFromLocale } from "../i18n";
 import { request } from "../lib/api";
-import { claimsOf, finishSignIn, type AuthConfig } from "../lib/oidc";
+import { finishSignIn, speakerOf, type AuthConfig } from "../lib/oidc";
 import { setSession, takeReturn } from "../lib/session";
 import type { DirectoryPerson } from "../lib/types";
 import { Loading } from "../components/States";
@@ -21,19 +21,24 @@ export function OidcCallback() {
     (async () => {
       const config = await request<AuthConfig>(null, "/auth/config", { anonymous: true });
       const tokens = await finishSignIn(config, window.location.search);
-      const personId = String(claimsOf(tokens.access_token).sub ?? "");
+      const { personId, roles } = speakerOf(tokens.access_token, config);
       const expiresAt = tokens.expires_in ? Date.now() + tokens.expires_in * 1000 : null;
-      const person = { person_id: personId, name: null, org_unit_id: null, locale: null, roles: [] };
-      setSession({ token: tokens.access_token, expiresAt, person });
+      const person = { person_id: personId, name: null, org_unit_id: null, locale: null, roles };
+      const session = { token: tokens.access_token, expiresAt, person, idToken: tokens.id_token };
+      setSession(session);
       const found = await request<DirectoryPerson>(
         "projections",
         `/v1/people/${encodeURIComponent(personId)}`,
       ).catch(() => null);
       if (found) {
         setSession({
-          token: tokens.access_token,
-          expiresAt,
-          person: { ...person, name: found.name ?? null, locale: found.locale ?? null },
+          ...session,
+          person: {
+            ...person,
+            name: found.name ?? null,
+            org_unit_id: found.org_unit_id ?? null,
+            locale: found.locale ?? null,
+          },
         });
         defaultFromLocale(found.locale);
       }
@@ -45,7 +50,10 @@ export function OidcCallback() {
     return (
       <section className="page narrow" role="alert">
         <h1>{t("signin.failed")}</h1>
-        <p>{failure}</p>
+        <p data-testid="signin-failure">{failure}</p>
+        <p>
+          <Link to="/signin">{t("signin.again")}</Link>
+        </p>
       </section>
     );
   }

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { defaultFromLocale } from "../i18n";
 import { request } from "../lib/api";
+import { useAuthConfig } from "../lib/hooks";
 import { type AuthConfig, startSignIn } from "../lib/oidc";
 import { type Person, setSession, takeReturn } from "../lib/session";
 import { Empty, ErrorView, Loading } from "../components/States";
@@ -16,14 +17,6 @@ interface DevToken {
   access_token: string;
   expires_in: number;
   person: Person;
-}
-
-export function useAuthConfig() {
-  return useQuery({
-    queryKey: ["auth-config"],
-    queryFn: () => request<AuthConfig>(null, "/auth/config", { anonymous: true }),
-    staleTime: Infinity,
-  });
 }
 
 function DevSignIn() {
@@ -88,7 +81,13 @@ function OidcSignIn({ config }: { config: AuthConfig }) {
   return (
     <>
       {start.isError && <ErrorView error={start.error} />}
-      <button type="button" className="primary" onClick={() => start.mutate()}>
+      <button
+        type="button"
+        className="primary"
+        data-testid="signin-oidc"
+        disabled={start.isPending}
+        onClick={() => start.mutate()}
+      >
         {t("signin.oidc")}
       </button>
     </>
