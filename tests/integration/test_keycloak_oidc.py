@@ -4,7 +4,6 @@ from deploy/local/keycloak/okr-realm.json."""
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,38 +14,13 @@ import pytest
 
 from okr_shared.identity import AuthenticationError, TokenVerifier
 from okr_shared.settings import AuthSettings, replace
-
-KEYCLOAK = os.environ.get("OKR_KEYCLOAK_URL", "http://127.0.0.1:18080").rstrip("/")
-ISSUER = f"{KEYCLOAK}/realms/okr"
+from tests.support.keycloak import ISSUER, alice, require_keycloak, token
+from tests.support.keycloak import admin_api as keycloak_admin
 
 
 @pytest.fixture(scope="module")
 def keycloak() -> str:
-    try:
-        httpx.get(f"{ISSUER}/.well-known/openid-configuration", timeout=5).raise_for_status()
-    except httpx.HTTPError as exc:
-        raise RuntimeError(
-            f"Keycloak not running at {KEYCLOAK}: start it with "
-            f"deploy/local/keycloak.sh start (or run make test): {exc}"
-        ) from exc
-    return KEYCLOAK
-
-
-def token(client: str, secret: str, **form: str) -> str:
-    data = {"client_id": client, "client_secret": secret, **form}
-    response = httpx.post(f"{ISSUER}/protocol/openid-connect/token", data=data, timeout=10)
-    response.raise_for_status()
-    return response.json()["access_token"]
-
-
-def alice() -> str:
-    return token(
-        "okr-cli",
-        "okr-cli-secret",
-        grant_type="password",
-        username="alice",
-        password="alice-password",
-    )
+    return require_keycloak()
 
 
 def verifier(**changes: Any) -> TokenVerifier:
@@ -64,20 +38,8 @@ def verifier(**changes: Any) -> TokenVerifier:
 
 @pytest.fixture
 def admin_api(keycloak: str) -> Iterator[httpx.Client]:
-    response = httpx.post(
-        f"{keycloak}/realms/master/protocol/openid-connect/token",
-        timeout=10,
-        data={
-            "grant_type": "password",
-            "client_id": "admin-cli",
-            "username": os.environ.get("OKR_KEYCLOAK_ADMIN", "admin"),
-            "password": os.environ.get("OKR_KEYCLOAK_ADMIN_PASSWORD", "admin"),
-        },
-    )
-    response.raise_for_status()
-    headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
-    with httpx.Client(base_url=f"{keycloak}/admin/realms/okr", headers=headers, timeout=10) as c:
-        yield c
+    with keycloak_admin() as client:
+        yield client
 
 
 def test_a_password_grant_token_gives_the_tenant_and_realm_roles(keycloak: str) -> None:
