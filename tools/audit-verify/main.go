@@ -1,7 +1,10 @@
 // Command audit-verify checks an OKR audit bundle (okr-audit-bundle/1) offline, following the
 // bundle's ALGORITHM.md, with nothing but SHA-256, Ed25519 and a JSON parser.
 //
-//	audit-verify BUNDLE_DIR [--json]
+//	audit-verify BUNDLE_DIR [--json] [--trust-key KEY_ID]...
+//
+// --trust-key pins the keys that may sign checkpoints (the key ids of the public keys the
+// platform publishes); without it the bundle's own keys.json is believed.
 //
 // Exit status: 0 verified, 1 a check failed (the first failure is printed), 2 usage error or
 // unreadable bundle.
@@ -12,10 +15,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
+	"strings"
 )
 
-const usage = "usage: audit-verify BUNDLE_DIR [--json]"
+const usage = "usage: audit-verify BUNDLE_DIR [--json] [--trust-key KEY_ID]..."
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -35,7 +40,8 @@ type verdict struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	dir, asJSON, ok := parseArgs(args)
+	opts, ok := parseArgs(args)
+	dir, asJSON := opts.dir, opts.asJSON
 	if !ok {
 		fmt.Fprintln(stderr, usage)
 		return 2
@@ -44,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return unreadableBundle(fmt.Sprintf("unreadable bundle: %s is not a directory", dir),
 			asJSON, stdout, stderr)
 	}
-	result, err := Verify(dir)
+	result, err := Verify(dir, opts.trusted...)
 	if err != nil {
 		return unreadableBundle(err.Error(), asJSON, stdout, stderr)
 	}
@@ -62,23 +68,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseArgs(args []string) (dir string, asJSON bool, ok bool) {
+type options struct {
+	dir     string
+	asJSON  bool
+	trusted []string
+}
+
+var keyIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+func parseArgs(args []string) (options, bool) {
+	var opts options
 	var positional []string
-	for _, arg := range args {
-		switch arg {
-		case "--json", "-json":
-			asJSON = true
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--json" || arg == "-json":
+			opts.asJSON = true
+		case arg == "--trust-key" && i+1 < len(args):
+			i++
+			opts.trusted = append(opts.trusted, args[i])
+		case strings.HasPrefix(arg, "--trust-key="):
+			opts.trusted = append(opts.trusted, strings.TrimPrefix(arg, "--trust-key="))
+		case len(arg) > 1 && arg[0] == '-':
+			return opts, false
 		default:
-			if len(arg) > 1 && arg[0] == '-' {
-				return "", false, false
-			}
 			positional = append(positional, arg)
 		}
 	}
-	if len(positional) != 1 {
-		return "", false, false
+	for _, id := range opts.trusted {
+		if !keyIDPattern.MatchString(id) {
+			return opts, false
+		}
 	}
-	return positional[0], asJSON, true
+	if len(positional) != 1 {
+		return opts, false
+	}
+	opts.dir = positional[0]
+	return opts, true
 }
 
 func unreadableBundle(reason string, asJSON bool, stdout, stderr io.Writer) int {

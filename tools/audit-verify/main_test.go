@@ -95,3 +95,19 @@ func TestAnUnreadableBundleExitsTwo(t *testing.T) {
 		t.Fatalf("a missing directory: exit %d", code)
 	}
 }
+
+func TestTrustedKeysPinWhoMaySignCheckpoints(t *testing.T) {
+	f, _ := standard(t)
+	dir := f.write()
+	own := f.keys[0]["key_id"]
+	if code, out, _ := runCommand(dir, "--trust-key", own); code != 0 {
+		t.Fatalf("own key: exit %d, %q", code, out)
+	}
+	code, out, _ := runCommand(dir, "--trust-key=0123456789abcdef")
+	if code != 1 || !strings.Contains(out, "is not one of the trusted keys") {
+		t.Fatalf("another key: exit %d, %q", code, out)
+	}
+	if code, _, _ := runCommand(dir, "--trust-key", "not-a-key-id"); code != 2 {
+		t.Fatalf("a malformed key id: exit %d", code)
+	}
+}

@@ -66,6 +66,7 @@ type serviceCheck struct {
 	tenant      string
 	entry       manifestEntry
 	keys        map[string]keyEntry
+	trusted     map[string]bool
 	events      []eventRecord
 	chain       []chainRecord
 	checkpoints []checkpoint
@@ -75,8 +76,9 @@ type serviceCheck struct {
 }
 
 // Verify checks the bundle in dir. The error is an unreadable bundle; failed checks are in
-// the result.
-func Verify(dir string) (Result, error) {
+// the result. With trusted key ids, every checkpoint must also be signed by one of them
+// (without, keys.json is taken as it is, as ALGORITHM.md says).
+func Verify(dir string, trusted ...string) (Result, error) {
 	m, keys, failure, err := readHeader(dir)
 	if err != nil || failure != nil {
 		return Result{Failure: failure}, err
@@ -84,6 +86,12 @@ func Verify(dir string) (Result, error) {
 	result := Result{Services: len(m.services)}
 	for _, entry := range m.services {
 		s := &serviceCheck{dir: dir, tenant: m.tenant, entry: entry, keys: keys}
+		if len(trusted) > 0 {
+			s.trusted = map[string]bool{}
+			for _, id := range trusted {
+				s.trusted[id] = true
+			}
+		}
 		failure, err := s.run()
 		if err != nil || failure != nil {
 			if failure != nil {
@@ -349,6 +357,9 @@ func (s *serviceCheck) signatureProblem(c checkpoint) string {
 	if !known {
 		return fmt.Sprintf("checkpoint's key_id %q is not in keys.json", c.keyID)
 	}
+	if s.trusted != nil && !s.trusted[c.keyID] {
+		return fmt.Sprintf("checkpoint's key_id %q is not one of the trusted keys", c.keyID)
+	}
 	if key.problem != "" {
 		return fmt.Sprintf("checkpoint's key %q in keys.json %s", c.keyID, key.problem)
 	}
@@ -392,9 +403,9 @@ func (s *serviceCheck) countUnsigned() {
 }
 
 func (s *serviceCheck) unsignedWarning() string {
-	after := "no checkpoint within the bundle"
+	after := "no checkpoint lies within the bundle"
 	if s.lastSigned != nil {
-		after = fmt.Sprintf("after the last checkpoint (position %d)", *s.lastSigned)
+		after = fmt.Sprintf("they follow the last checkpoint, at position %d", *s.lastSigned)
 	}
 	return fmt.Sprintf("warning: %s: %d events are chained but not signed yet (%s)",
 		s.entry.service, s.unsigned, after)
