@@ -1,0 +1,3 @@
+module okr/tools/audit-verify
+
+go 1.22
