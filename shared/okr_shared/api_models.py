@@ -95,6 +95,11 @@ def document_problems(openapi: dict[str, Any], open_paths: frozenset[str]) -> di
     return openapi
 
 
+OPEN_PATHS = frozenset({"/health", "/asyncapi.json"})
+OPEN_PREFIXES = ("/health/", "/asyncapi/")
+
+
 def is_open(path: str, open_paths: frozenset[str]) -> bool:
-    """Whether the path is served without a token: the health checks and the API documentation."""
-    return path in open_paths or path == "/health" or path.startswith("/health/")
+    """Whether the path is served without a token: the health checks, the API documentation and
+    the event catalogue (`asyncapi_routes`)."""
+    return path in open_paths or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)

@@ -11,6 +11,7 @@ from okr_checkins.check_ins.router import router as check_ins
 from okr_checkins.conversations.router import router as conversations
 from okr_checkins.feed.router import router as feed
 from okr_checkins.feedback.router import router as feedback
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.web import create_app
 
 
@@ -33,5 +34,6 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
         http=settings.http,
         lifespan=lifespan,
     )
+    app.include_router(asyncapi_router("checkins", settings.kafka))
     app.state.container = container
     return app

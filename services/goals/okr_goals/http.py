@@ -12,6 +12,7 @@ from okr_goals.directory.router import router as directory_router
 from okr_goals.history.router import router as history_router
 from okr_goals.objectives.router import router as objectives_router
 from okr_goals.rollover.router import router as rollover_router
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.web import create_app
 
 ROUTERS = [
@@ -37,5 +38,6 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
         http=container.settings.http,
         lifespan=lifespan,
     )
+    app.include_router(asyncapi_router("goals", container.settings.kafka))
     app.state.container = container
     return app

@@ -10,6 +10,7 @@ from okr_incentives.bootstrap import IncentivesContainer
 from okr_incentives.exports.router import router as exports
 from okr_incentives.policies.router import router as policies
 from okr_incentives.recognition.router import router as recognition
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.web import create_app
 
 
@@ -30,5 +31,6 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         http=settings.http,
         lifespan=lifespan,
     )
+    app.include_router(asyncapi_router("incentives", settings.kafka))
     app.state.container = container
     return app

@@ -17,6 +17,7 @@ from okr_projections.objectives.router import router as objectives_router
 from okr_projections.recognition.router import router as recognition_router
 from okr_projections.reviews.router import router as reviews_router
 from okr_projections.rewards.router import router as rewards_router
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.health import (
     consumer_check,
     document_store_check,
@@ -66,5 +67,6 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
         http=container.settings.http,
         lifespan=lifespan,
     )
+    app.include_router(asyncapi_router("projections", container.settings.kafka))
     app.state.container = container
     return app

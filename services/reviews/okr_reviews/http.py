@@ -11,6 +11,7 @@ from okr_reviews.rescoring.router import router as rescoring
 from okr_reviews.retrospectives.router import router as retrospectives
 from okr_reviews.reviews.router import router as reviews
 from okr_reviews.rules.router import router as rules
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.web import create_app
 
 
@@ -33,5 +34,6 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
         http=settings.http,
         lifespan=lifespan,
     )
+    app.include_router(asyncapi_router("reviews", settings.kafka))
     app.state.container = container
     return app

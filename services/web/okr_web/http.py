@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from okr_shared.asyncapi_routes import asyncapi_router
 from okr_shared.problems import install_problem_handlers
+from okr_shared.settings import KafkaSettings
 from okr_shared.web import BodySizeLimitMiddleware, add_health_routes
 from okr_web.assets.router import router as assets_router
 from okr_web.auth.router import router as auth_router
@@ -54,6 +56,7 @@ def create_http_app(container: WebContainer) -> FastAPI:
     )
     add_health_routes(app)
     _register_checks(app, container)
+    app.include_router(asyncapi_router(None, KafkaSettings()))
     app.include_router(auth_router)
     app.include_router(proxy_router)
     app.include_router(assets_router)

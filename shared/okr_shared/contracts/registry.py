@@ -64,6 +64,18 @@ class ContractRegistry:
                 key = (path.parent.name, match["name"], int(match["version"]))
                 self._validators[key] = Draft202012Validator(schema, format_checker=FORMATS)
 
+    def contracts(self) -> list[tuple[str, str, int]]:
+        """Every known (context, event name, version), sorted."""
+        return sorted(self._validators)
+
+    def schema(self, context: str, name: str, version: int) -> dict[str, Any]:
+        """The JSON Schema of one version of an event, as shipped."""
+        return self._validators[(context, name, version)].schema
+
+    def upcasts(self, context: str, name: str, version: int) -> bool:
+        """Whether data of `version` has an upcaster to the next version."""
+        return (context, name, version) in self._upcasters
+
     def versions(self, context: str, name: str) -> list[int]:
         return sorted(v for (c, n, v) in self._validators if (c, n) == (context, name))
 
