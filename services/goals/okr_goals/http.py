@@ -12,6 +12,7 @@ from okr_goals.directory.router import router as directory_router
 from okr_goals.history.router import router as history_router
 from okr_goals.objectives.router import router as objectives_router
 from okr_goals.rollover.router import router as rollover_router
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 ROUTERS = [
@@ -21,6 +22,7 @@ ROUTERS = [
     cycles_router,
     rollover_router,
     directory_router,
+    audit_router,
 ]
 
 
@@ -38,4 +40,5 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
         lifespan=lifespan,
     )
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app

@@ -10,6 +10,7 @@ from okr_incentives.bootstrap import IncentivesContainer
 from okr_incentives.exports.router import router as exports
 from okr_incentives.policies.router import router as policies
 from okr_incentives.recognition.router import router as recognition
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 
@@ -26,9 +27,10 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         "carries the review events, policy version and inputs it was computed from; corrections "
         "compensate, never edit; recognition: kudos, honours and streak badges.",
         verifier=container.verifier,
-        routers=[policies, awards, exports, recognition],
+        routers=[policies, awards, exports, recognition, audit_router],
         http=settings.http,
         lifespan=lifespan,
     )
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app
