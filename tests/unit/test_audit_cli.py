@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from okr_cli.audit import app
 from typer import testing as typer_testing
 
-from okr_cli.audit import app
 from tests.support.audit import audit_world, copy_bundle, read_lines, write_lines
 
 

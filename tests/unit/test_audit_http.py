@@ -159,3 +159,35 @@ def test_an_export_over_http_verifies_offline(client, world, tmp_path) -> None:
     assert verify_bundle(bundle).ok
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["services"][0]["events"] == world.chainer.ledger.position()
+
+
+def _app(service: str):
+    """The service's app over an in-memory store, nothing running beside it."""
+    import importlib
+
+    bootstrap = importlib.import_module(f"okr_{service}.bootstrap").bootstrap
+    http = importlib.import_module(f"okr_{service}.http").create_http_app
+    settings_module = importlib.import_module(f"okr_{service}.settings")
+    settings_class = next(
+        getattr(settings_module, name)
+        for name in dir(settings_module)
+        if name.endswith("Settings") and name.lower().startswith(service)
+    )
+    env = {f"{service.upper()}_PERSISTENCE_MODULE": "eventsourcing.popo"}
+    container = bootstrap(settings_class(event_store=env))
+    return http(container, run_relay=False) if service == "goals" else http(container, False)
+
+
+@pytest.mark.parametrize("service", ["goals", "checkins", "reviews", "incentives"])
+def test_every_write_service_serves_the_audit_routes(service) -> None:
+    with TestClient(_app(service)) as client:
+        keys = client.get("/v1/audit/keys", headers=MEMBER).json()
+        assert keys["service"] == service and keys["keys"][0]["algorithm"] == "Ed25519"
+        report = client.get("/v1/audit/verify", headers=AUDITOR).json()
+        assert (report["service"], report["ok"]) == (service, True)
+        assert client.get("/v1/audit/events", headers=MEMBER).status_code == 403
+        assert [r["route"] for r in reads(client)][1:] == [
+            "/v1/audit/events",
+            "/v1/audit/verify",
+            "/v1/audit/keys",
+        ]
