@@ -22,6 +22,7 @@ GOALS_TOPIC = "okr.goals.v1"
 CHECKINS_TOPIC = "okr.checkins.v1"
 REVIEWS_TOPIC = "okr.reviews.v1"
 INCENTIVES_TOPIC = "okr.incentives.v1"
+AUDIT_TOPIC = "okr.audit.v1"
 NO_ERROR = 0
 TOPIC_ALREADY_EXISTS = 36
 

@@ -71,6 +71,8 @@ class ServiceRuntime:
     consumer_name: str = "knowledge-consumer"
     tasks: Sequence[tuple[str, Task]] = field(default_factory=tuple)
     close: Callable[[], None] | None = None
+    new_chainer: Callable[[], Any] | None = None
+    """The audit chainer (`okr_shared.audit.chainer.Chainer`), run beside the relay."""
 
     def lifespan(
         self, consume: bool = True, relay: bool = True, tasks: bool = True
@@ -97,6 +99,8 @@ class ServiceRuntime:
                     started.push_async_callback(outbox.publisher.stop)
                     running.append(asyncio.create_task(outbox.run(stop), name="outbox-relay"))
                     health.add("kafka", kafka_check(self.kafka))
+                if relay and self.new_chainer is not None:
+                    running.append(await start_chainer(self.new_chainer(), stop, started))
                 started.push_async_callback(_stop_tasks, stop, running)
                 if tasks:
                     running += [asyncio.create_task(t(stop), name=n) for n, t in self.tasks]
@@ -108,6 +112,16 @@ class ServiceRuntime:
 
     async def _stop_consumer(self) -> None:
         await stop_within("kafka consumer", self.broker.stop(), stop_seconds())
+
+
+async def start_chainer(
+    chainer: Any, stop: asyncio.Event, started: contextlib.AsyncExitStack
+) -> asyncio.Task[None]:
+    """Starts the chainer's checkpoint publisher (stopped by `started`) and its loop."""
+    if chainer.publisher is not None:
+        await chainer.publisher.start()
+        started.push_async_callback(chainer.publisher.stop)
+    return asyncio.create_task(chainer.run(stop), name="audit-chainer")
 
 
 async def _stop_tasks(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> None:

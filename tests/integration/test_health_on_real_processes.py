@@ -199,7 +199,14 @@ def test_the_other_services_report_their_checks_ready_on_the_real_stack(
             },
             "OKR_CHECKINS_GROUP": f"health-{uuid.uuid4().hex[:8]}",
         }
-        expected = {"event-store", "kafka", "goals-consumer", "outbox-relay", "reminders"}
+        expected = {
+            "event-store",
+            "kafka",
+            "goals-consumer",
+            "outbox-relay",
+            "audit-chainer",
+            "reminders",
+        }
     else:
         env = {
             **common,

@@ -4,6 +4,9 @@ production refuses to start without an OIDC issuer and has no development sign-i
 
 from __future__ import annotations
 
+import base64
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -162,6 +165,7 @@ def production(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OKR_ENV", "production")
     monkeypatch.setenv("OKR_JWT_KEY", "k" * 48)
     monkeypatch.setenv("OKR_JWT_ISSUER", "https://id.acme.example")
+    monkeypatch.setenv("OKR_AUDIT_SIGNING_KEY", base64.b64encode(os.urandom(32)).decode())
     monkeypatch.delenv("OKR_OIDC_ISSUER", raising=False)
 
 

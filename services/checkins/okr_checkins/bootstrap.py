@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import cached_property
 
 from faststream.kafka import KafkaBroker
 
@@ -19,6 +20,8 @@ from okr_checkins.knowledge.store import TABLE, KnowledgeStore
 from okr_checkins.knowledge.subscriber import build_broker
 from okr_checkins.settings import CheckinsSettings
 from okr_checkins.store import CheckinsStore
+from okr_shared.audit.chainer import Chainer
+from okr_shared.audit.runtime import ServiceAudit, service_audit
 from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
@@ -113,6 +116,23 @@ class CheckinsContainer:
             stop,
         )
 
+    @cached_property
+    def audit(self) -> ServiceAudit:
+        """The service's audit trail (chain, checkpoints, read log); refuses an unsafe signing
+        key outside development."""
+        return service_audit(
+            self.store,
+            self.settings,
+            "CHECKINS",
+            "checkins",
+            lambda event, _first: to_cloud_event(event, self.registry),
+            self.registry,
+        )
+
+    def new_chainer(self) -> Chainer:
+        """The audit chainer over this service's store, run beside the relay."""
+        return self.audit.new_chainer()
+
     def runtime(self) -> ServiceRuntime:
         """What runs beside the HTTP API: the goal-knowledge consumer, the relay and, unless
         switched off, the reminder scheduler."""
@@ -122,6 +142,7 @@ class CheckinsContainer:
             kafka=self.settings.kafka,
             topic=self.settings.kafka.topic(CHECKINS_TOPIC),
             new_relay=self.new_relay,
+            new_chainer=self.new_chainer if self.settings.audit.chain_enabled else None,
             broker=self.broker,
             start_consuming=self.start_consuming,
             consumer_name="goals-consumer",

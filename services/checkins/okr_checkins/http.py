@@ -12,6 +12,7 @@ from okr_checkins.conversations.router import router as conversations
 from okr_checkins.feed.router import router as feed
 from okr_checkins.feedback.router import router as feedback
 from okr_shared.asyncapi_routes import asyncapi_router
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 
@@ -30,10 +31,11 @@ def create_http_app(container: CheckinsContainer, background: bool = True) -> Fa
         "Check-ins with confidence, known and effective times kept apart; reminders, "
         "conversations, feedback.",
         verifier=container.verifier,
-        routers=[check_ins, feed, cadences, conversations, feedback],
+        routers=[check_ins, feed, cadences, conversations, feedback, audit_router],
         http=settings.http,
         lifespan=lifespan,
     )
     app.include_router(asyncapi_router("checkins", settings.kafka))
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from okr_goals.alignment.handlers import AlignmentHandlers
 from okr_goals.contracts import published_form
@@ -14,6 +15,8 @@ from okr_goals.rollover.handlers import RolloverHandlers
 from okr_goals.settings import GoalsSettings
 from okr_goals.store import GoalsStore, ProcessTenantLocks, TenantLocks
 from okr_goals.tenant_locks import PostgresTenantLocks
+from okr_shared.audit.chainer import Chainer
+from okr_shared.audit.runtime import ServiceAudit, service_audit
 from okr_shared.contracts import ContractRegistry, default_registry
 from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
@@ -73,6 +76,23 @@ class GoalsContainer:
             batch_size=batch_size,
         )
 
+    @cached_property
+    def audit(self) -> ServiceAudit:
+        """The service's audit trail (chain, checkpoints, read log); refuses an unsafe signing
+        key outside development."""
+        return service_audit(
+            self.store,
+            self.settings,
+            "GOALS",
+            "goals",
+            published_form(self.registry),
+            self.registry,
+        )
+
+    def new_chainer(self) -> Chainer:
+        """The audit chainer over this service's store, run beside the relay."""
+        return self.audit.new_chainer()
+
     def runtime(self) -> ServiceRuntime:
         """What runs beside the HTTP API: the relay alone (the goal service consumes nothing)."""
         return ServiceRuntime(
@@ -80,6 +100,7 @@ class GoalsContainer:
             kafka=self.settings.kafka,
             topic=self.settings.kafka.topic(GOALS_TOPIC),
             new_relay=self.new_relay,
+            new_chainer=self.new_chainer if self.settings.audit.chain_enabled else None,
         )
 
 

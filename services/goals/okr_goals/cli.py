@@ -1,9 +1,11 @@
-"""Command line of the goal service: `okr-goals serve` or `okr-goals relay`."""
+"""Command line of the goal service: `okr-goals serve` or `okr-goals relay` (the outbox relay and
+the audit chainer)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -12,6 +14,7 @@ import uvicorn
 from okr_goals.bootstrap import bootstrap
 from okr_goals.http import create_http_app
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
+from okr_shared.service_runtime import start_chainer
 from okr_shared.telemetry import configure_telemetry
 
 
@@ -23,11 +26,13 @@ async def _relay_forever() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await relay.publisher.start()
-    try:
-        await relay.run(stop)
-    finally:
-        await relay.publisher.stop()
+    async with contextlib.AsyncExitStack() as started:
+        await relay.publisher.start()
+        started.push_async_callback(relay.publisher.stop)
+        running = [asyncio.create_task(relay.run(stop), name="outbox-relay")]
+        if container.settings.audit.chain_enabled:
+            running.append(await start_chainer(container.new_chainer(), stop, started))
+        await asyncio.gather(*running)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
-    sub.add_parser("relay", help="only the outbox relay")
+    sub.add_parser("relay", help="only the outbox relay and the audit chainer")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     configure_telemetry("okr-goals")

@@ -13,6 +13,7 @@ from okr_goals.history.router import router as history_router
 from okr_goals.objectives.router import router as objectives_router
 from okr_goals.rollover.router import router as rollover_router
 from okr_shared.asyncapi_routes import asyncapi_router
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 ROUTERS = [
@@ -22,6 +23,7 @@ ROUTERS = [
     cycles_router,
     rollover_router,
     directory_router,
+    audit_router,
 ]
 
 
@@ -40,4 +42,5 @@ def create_http_app(container: GoalsContainer, run_relay: bool | None = None) ->
     )
     app.include_router(asyncapi_router("goals", container.settings.kafka))
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from okr_shared.audit.settings import AuditSettings
 from okr_shared.settings import (
     AuthSettings,
     EnvSettings,
@@ -19,6 +20,7 @@ class GoalsSettings(EnvSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     event_store: dict[str, str] = Field(default_factory=lambda: event_store_env("GOALS"))
     relay_enabled: Flag = env("OKR_GOALS_RELAY_ENABLED", True)
     relay_poll_seconds: float = env("OKR_GOALS_RELAY_POLL", 0.05)

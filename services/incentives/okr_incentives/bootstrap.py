@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from faststream.kafka import KafkaBroker
 
@@ -16,6 +17,8 @@ from okr_incentives.policies.handlers import PolicyHandlers
 from okr_incentives.recognition.handlers import RecognitionHandlers
 from okr_incentives.settings import IncentivesSettings
 from okr_incentives.store import IncentivesStore
+from okr_shared.audit.chainer import Chainer
+from okr_shared.audit.runtime import ServiceAudit, service_audit
 from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
@@ -99,6 +102,23 @@ class IncentivesContainer:
             self.settings, CONSUMED, INCENTIVES_TOPIC, self.freshness, self.broker
         )
 
+    @cached_property
+    def audit(self) -> ServiceAudit:
+        """The service's audit trail (chain, checkpoints, read log); refuses an unsafe signing
+        key outside development."""
+        return service_audit(
+            self.store,
+            self.settings,
+            "INCENTIVES",
+            "incentives",
+            lambda event, _first: to_cloud_event(event, self.registry),
+            self.registry,
+        )
+
+    def new_chainer(self) -> Chainer:
+        """The audit chainer over this service's store, run beside the relay."""
+        return self.audit.new_chainer()
+
     def runtime(self) -> ServiceRuntime:
         """What runs beside the HTTP API: the consumer and the relay."""
         return ServiceRuntime(
@@ -106,6 +126,7 @@ class IncentivesContainer:
             kafka=self.settings.kafka,
             topic=self.settings.kafka.topic(INCENTIVES_TOPIC),
             new_relay=self.new_relay,
+            new_chainer=self.new_chainer if self.settings.audit.chain_enabled else None,
             broker=self.broker,
             start_consuming=self.start_consuming,
             close=self.knowledge.close,

@@ -11,6 +11,7 @@ from okr_incentives.exports.router import router as exports
 from okr_incentives.policies.router import router as policies
 from okr_incentives.recognition.router import router as recognition
 from okr_shared.asyncapi_routes import asyncapi_router
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 
@@ -27,10 +28,11 @@ def create_http_app(container: IncentivesContainer, background: bool = True) -> 
         "carries the review events, policy version and inputs it was computed from; corrections "
         "compensate, never edit; recognition: kudos, honours and streak badges.",
         verifier=container.verifier,
-        routers=[policies, awards, exports, recognition],
+        routers=[policies, awards, exports, recognition, audit_router],
         http=settings.http,
         lifespan=lifespan,
     )
     app.include_router(asyncapi_router("incentives", settings.kafka))
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import cached_property
 
 from faststream.kafka import KafkaBroker
 
@@ -21,6 +22,8 @@ from okr_reviews.reviews.handlers import ReviewHandlers
 from okr_reviews.rules.handlers import RuleHandlers
 from okr_reviews.settings import ReviewsSettings
 from okr_reviews.store import ReviewsStore
+from okr_shared.audit.chainer import Chainer
+from okr_shared.audit.runtime import ServiceAudit, service_audit
 from okr_shared.clock import Clock, SystemClock
 from okr_shared.consumer import AppliedPositions
 from okr_shared.contracts import ContractRegistry, default_registry
@@ -129,6 +132,23 @@ class ReviewsContainer:
         refusals from then on first check that this knowledge has caught up with the topics."""
         await start_consuming(self.settings, CONSUMED, REVIEWS_TOPIC, self.freshness, self.broker)
 
+    @cached_property
+    def audit(self) -> ServiceAudit:
+        """The service's audit trail (chain, checkpoints, read log); refuses an unsafe signing
+        key outside development."""
+        return service_audit(
+            self.store,
+            self.settings,
+            "REVIEWS",
+            "reviews",
+            lambda event, _first: to_cloud_event(event, self.registry),
+            self.registry,
+        )
+
+    def new_chainer(self) -> Chainer:
+        """The audit chainer over this service's store, run beside the relay."""
+        return self.audit.new_chainer()
+
     def runtime(self) -> ServiceRuntime:
         """What runs beside the HTTP API: the knowledge consumer, the relay and, unless switched
         off, the grading reminder scheduler."""
@@ -139,6 +159,7 @@ class ReviewsContainer:
             kafka=self.settings.kafka,
             topic=self.settings.kafka.topic(REVIEWS_TOPIC),
             new_relay=self.new_relay,
+            new_chainer=self.new_chainer if self.settings.audit.chain_enabled else None,
             broker=self.broker,
             start_consuming=self.start_consuming,
             tasks=reminders,

@@ -12,6 +12,7 @@ from okr_reviews.retrospectives.router import router as retrospectives
 from okr_reviews.reviews.router import router as reviews
 from okr_reviews.rules.router import router as rules
 from okr_shared.asyncapi_routes import asyncapi_router
+from okr_shared.audit.router import router as audit_router
 from okr_shared.web import create_app
 
 
@@ -30,10 +31,11 @@ def create_http_app(container: ReviewsContainer, background: bool = True) -> Fas
         "Grading reviews: versioned scoring rules, suggested scores from progress at the cycle's "
         "end, self-assessments, manager overrides and finalisation.",
         verifier=container.verifier,
-        routers=[rules, reviews, retrospectives, calibration, rescoring],
+        routers=[rules, reviews, retrospectives, calibration, rescoring, audit_router],
         http=settings.http,
         lifespan=lifespan,
     )
     app.include_router(asyncapi_router("reviews", settings.kafka))
     app.state.container = container
+    app.state.audit = container.audit.reads()
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from okr_shared.audit.settings import AuditSettings
 from okr_shared.settings import (
     AuthSettings,
     EnvSettings,
@@ -19,6 +20,7 @@ class ReviewsSettings(EnvSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     http: HttpSettings = Field(default_factory=HttpSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
     event_store: dict[str, str] = Field(default_factory=lambda: event_store_env("REVIEWS"))
     consumer_group: str = env("OKR_REVIEWS_GROUP", "okr-reviews")
     consume: Flag = env("OKR_REVIEWS_CONSUME", True)

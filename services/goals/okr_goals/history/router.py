@@ -1,5 +1,5 @@
 """History and time-travel routes: an objective's audit trail, a cycle's alignment tree as of any
-time."""
+time; every read through them is recorded in the auditor read log."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from okr_goals.deps import History
 from okr_goals.history.schemas import HistoryEntryOut, TreeOut, history_entry
 from okr_shared.api_models import problems
+from okr_shared.audit.router import RecordedRead
 from okr_shared.problems import call
 from okr_shared.web import CurrentCaller, require_offset
 
@@ -22,6 +23,7 @@ router = APIRouter()
     tags=["objectives"],
     response_model=list[HistoryEntryOut],
     responses=problems(404),
+    dependencies=[RecordedRead],
 )
 async def get_history(
     objective_id: str, caller: CurrentCaller, history: History
@@ -31,7 +33,12 @@ async def get_history(
     return [history_entry(e) for e in events]
 
 
-@router.get("/v1/cycles/{cycle_id}/tree", tags=["cycles"], responses=problems(404))
+@router.get(
+    "/v1/cycles/{cycle_id}/tree",
+    tags=["cycles"],
+    responses=problems(404),
+    dependencies=[RecordedRead],
+)
 async def alignment_tree(
     cycle_id: str,
     caller: CurrentCaller,
