@@ -5,6 +5,8 @@ the reads are in the read log an admin lists, and the auditor can write nothing.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from okr_shared.audit.bundle import verify_bundle
 from okr_shared.audit.export import export_bundle
 from tests.support.audit import copy_bundle, read_lines, write_lines
+from tests.support.audit_bundles import build_go_verifier, comparable, run_go_verifier
 from tests.support.processes import wait_for
 
 OBJECTIVE = {
@@ -73,9 +76,18 @@ def test_both_services_verify_online(story) -> None:
         assert report["events"] > 0
 
 
-def test_the_exported_bundle_verifies_offline(story) -> None:
+@pytest.fixture(scope="module")
+def go_verifier(tmp_path_factory) -> Path:
+    assert shutil.which("go"), "Go is needed to build tools/audit-verify"
+    return build_go_verifier(tmp_path_factory.mktemp("go-audit-verify"))
+
+
+def test_the_exported_bundle_verifies_offline(story, go_verifier) -> None:
     report = verify_bundle(story["bundle"])
     assert report.ok, report.failure
+    go = run_go_verifier(go_verifier, story["bundle"])
+    assert go.exit_code == 0 and go.verdict["ok"], go.stdout + go.stderr
+    assert go.verdict["events"] == sum(report.events.values())
     manifest = json.loads((story["bundle"] / "manifest.json").read_text())
     counts = {s["service"]: s["events"] for s in manifest["services"]}
     assert counts["goals"] > 0 and counts["checkins"] > 0
@@ -83,7 +95,9 @@ def test_the_exported_bundle_verifies_offline(story) -> None:
     assert story["objective_id"] in goals_lines
 
 
-def test_a_tampered_copy_fails_at_the_changed_event(story, tmp_path) -> None:
+def test_a_tampered_copy_fails_both_verifiers_at_the_changed_event(
+    story, tmp_path, go_verifier
+) -> None:
     copy = copy_bundle(story["bundle"], tmp_path / "tampered")
     path = copy / "checkins" / "events.jsonl"
     lines = read_lines(path)
@@ -93,6 +107,14 @@ def test_a_tampered_copy_fails_at_the_changed_event(story, tmp_path) -> None:
     report = verify_bundle(copy)
     assert not report.ok
     assert (report.failure.service, report.failure.line) == ("checkins", at + 1)
+    go = run_go_verifier(go_verifier, copy)
+    assert go.exit_code == 1
+    assert comparable(go.verdict) == {
+        "ok": False,
+        "service": "checkins",
+        "position": report.failure.position,
+        "line": at + 1,
+    }
 
 
 def test_the_auditors_reads_are_listed_to_an_admin_only(stack, tenant, story) -> None:

@@ -422,6 +422,11 @@ def _tamperings() -> dict[str, tuple]:
             lambda b: (swap_lines(b, goals, 3), rechain(b, goals)),
             _failure(goals, "events.jsonl", 4, 4),
         ),
+        "manifest_last_position_wrong": (
+            standard_spec(),
+            lambda b: _edit_manifest_entry(b, goals, last_position=8),
+            _failure(goals, "events.jsonl", 7, 9),
+        ),
         "bad_signature": (
             standard_spec(),
             lambda b: bad_signature(b, goals, 2),

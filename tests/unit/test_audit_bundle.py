@@ -87,11 +87,12 @@ def test_a_missing_event_is_named_at_the_event_after_it(copy: Path) -> None:
     assert "removed just before it" in report.failure.reason
 
 
-def test_a_removed_line_without_its_chain_line_breaks_the_counts(copy: Path) -> None:
+def test_a_removed_line_without_its_chain_line_is_named_where_it_is_missing(copy: Path) -> None:
     lines = read_lines(events_file(copy))
     write_lines(events_file(copy), lines[:3] + lines[4:])
     report = verify_bundle(copy)
-    assert not report.ok and "the manifest says" in report.failure.reason
+    assert not report.ok and report.failure.line == 4
+    assert "chain.jsonl names another position" in report.failure.reason
 
 
 def test_a_duplicated_event_is_named_at_the_copy(copy: Path) -> None:

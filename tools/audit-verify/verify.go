@@ -265,7 +265,29 @@ func (s *serviceCheck) manifestCount() (*Failure, error) {
 		return lineFailure("events.jsonl", int(want)+1, at(s.events[want].position),
 			"events.jsonl has %d lines, the manifest says %d events", lines, want), nil
 	}
-	return nil, nil
+	return s.manifestRange(), nil
+}
+
+// The manifest's first_position and last_position are those of the first and last line.
+func (s *serviceCheck) manifestRange() *Failure {
+	first, last := s.entry.first, s.entry.last
+	if len(s.events) == 0 {
+		if first != nil || last != nil {
+			return &Failure{File: "manifest.json",
+				Reason: "a service without events has no first or last position"}
+		}
+		return nil
+	}
+	head, tail := s.events[0].position, s.events[len(s.events)-1].position
+	if first == nil || *first != head {
+		return lineFailure("events.jsonl", 1, at(head),
+			"the manifest's first_position is not line 1's position %d", head)
+	}
+	if last == nil || *last != tail {
+		return lineFailure("events.jsonl", len(s.events), at(tail),
+			"the manifest's last_position is not the last line's position %d", tail)
+	}
+	return nil
 }
 
 // Step 3: recompute the chain from previous_hash; the first differing line is the first bad

@@ -84,6 +84,9 @@ def _write_lines(path: Path, lines: list[bytes]) -> None:
     path.write_bytes(b"".join(line + b"\n" for line in lines))
 
 
+MANIFEST = "manifest.json"
+
+
 @dataclass(frozen=True)
 class BundleFailure:
     """The first check that failed: where (service, position, file and 1-based line) and why."""
@@ -170,12 +173,12 @@ def _verify_service(
     chain = _parsed(_lines(folder / "chain.jsonl"), service, "chain.jsonl")
     checkpoints = _parsed(_lines(folder / "checkpoints.jsonl"), service, "checkpoints.jsonl")
     _check_events(events, service, manifest.get("tenant_id"))
-    _check_positions(events, chain, service, entry.get("events"))
+    _check_positions(events, chain, service, entry)
     values = _check_chain(events_raw, chain, service, entry.get("previous_hash"))
     signed = _check_checkpoints(
         checkpoints, values, service, manifest.get("tenant_id"), entry, keys
     )
-    _check_start(entry, signed, service)
+    _check_start(entry, signed, service, events)
     last_signed = max((c.position for c in signed), default=None)
     report.events[service] = len(events)
     report.unsigned[service] = sum(1 for p in values if last_signed is None or p > last_signed)
@@ -196,24 +199,58 @@ def _check_events(events: list[Any], service: Any, tenant_id: Any) -> None:
             raise _fail("the event's service is not the service's", **where)
 
 
-def _check_positions(events: list[Any], chain: list[Any], service: Any, count: Any) -> None:
-    """2. As many lines as the manifest says; the same positions, strictly increasing."""
-    if len(events) != count or len(chain) != count:
-        raise _fail(
-            f"the manifest says {count} events; events.jsonl has {len(events)} lines, "
-            f"chain.jsonl {len(chain)}",
-            service=service,
-            file="events.jsonl",
-        )
-    last = None
-    for n, (event, link) in enumerate(zip(events, chain, strict=True), start=1):
-        position = _position(event)
+def _check_positions(events: list[Any], chain: list[Any], service: Any, entry: dict) -> None:
+    """2. events.jsonl and chain.jsonl line up with the same, strictly increasing positions
+    (walked side by side first, so a line missing from one file is named where it is missing);
+    then as many lines as the manifest says, from its first to its last position."""
+    for n in range(1, max(len(events), len(chain)) + 1):
+        if n > len(events):
+            where = {"position": _position(chain[n - 1]), "file": "chain.jsonl", "line": n}
+            raise _fail(f"events.jsonl ends at line {len(events)}", service=service, **where)
+        position = _position(events[n - 1])
         where = {"service": service, "position": position, "file": "events.jsonl", "line": n}
+        if n > len(chain):
+            raise _fail(f"chain.jsonl ends at line {len(chain)}", **where)
+        link = chain[n - 1]
         if not isinstance(link, dict) or link.get("position") != position:
             raise _fail("chain.jsonl names another position on this line", **where)
-        if not isinstance(position, int) or (last is not None and position <= last):
+        if not _is_position(position) or (n > 1 and position <= _position(events[n - 2])):
             raise _fail("positions do not strictly increase", **where)
-        last = position
+    _check_count(events, service, entry)
+
+
+def _check_count(events: list[Any], service: Any, entry: dict) -> None:
+    count = entry.get("events")
+    if not _is_position(count):
+        raise _fail("the manifest's events is not a count", service=service, file=MANIFEST)
+    if len(events) != count:
+        n = min(len(events), count) + 1
+        raise _fail(
+            f"events.jsonl has {len(events)} lines, the manifest says {count} events",
+            service=service,
+            position=_position(events[n - 1]) if n <= len(events) else None,
+            file="events.jsonl",
+            line=n,
+        )
+    first, last = entry.get("first_position"), entry.get("last_position")
+    if not events:
+        if first is not None or last is not None:
+            raise _fail(
+                "a service without events has no first or last position",
+                service=service,
+                file=MANIFEST,
+            )
+        return
+    if first != _position(events[0]):
+        where = {"position": _position(events[0]), "file": "events.jsonl", "line": 1}
+        raise _fail(f"the manifest's first_position is {first}", service=service, **where)
+    if last != _position(events[-1]):
+        where = {"position": _position(events[-1]), "file": "events.jsonl", "line": len(events)}
+        raise _fail(f"the manifest's last_position is {last}", service=service, **where)
+
+
+def _is_position(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_chain(
@@ -277,19 +314,23 @@ def _check_checkpoints(
     return checkpoints
 
 
-def _check_start(entry: dict, checkpoints: list[Checkpoint], service: Any) -> None:
-    """5. The bundle starts at the genesis value or at a checkpoint below its first position."""
+def _check_start(
+    entry: dict, checkpoints: list[Checkpoint], service: Any, events: list[Any]
+) -> None:
+    """5. The bundle starts at the genesis value or at a checkpoint below its first position;
+    else its first event's predecessor is not vouched for."""
     previous, first = entry["previous_hash"], entry.get("first_position")
     if previous == GENESIS:
         return
     if not any(c.hash == previous and (first is None or c.position < first) for c in checkpoints):
-        raise _fail(
+        reason = (
             "previous_hash is neither the genesis value nor a checkpoint's hash below "
-            "the first position",
-            service=service,
-            position=first,
-            file="manifest.json",
+            "the first position"
         )
+        if not events:
+            raise _fail(reason, service=service, file=MANIFEST)
+        where = {"position": _position(events[0]), "file": "events.jsonl", "line": 1}
+        raise _fail(reason, service=service, **where)
 
 
 def _parsed(raw_lines: list[bytes], service: Any, name: str) -> list[Any]:
