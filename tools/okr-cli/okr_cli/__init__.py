@@ -1,0 +1,1 @@
+"""The `okr` command line: one entry point for operators, auditors and integrators."""
