@@ -76,6 +76,19 @@ async def republish_range(
     }
 
 
+async def _republish(
+    service: str, start: int, stop: int | None, update: Any, advance: Any, task: Any
+) -> dict[str, Any]:
+    source = open_source(service)
+    try:
+        last = await asyncio.to_thread(source.last_position)
+        end = min(last, stop) if stop is not None else last
+        update(task, total=max(0, end - start + 1))
+        return await republish_range(source, start, end, lambda n: advance(task, n))
+    finally:
+        source.close()
+
+
 @app.command()
 def republish(
     service: Annotated[str, typer.Option("--service", "-s", help=f"One of {', '.join(SERVICES)}.")],
@@ -91,18 +104,11 @@ def republish(
     check_service(service)
     if to_position is not None and to_position < from_position:
         raise typer.BadParameter("must not be before --from-position", param_hint="--to-position")
-    with expected_failures(f"the {service} event store or Kafka"):
-        source = open_source(service)
-        try:
-            last = source.last_position()
-            end = min(last, to_position) if to_position is not None else last
-            with progress(quiet=as_json) as bar:
-                task = bar.add_task(f"republish {service}", total=max(0, end - from_position + 1))
-                result = asyncio.run(
-                    republish_range(source, from_position, end, lambda n: bar.advance(task, n))
-                )
-        finally:
-            source.close()
+    with expected_failures(f"the {service} event store or Kafka"), progress(quiet=as_json) as bar:
+        task = bar.add_task(f"republish {service}", total=None)
+        result = asyncio.run(
+            _republish(service, from_position, to_position, bar.update, bar.advance, task)
+        )
     if as_json:
         emit_json(result)
         return

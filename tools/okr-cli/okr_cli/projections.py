@@ -34,10 +34,12 @@ def _client(settings: ProjectionsSettings) -> AsyncMongoClient:
 
 
 async def _rebuild(
-    settings: ProjectionsSettings, sources: list[Source], options: Options, quiet: bool
+    settings: ProjectionsSettings, services: list[str], options: Options, quiet: bool
 ) -> dict[str, Any]:
+    sources: list[Source] = []
     client = _client(settings)
     try:
+        sources = [open_source(s) for s in services]
         with progress(quiet=quiet) as bar:
             task = bar.add_task("rebuild", total=None)
             return await Rebuild(client, settings.database, sources, options).run(
@@ -46,6 +48,8 @@ async def _rebuild(
             )
     finally:
         await client.close()
+        for source in sources:
+            source.close()
 
 
 def _summary(outcome: dict[str, Any]) -> Table:
@@ -78,6 +82,9 @@ def rebuild(
     follow_timeout: Annotated[
         float, typer.Option("--follow-timeout", min=0, help="Seconds to wait for the readers.")
     ] = 30.0,
+    checkpoint_every: Annotated[
+        int, typer.Option("--checkpoint-every", min=1, hidden=True, help="Events per checkpoint.")
+    ] = 500,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Rebuilds every read model from the write services' event stores into a new database,
@@ -90,17 +97,13 @@ def rebuild(
         accept_differences=accept_differences,
         follow_timeout=follow_timeout,
         pointer_poll_seconds=settings.pointer_poll_seconds,
+        checkpoint_every=checkpoint_every,
     )
-    sources: list[Source] = []
     try:
         with expected_failures("an event store or the document store"):
-            sources = [open_source(s) for s in services]
-            outcome = asyncio.run(_rebuild(settings, sources, options, quiet=as_json))
+            outcome = asyncio.run(_rebuild(settings, services, options, quiet=as_json))
     except RebuildRefused as exc:
         raise CliError(str(exc)) from exc
-    finally:
-        for source in sources:
-            source.close()
     if as_json:
         emit_json(outcome)
         return

@@ -75,7 +75,8 @@ class Source:
 
 
 def open_source(service: str) -> Source:
-    """The service's store opened with its settings from the environment."""
+    """The service's store opened with its settings from the environment; called with an event
+    loop running (the relay's Kafka producer is made with it)."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}: one of {', '.join(SERVICES)}")
     module = importlib.import_module(f"okr_{service}.bootstrap")
