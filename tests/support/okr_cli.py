@@ -84,7 +84,7 @@ def relays_caught_up(env: dict[str, str], services: tuple[str, ...] = SERVICES) 
                 if source.relay.position() < source.last_position():
                     return False
             finally:
-                source.close()
+                await source.close()
         return True
 
     with environment(env):

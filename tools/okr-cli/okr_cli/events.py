@@ -86,7 +86,7 @@ async def _republish(
         update(task, total=max(0, end - start + 1))
         return await republish_range(source, start, end, lambda n: advance(task, n))
     finally:
-        source.close()
+        await source.close()
 
 
 @app.command()

@@ -49,7 +49,7 @@ async def _rebuild(
     finally:
         await client.close()
         for source in sources:
-            source.close()
+            await source.close()
 
 
 def _summary(outcome: dict[str, Any]) -> Table:

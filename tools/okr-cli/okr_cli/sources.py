@@ -8,6 +8,7 @@ recorded position never moves.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,11 +68,13 @@ class Source:
             yield published_forms(self.app, self.relay.published_form, notifications, first)
             start = notifications[-1].id + 1
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Closes the store, the service's knowledge table and the (unstarted) producer."""
         knowledge = getattr(self.container, "knowledge", None)
         if knowledge is not None:
-            knowledge.close()
-        self.app.close()
+            await asyncio.to_thread(knowledge.close)
+        await asyncio.to_thread(self.app.close)
+        await self.relay.publisher.stop()
 
 
 def open_source(service: str) -> Source:
