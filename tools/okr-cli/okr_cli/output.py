@@ -46,6 +46,10 @@ class OneLineErrors(typer.core.TyperGroup):
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except typer.TyperException as exc:
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None and not exc.format_message().strip():
+                typer.echo(ctx.get_help())
+                sys.exit(exc.exit_code)
             where = getattr(getattr(exc, "ctx", None), "command_path", None)
             prefix = f"{where}: " if where and where != "okr" else ""
             message = " ".join(exc.format_message().split())
