@@ -4,8 +4,9 @@ Measures, in one run so ratios are meaningful: raw event-store appends per secon
 created per second over HTTP, events relayed to Kafka per second, projection lag (command
 accepted -> read model updated) p50/p95/p99 for objectives and for check-ins, the load time of a
 10,000-event objective now and as of an earlier time, with and without snapshots, and the
-rebuild of a cycle's alignment tree from events. Writes tests/bench/results/latest.md with the
-machine described.
+rebuild of a cycle's alignment tree from events, and the read models rebuilt from an event
+store (`okr projections rebuild`: events and documents per second). Writes
+tests/bench/results/latest.md with the machine described.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from pymongo import MongoClient
+from pymongo import AsyncMongoClient, MongoClient
 
+from okr_cli.rebuild import Options, Rebuild
+from okr_cli.sources import Source
 from okr_goals.alignment.commands import Align
 from okr_goals.bootstrap import GoalFeatures, bootstrap, compose
 from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
@@ -264,6 +267,29 @@ def bench_tree(tmp: Path, n: int = 300) -> tuple[float, float]:
     return now, then
 
 
+async def bench_rebuild(infra, kafka: KafkaSettings, n: int = 300) -> dict:
+    """The read models rebuilt, as `okr projections rebuild` does, from a goal event store
+    (PostgreSQL) of `n` objectives into a new database of the document store (never switched
+    to); the rebuild's outcome with its rates."""
+    env = postgres_env(infra, new_database(infra))
+    app = seeded(env)
+    for i in range(n):
+        app.objectives.create_objective(command(i), ADMIN)
+    container = bootstrap(GoalsSettings(kafka=kafka, event_store=env))
+    source = Source("goals", container.new_relay(), container)
+    base = f"okr_bench_{uuid.uuid4().hex[:8]}"
+    client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True)
+    try:
+        options = Options(switch=False, accept_differences=True)
+        outcome = await Rebuild(client, base, [source], options).run()
+        await client.drop_database(outcome["database"])
+        await client.drop_database(base)
+        return outcome
+    finally:
+        await source.close()
+        await client.close()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -352,6 +378,15 @@ def main() -> None:
     relay_rate, relayed = asyncio.run(bench_relay(GoalsSettings(kafka=kafka, event_store=http_env)))
     rows.append(
         (f"Outbox relay to Kafka ({relayed} events, acks=all)", f"{relay_rate:.0f} events/s")
+    )
+    rebuilt = asyncio.run(bench_rebuild(infra, kafka))
+    rows.append(
+        (
+            f"Read models rebuilt from the event store (`okr projections rebuild`, "
+            f"{rebuilt['events']} goal events, {rebuilt['documents']} documents)",
+            f"{rebuilt['events_per_second']:.0f} events/s, "
+            f"{rebuilt['documents_per_second']:.0f} documents/s",
+        )
     )
 
     lag_env = postgres_env(infra, new_database(infra))

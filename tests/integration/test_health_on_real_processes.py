@@ -214,7 +214,7 @@ def test_the_other_services_report_their_checks_ready_on_the_real_stack(
             "OKR_PROJECTIONS_DB": f"health_{uuid.uuid4().hex[:8]}",
             "OKR_PROJECTIONS_GROUP": f"health-{uuid.uuid4().hex[:8]}",
         }
-        expected = {"document-store", "kafka", "consumer"}
+        expected = {"document-store", "kafka", "consumer", "pointer-follower"}
     url, proc, _ = serve_until_ready(f"okr_{service}.cli", env)
     try:
         body = httpx.get(f"{url}/health/ready", timeout=5).json()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass, field
 
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
@@ -36,7 +40,8 @@ from okr_projections.objectives.domain import OBJECTIVE_EVENTS
 from okr_projections.objectives.projector import ObjectiveProjector
 from okr_projections.objectives.queries import ObjectiveQueries
 from okr_projections.objectives.store import ObjectiveStore
-from okr_projections.projector import Handle, Projector, ReadModels, also, skip
+from okr_projections.pointer import Pointer
+from okr_projections.projector import Following, Handle, Projector, ReadModels, also, skip
 from okr_projections.recognition.domain import NOT_PROJECTED as RECOGNITION_SETTINGS_EVENTS
 from okr_projections.recognition.domain import RECOGNITION_EVENTS
 from okr_projections.recognition.projector import RecognitionProjector
@@ -62,6 +67,8 @@ from okr_shared.messaging import (
     dead_letter_topic,
     ensure_topics,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -89,12 +96,52 @@ class ProjectionsContainer:
     projector: Projector
     queries: Queries
     policy: WritePolicy
+    following: Following | None = None
+    database: str = ""
+    follower_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     async def ensure_indexes(self) -> None:
         """Creates every read model's indexes (idempotent); fits the write guards to the store."""
         self.policy.conditional = await conditional_writes_work(self.mongo)
         for store in self.projector.read_models:
             await store.ensure_indexes()
+
+    @property
+    def pointer(self) -> Pointer:
+        return Pointer(self.mongo, self.settings.database)
+
+    async def follow(self, database: str) -> None:
+        """Reads and projects into `database` from now on (its indexes made first); a request
+        under way finishes on the database it started with."""
+        projector, queries = build_read_side(self.mongo, database, self.policy)
+        for store in projector.read_models:
+            await store.ensure_indexes()
+        self.projector, self.queries, self.store = (
+            projector,
+            queries,
+            projector.read_models.objectives,
+        )
+        self.database = database
+        if self.following is not None:
+            self.following.projector = projector
+
+    async def follow_pointer(self) -> str:
+        """Follows the database the pointer names, and records that this process does."""
+        active = await self.pointer.active()
+        if active != (self.database or self.settings.database):
+            await self.follow(active)
+        await self.pointer.followed(self.follower_id, active)
+        return active
+
+    async def follow_forever(self, stop: asyncio.Event) -> None:
+        """Looks at the pointer every `OKR_PROJECTIONS_POINTER_POLL` seconds until `stop`."""
+        while not stop.is_set():
+            try:
+                await self.follow_pointer()
+            except Exception:
+                log.exception("could not follow the read models' pointer; trying again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.settings.pointer_poll_seconds)
 
     async def start_consuming(self) -> None:
         """Creates the consumed and dead-letter topics if missing, then starts the subscribers."""
@@ -212,52 +259,63 @@ def build_queries(
     )
 
 
-def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContainer:
-    """Builds the projections service's dependencies (one Mongo client, one broker)."""
-    settings = settings or ProjectionsSettings()
-    mongo: AsyncMongoClient = AsyncMongoClient(
-        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
-    )
-    policy = WritePolicy()
-    db = settings.database
+def build_read_side(
+    mongo: AsyncMongoClient, database: str, policy: WritePolicy
+) -> tuple[Projector, Queries]:
+    """Every read model's store in `database`, the projector folding events into them and the
+    queries reading them."""
     stores = (
-        ObjectiveStore(mongo, db, policy=policy),
-        OrgUnitStore(mongo, db, policy=policy),
-        PeopleStore(mongo, db, policy=policy),
-        CycleStore(mongo, db, policy=policy),
+        ObjectiveStore(mongo, database, policy=policy),
+        OrgUnitStore(mongo, database, policy=policy),
+        PeopleStore(mongo, database, policy=policy),
+        CycleStore(mongo, database, policy=policy),
     )
-    due = DueStore(mongo, db)
-    check_ins = CheckInStore(mongo, db, policy=policy)
-    reviews = ReviewStore(mongo, db, policy=policy)
-    ambition = AmbitionStore(mongo, db, policy=policy)
-    grading_due = GradingDueStore(mongo, db)
-    rewards = RewardStore(mongo, db, policy=policy)
-    recognition = RecognitionStore(mongo, db, policy=policy)
+    due = DueStore(mongo, database)
+    ambition = AmbitionStore(mongo, database, policy=policy)
+    grading_due = GradingDueStore(mongo, database)
+    rewards = RewardStore(mongo, database, policy=policy)
+    recognition = RecognitionStore(mongo, database, policy=policy)
     projector = build_projector(
         *stores,
-        check_ins=check_ins,
+        check_ins=CheckInStore(mongo, database, policy=policy),
         due=due,
-        reviews=reviews,
+        reviews=ReviewStore(mongo, database, policy=policy),
         ambition=ambition,
         grading_due=grading_due,
         rewards=rewards,
         recognition=recognition,
     )
-    broker = build_broker(settings.kafka, projector, default_registry(), settings.consumer_group)
+    queries = build_queries(
+        *stores,
+        due=due,
+        ambition=ambition,
+        grading_due=grading_due,
+        rewards=rewards,
+        recognition=recognition,
+    )
+    return projector, queries
+
+
+def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContainer:
+    """Builds the projections service's dependencies (one Mongo client, one broker) over the base
+    database; the HTTP app's lifespan then follows the pointer."""
+    settings = settings or ProjectionsSettings()
+    mongo: AsyncMongoClient = AsyncMongoClient(
+        settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
+    )
+    policy = WritePolicy()
+    projector, queries = build_read_side(mongo, settings.database, policy)
+    following = Following(projector)
+    broker = build_broker(settings.kafka, following, default_registry(), settings.consumer_group)
     return ProjectionsContainer(
         settings,
         mongo,
-        stores[0],
+        projector.read_models.objectives,
         broker,
         TokenVerifier(settings.auth),
         projector,
-        build_queries(
-            *stores,
-            due=due,
-            ambition=ambition,
-            grading_due=grading_due,
-            rewards=rewards,
-            recognition=recognition,
-        ),
+        queries,
         policy,
+        following=following,
+        database=settings.database,
     )

@@ -17,7 +17,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 
 from okr_projections.documents import UnprojectableEvent
-from okr_projections.projector import Projector
+from okr_projections.projector import Following, Projector
 from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import Unprocessable, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
@@ -31,9 +31,20 @@ from okr_shared.messaging import (
 from okr_shared.settings import KafkaSettings
 
 
+def projection_meta(event: CloudEvent) -> dict[str, Any]:
+    """What the read models record of an event beside its data."""
+    return {
+        "tenant_id": event.tenantid,
+        "actor_id": event.actorid,
+        "version": event.sequence,
+        "event_id": event.id,
+        "time": event.time,
+    }
+
+
 def build_broker(
     kafka: KafkaSettings,
-    projector: Projector,
+    projector: Projector | Following,
     registry: ContractRegistry,
     group_id: str,
     retry_backoff_seconds: float = 0.2,
@@ -48,13 +59,7 @@ def build_broker(
 
     async def project(event: CloudEvent, data: dict[str, Any]) -> None:
         """Projects one event; the subscribers take turns, so this process never races itself."""
-        meta = {
-            "tenant_id": event.tenantid,
-            "actor_id": event.actorid,
-            "version": event.sequence,
-            "event_id": event.id,
-            "time": event.time,
-        }
+        meta = projection_meta(event)
         async with one_at_a_time:
             try:
                 await projector.project(event.schema_name, data, meta)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -35,14 +36,20 @@ def create_http_app(container: ProjectionsContainer, consume: bool | None = None
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await container.ensure_indexes()
+        await container.follow_pointer()
         app.state.health.add("document-store", document_store_check(container.mongo))
         if consuming:
             await container.start_consuming()
             app.state.health.add("kafka", kafka_check(container.settings.kafka))
             app.state.health.add("consumer", consumer_check(container.broker))
+        stop = asyncio.Event()
+        follower = asyncio.create_task(container.follow_forever(stop), name="pointer-follower")
+        app.state.health.add_task("pointer-follower", follower)
         try:
             yield
         finally:
+            stop.set()
+            await stop_within("pointer follower", follower, stop_seconds())
             if consuming:
                 await stop_within("kafka consumer", container.broker.stop(), stop_seconds())
             await stop_within("document store client", container.mongo.close(), stop_seconds())

@@ -100,3 +100,14 @@ class Projector:
         if handle is None:
             raise UnprojectableEvent(f"no read model takes events of type {event_type}")
         return await handle(event_type, data, meta)
+
+
+class Following:
+    """The projector of the database the service follows: the consumer projects through it, so
+    a switch of database takes effect between two events."""
+
+    def __init__(self, projector: Projector) -> None:
+        self.projector = projector
+
+    async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        return await self.projector.project(event_type, data, meta)

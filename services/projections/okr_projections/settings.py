@@ -15,3 +15,4 @@ class ProjectionsSettings(EnvSettings):
     database: str = env("OKR_PROJECTIONS_DB", "okr_projections")
     consumer_group: str = env("OKR_PROJECTIONS_GROUP", "okr-projections")
     consume: Flag = env("OKR_PROJECTIONS_CONSUME", True)
+    pointer_poll_seconds: float = env("OKR_PROJECTIONS_POINTER_POLL", 1.0)

@@ -46,7 +46,14 @@ REFUSED_FOR_GOOD = (
 )
 """Kafka errors about one record that no retry can mend."""
 
-__all__ = ["REFUSED_FOR_GOOD", "OutboxRelay", "PublishedForm"]
+__all__ = [
+    "REFUSED_FOR_GOOD",
+    "FirstVersions",
+    "OutboxRelay",
+    "Publication",
+    "PublishedForm",
+    "published_forms",
+]
 
 
 class _LookupFailed(Exception):
@@ -58,12 +65,61 @@ class _LookupFailed(Exception):
 
 
 @dataclass
-class _Item:
-    """One notification of a batch: its published form, or why it has none."""
+class Publication:
+    """One notification and its published form (None for an internal event), or why it has
+    none."""
 
     notification: Any
     event: CloudEvent | None = None
     failure: str | None = None
+
+
+class FirstVersions:
+    """An application's aggregates at version 1, which name their business keys (cached: keys
+    never change); a failing read raises the store's error, not the event's."""
+
+    def __init__(self, app: Application, limit: int = 10_000) -> None:
+        self.app = app
+        self.limit = limit
+        self._keys: dict[Any, Any] = {}
+
+    def __call__(self, domain_event: Any) -> Any:
+        key = domain_event.originator_id
+        if key not in self._keys:
+            if len(self._keys) > self.limit:
+                self._keys.clear()
+            try:
+                self._keys[key] = self.app.repository.get(key, version=1)
+            except AggregateNotFoundError:
+                raise
+            except Exception as exc:
+                raise _LookupFailed(exc) from exc
+        return self._keys[key]
+
+
+def published_forms(
+    app: Application,
+    published_form: PublishedForm,
+    notifications: list,
+    first: FirstVersions | None = None,
+) -> list[Publication]:
+    """The published form of each notification, in order, as the relay publishes it; an event
+    that has none is named with the reason. Raises the store's error when a lookup fails."""
+    first = first or FirstVersions(app)
+    items = []
+    for notification in notifications:
+        try:
+            domain_event = app.mapper.to_domain_event(notification)
+            event = published_form(domain_event, first)
+            items.append(Publication(notification, event=event))
+        except _LookupFailed as exc:
+            raise exc.cause from None
+        except ContractViolation as exc:
+            items.append(Publication(notification, failure=f"contract violation: {exc.reason}"))
+        except Exception as exc:
+            failure = f"no published form: {type(exc).__name__}: {exc}"
+            items.append(Publication(notification, failure=failure))
+    return items
 
 
 class OutboxRelay:
@@ -104,7 +160,7 @@ class OutboxRelay:
         self.max_retry_seconds = max_retry_seconds
         self.published = 0
         self.dead_lettered = 0
-        self._keys: dict[Any, Any] = {}
+        self._first = FirstVersions(app)
 
     def position(self) -> int:
         """The id of the last notification known to be published."""
@@ -121,9 +177,11 @@ class OutboxRelay:
         )
         if not notifications:
             return 0
-        items = await asyncio.to_thread(self._published_forms, notifications)
+        items = await asyncio.to_thread(
+            published_forms, self.app, self.published_form, notifications, self._first
+        )
         recorded = position
-        run: list[_Item] = []
+        run: list[Publication] = []
         for item in items:
             if item.failure is None:
                 run.append(item)
@@ -137,37 +195,7 @@ class OutboxRelay:
             await self._record(notifications[-1].id)
         return len(notifications)
 
-    def _published_forms(self, notifications: list) -> list[_Item]:
-        items = []
-        for notification in notifications:
-            try:
-                domain_event = self.app.mapper.to_domain_event(notification)
-                event = self.published_form(domain_event, self._first_state)
-                items.append(_Item(notification, event=event))
-            except _LookupFailed as exc:
-                raise exc.cause from None
-            except ContractViolation as exc:
-                items.append(_Item(notification, failure=f"contract violation: {exc.reason}"))
-            except Exception as exc:
-                failure = f"no published form: {type(exc).__name__}: {exc}"
-                items.append(_Item(notification, failure=failure))
-        return items
-
-    def _first_state(self, domain_event: Any) -> Any:
-        """The aggregate at version 1, which names its business key (cached: keys never change)."""
-        key = domain_event.originator_id
-        if key not in self._keys:
-            if len(self._keys) > 10_000:
-                self._keys.clear()
-            try:
-                self._keys[key] = self.app.repository.get(key, version=1)
-            except AggregateNotFoundError:
-                raise
-            except Exception as exc:
-                raise _LookupFailed(exc) from exc
-        return self._keys[key]
-
-    async def _publish(self, run: list[_Item]) -> None:
+    async def _publish(self, run: list[Publication]) -> None:
         """Publishes the run's events in order; a record Kafka refuses for good is quarantined."""
         events = [item for item in run if item.event is not None]
         if not events:
@@ -185,7 +213,7 @@ class OutboxRelay:
             except REFUSED_FOR_GOOD as exc:
                 await self._quarantine(item, f"refused by Kafka: {type(exc).__name__}: {exc}")
 
-    async def _quarantine(self, item: _Item, reason: str) -> None:
+    async def _quarantine(self, item: Publication, reason: str) -> None:
         """Publishes a dead-letter record naming the stored event and why it cannot be published."""
         n = item.notification
         reason = reason[:1000]
