@@ -46,11 +46,11 @@ bench: setup ## Throughput and lag on the real stack; writes tests/bench/results
 	@deploy/local/with-infra.sh .venv/bin/python -m tests.bench.run
 
 lint: setup ## ruff's rules and formatting, checked
-	@.venv/bin/ruff check shared services tests deploy
-	@.venv/bin/ruff format --check --quiet shared services tests deploy
+	@.venv/bin/ruff check shared services tools tests deploy
+	@.venv/bin/ruff format --check --quiet shared services tools tests deploy
 
 fmt: setup
-	@.venv/bin/ruff format shared services tests deploy
+	@.venv/bin/ruff format shared services tools tests deploy
 
 clean: infra-down
 	@deploy/local/postgres.sh clean

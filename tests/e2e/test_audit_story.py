@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from typer.testing import CliRunner
 
+from okr_cli.main import app as okr
 from okr_shared.audit.bundle import verify_bundle
 from okr_shared.audit.export import export_bundle
 from tests.support.audit import copy_bundle, read_lines, write_lines
@@ -88,6 +92,7 @@ def test_the_exported_bundle_verifies_offline(story, go_verifier) -> None:
     go = run_go_verifier(go_verifier, story["bundle"])
     assert go.exit_code == 0 and go.verdict["ok"], go.stdout + go.stderr
     assert go.verdict["events"] == sum(report.events.values())
+    assert go.verdict["unsigned"] == 0 and set(report.unsigned.values()) == {0}, "signed at export"
     manifest = json.loads((story["bundle"] / "manifest.json").read_text())
     counts = {s["service"]: s["events"] for s in manifest["services"]}
     assert counts["goals"] > 0 and counts["checkins"] > 0
@@ -139,3 +144,32 @@ def test_an_auditor_reads_history_recorded_but_cannot_write(stack, tenant, story
     cadence = {"cadence": "monthly", "reason": "an auditor tries"}
     r = httpx.put(f"{stack.checkins_url}/v1/cadences/tenant", json=cadence, headers=auditor)
     assert r.status_code == 403, r.text
+
+
+def test_an_sql_edit_of_a_stored_event_is_named_by_okr_audit_verify(stack, tenant, story) -> None:
+    """Last in the module: it edits the goal service's event store behind its back."""
+    env, infra = stack.goals.env, stack.infra
+    conninfo = (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={env['GOALS_POSTGRES_DBNAME']}"
+    )
+    with psycopg.connect(conninfo) as conn:
+        (position,) = conn.execute(
+            "SELECT notification_id FROM goals_events WHERE originator_id = %s "
+            "AND originator_version = 1",
+            (uuid.UUID(story["objective_id"]),),
+        ).fetchone()
+        changed = conn.execute(
+            "UPDATE goals_events SET state = convert_to(replace(convert_from(state, 'UTF8'), "
+            "'Audited growth', 'Audited profit'), 'UTF8') WHERE notification_id = %s",
+            (position,),
+        ).rowcount
+    assert changed == 1
+    args = ["audit", "verify", "--online", "--tenant", tenant.tenant, "--token", story["auditor"]]
+    args += ["--service", f"goals={stack.goals_url}", "--service", f"checkins={stack.checkins_url}"]
+    result = CliRunner().invoke(okr, args)
+    assert result.exit_code == 1, result.output
+    assert f"FAIL goals position {position} (changed, aggregate {story['objective_id']} v1)" in (
+        result.output
+    )
+    assert "ok: checkins" in result.output

@@ -59,9 +59,10 @@ class AuditWorld:
             total += covered
         return total
 
-    def bundle(self, out: Path, **bounds) -> Path:
+    def bundle(self, out: Path, sign: bool = True, **bounds) -> Path:
+        """The tenant's bundle; with `sign` off, as the chain stands (maybe an unsigned tail)."""
         source = LocalSource(self.audit, AUDITOR)
-        return export_bundle(TENANT, {"goals": source}, out, **bounds)
+        return export_bundle(TENANT, {"goals": source}, out, sign=sign, **bounds)
 
 
 def audit_world(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from okr_cli.audit import app
 from typer import testing as typer_testing
 
+from okr_cli.audit import app
 from tests.support.audit import audit_world, copy_bundle, read_lines, write_lines
 
 
@@ -19,7 +19,7 @@ def bundle(tmp_path):
     world.chainer.sign_due(force=True)
     world.objective("Unsigned")
     world.chain()
-    return world.bundle(tmp_path / "bundle")
+    return world.bundle(tmp_path / "bundle", sign=False)
 
 
 def test_verify_passes_a_sound_bundle_and_warns_of_the_unsigned_tail(bundle) -> None:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from okr_goals.http import create_http_app
 from okr_shared.audit.bundle import verify_bundle
-from okr_shared.audit.export import export_bundle
+from okr_shared.audit.export import HttpSource, export_bundle
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings
 from tests.support.audit import audit_world
@@ -140,25 +140,31 @@ def test_an_auditor_cannot_write(client) -> None:
     assert after["events"] == before["events"]
 
 
-def test_an_export_over_http_verifies_offline(client, world, tmp_path) -> None:
-    class Through:
-        """The exporter's HTTP source, through the test client."""
-
-        service = "goals"
-
-        def keys(self):
-            return client.get("/v1/audit/keys", headers=AUDITOR).json()["keys"]
-
-        def checkpoints(self):
-            return client.get("/v1/audit/checkpoints", headers=AUDITOR).json()["checkpoints"]
-
-        def events(self, query):
-            return client.get("/v1/audit/events", params=query, headers=AUDITOR).json()
-
-    bundle = export_bundle(TENANT, {"goals": Through()}, tmp_path / "bundle")
-    assert verify_bundle(bundle).ok
+def test_an_export_over_http_ends_at_a_checkpoint_signed_for_it(client, world, tmp_path) -> None:
+    world.objective("Hire well")
+    world.chain()
+    assert world.chainer.ledger.unsigned()[TENANT] > 0
+    token = AUDITOR["Authorization"].removeprefix("Bearer ")
+    source = HttpSource("goals", "", token, client=client)
+    bundle = export_bundle(TENANT, {"goals": source}, tmp_path / "bundle")
+    report = verify_bundle(bundle)
+    assert report.ok, report.failure
+    assert report.unsigned == {"goals": 0}
     manifest = json.loads((bundle / "manifest.json").read_text())
     assert manifest["services"][0]["events"] == world.chainer.ledger.position()
+
+
+def test_signing_the_head_twice_gives_the_same_checkpoint(client) -> None:
+    first = client.post("/v1/audit/checkpoints", headers=AUDITOR)
+    assert first.status_code == 200, first.text
+    assert client.post("/v1/audit/checkpoints", headers=AUDITOR).json() == first.json()
+    refused = client.post("/v1/audit/checkpoints", headers=MEMBER)
+    assert refused.status_code == 403
+
+
+def test_nothing_chained_for_a_tenant_signs_nothing(client) -> None:
+    other = headers("auditor", actor="auditor-9", tenant="tenant-without-events")
+    assert client.post("/v1/audit/checkpoints", headers=other).status_code == 204
 
 
 def _app(service: str):

@@ -11,6 +11,7 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 from okr_shared.audit.canonical import canonical_json
@@ -143,22 +144,26 @@ def _json(raw: bytes, **where: Any) -> Any:
         raise _fail(f"not valid JSON: {exc}", **where) from exc
 
 
-def verify_bundle(path: str | Path) -> BundleReport:
-    """Verifies a bundle directory; the report names the first failure, if any."""
+def verify_bundle(path: str | Path, trusted: Collection[str] = ()) -> BundleReport:
+    """Verifies a bundle directory; the report names the first failure, if any. With `trusted`
+    key ids, every checkpoint must also be signed by one of them (the bundle's own keys.json
+    vouches for nothing then)."""
     report = BundleReport()
     try:
-        _verify(Path(path), report)
+        _verify(Path(path), report, frozenset(trusted))
     except _Failed as failed:
         report.ok, report.failure = False, failed.failure
     return report
 
 
-def _verify(root: Path, report: BundleReport) -> None:
+def _verify(root: Path, report: BundleReport, trusted: frozenset[str]) -> None:
     manifest = _json(b"\n".join(_lines(root / "manifest.json")), file="manifest.json", line=1)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _fail(f"the manifest's format is not {FORMAT}", file="manifest.json", line=1)
     keys_doc = _json(b"\n".join(_lines(root / "keys.json")), file="keys.json", line=1)
     keys = keyring(keys_doc.get("keys", []) if isinstance(keys_doc, dict) else [])
+    if trusted:
+        keys = {key: raw for key, raw in keys.items() if key in trusted}
     for entry in manifest.get("services") or []:
         _verify_service(root, manifest, entry, keys, report)
 

@@ -135,12 +135,7 @@ class Chainer:
 
     def _sign(self, tenant_id: str, position: int, value: str) -> Checkpoint:
         signed_at = rfc3339(self._now())
-        unsigned = Checkpoint(
-            self.service, tenant_id, position, value, signed_at, self.signer.key_id, ""
-        )
-        checkpoint = Checkpoint(
-            **{**unsigned.as_dict(), "signature": self.signer.sign(unsigned.message())}
-        )
+        checkpoint = self.signer.checkpoint(self.service, tenant_id, position, value, signed_at)
         self.ledger.add_checkpoint(checkpoint)
         return checkpoint
 

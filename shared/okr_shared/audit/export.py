@@ -40,17 +40,25 @@ class AuditSource(Protocol):
 
     def events(self, query: dict[str, Any]) -> dict[str, Any]: ...
 
+    def sign(self) -> dict[str, Any] | None:
+        """A checkpoint covering the tenant's chain as far as it is chained now, or None."""
+        ...
+
 
 class HttpSource:
     """A service's `/v1/audit/*` routes at `url`, read with a bearer `token`."""
 
-    def __init__(self, service: str, url: str, token: str, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        service: str,
+        url: str,
+        token: str,
+        timeout: float = 60.0,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.service = service
-        self._client = httpx.Client(
-            base_url=url.rstrip("/"),
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout,
-        )
+        self._client = client or httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        self._client.headers["Authorization"] = f"Bearer {token}"
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         try:
@@ -72,6 +80,20 @@ class HttpSource:
     def events(self, query: dict[str, Any]) -> dict[str, Any]:
         return self._get("/v1/audit/events", query)
 
+    def sign(self) -> dict[str, Any] | None:
+        try:
+            response = self._client.post("/v1/audit/checkpoints")
+        except httpx.HTTPError as exc:
+            raise ExportFailed(f"{self.service}: {exc}") from exc
+        if response.status_code == 204:
+            return None
+        if response.status_code != 200:
+            raise ExportFailed(
+                f"{self.service}: signing a checkpoint answered {response.status_code}: "
+                f"{response.text[:300]}"
+            )
+        return response.json()
+
     def close(self) -> None:
         self._client.close()
 
@@ -89,6 +111,10 @@ class LocalSource:
 
     def checkpoints(self) -> list[dict[str, Any]]:
         return [c.as_dict() for c in self._audit.checkpoints(self._caller)]
+
+    def sign(self) -> dict[str, Any] | None:
+        found = self._audit.sign_head(self._caller)
+        return found.as_dict() if found else None
 
     def events(self, query: dict[str, Any]) -> dict[str, Any]:
         times = {k: datetime.fromisoformat(v) for k, v in query.items() if k.endswith("_time")}
@@ -125,8 +151,15 @@ def _pages(source: AuditSource, tenant: str, query: dict[str, Any]) -> Iterator[
         page = source.events({**query, "after": page["next_after"], "limit": 1000})
 
 
-def export_service(source: AuditSource, tenant: str, from_: Bound, to: Bound) -> ServiceBundle:
-    """One service's part of the bundle."""
+def export_service(
+    source: AuditSource, tenant: str, from_: Bound, to: Bound, sign: bool = True
+) -> ServiceBundle:
+    """One service's part of the bundle. Without an upper bound (and unless `sign` is off) the
+    service first signs its chain as far as it is chained, and the bundle ends there: a fresh
+    export has no unsigned tail."""
+    if to is None and sign:
+        head = source.sign()
+        to = head["position"] if head else None
     query = _bounds(from_, to)
     events: list[tuple[int, bytes, str | None]] = []
     previous, service = None, source.service
@@ -157,6 +190,7 @@ def export_bundle(
     from_: Bound = None,
     to: Bound = None,
     token: str | None = None,
+    sign: bool = True,
 ) -> Path:
     """Writes the tenant's bundle to `out_dir` from each service (a base URL read with `token`,
     or an `AuditSource`), in the order given; raises ExportFailed naming the service at fault."""
@@ -164,7 +198,7 @@ def export_bundle(
     for name, where in sources.items():
         source = _source(name, where, token)
         try:
-            parts.append(export_service(source, tenant, from_, to))
+            parts.append(export_service(source, tenant, from_, to, sign))
             published = source.keys()
             keys.update({k["key_id"]: k for k in published})
         finally:

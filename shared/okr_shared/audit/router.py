@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from okr_shared.api_models import Offset, problems
@@ -102,6 +102,20 @@ async def checkpoints(caller: CurrentCaller, audit: Audit) -> CheckpointsOut:
         tenant_id=caller.tenant_id,
         checkpoints=[CheckpointOut(**c.as_dict()) for c in found],
     )
+
+
+@router.post(
+    "/v1/audit/checkpoints",
+    response_model=CheckpointOut,
+    responses={**problems(403), 204: {"description": "Nothing chained yet, or no signing key"}},
+)
+async def sign_head(caller: CurrentCaller, audit: Audit) -> CheckpointOut | Response:
+    """Signs the tenant's chain as far as it is chained now (or answers the last checkpoint,
+    which already covers it), so an export ends with a signed value (admins and auditors)."""
+    found = await call(audit.sign_head, caller)
+    if found is None:
+        return Response(status_code=204)
+    return CheckpointOut(**found.as_dict())
 
 
 @router.get("/v1/audit/verify", response_model=VerificationOut, responses=problems(403))

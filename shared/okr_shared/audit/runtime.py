@@ -74,7 +74,7 @@ class ServiceAudit:
 
     def reads(self) -> AuditService:
         """What the audit routes use."""
-        return AuditService(self.lines, self.ledger, self.public_keys())
+        return AuditService(self.lines, self.ledger, self.public_keys(), signer=self.signer)
 
     def new_chainer(self, publish: bool = True) -> Chainer:
         """The chainer over the store, under the leader lock `<service>-audit-chainer`."""

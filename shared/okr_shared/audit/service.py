@@ -19,7 +19,7 @@ from okr_shared.audit.chain import GENESIS, Checkpoint
 from okr_shared.audit.ledger import AuditLedger, ReadRecord
 from okr_shared.audit.lines import StoreLines
 from okr_shared.audit.online import Verification, verify_store
-from okr_shared.audit.signing import keyring
+from okr_shared.audit.signing import Signer, keyring
 from okr_shared.clock import Clock, SystemClock
 from okr_shared.errors import Forbidden, InvalidField
 from okr_shared.event_meta import Caller
@@ -55,11 +55,13 @@ class AuditService:
         ledger: AuditLedger,
         keys: list[dict[str, str]],
         clock: Clock | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.lines = lines
         self.ledger = ledger
         self.public_keys = keys
         self.clock = clock or SystemClock()
+        self.signer = signer
 
     @property
     def service(self) -> str:
@@ -71,6 +73,23 @@ class AuditService:
     def checkpoints(self, caller: Caller) -> list[Checkpoint]:
         require_reader(caller)
         return self.ledger.checkpoints(self.service, caller.tenant_id)
+
+    def sign_head(self, caller: Caller) -> Checkpoint | None:
+        """Signs the tenant's chain as far as it is chained now, unless its last checkpoint
+        already covers it (an export asks for this, so a fresh bundle has no unsigned tail);
+        None when nothing is chained or no signing key is configured here."""
+        require_reader(caller)
+        head = self.ledger.heads().get(caller.tenant_id)
+        if head is None or self.signer is None:
+            return None
+        signed = self.ledger.checkpoints(self.service, caller.tenant_id)
+        if signed and signed[-1].position >= head.position:
+            return signed[-1]
+        checkpoint = self.signer.checkpoint(
+            self.service, caller.tenant_id, head.position, head.hash, rfc3339(self.clock.now())
+        )
+        self.ledger.add_checkpoint(checkpoint)
+        return checkpoint
 
     def verify(self, caller: Caller) -> Verification:
         require_reader(caller)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from dataclasses import replace
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -66,6 +67,13 @@ class Signer:
 
     def public_entry(self) -> dict[str, str]:
         return public_entry(self.public_raw)
+
+    def checkpoint(
+        self, service: str, tenant_id: str, position: int, value: str, signed_at: str
+    ) -> Checkpoint:
+        """A checkpoint of the chain value `value` after `position`, signed now."""
+        unsigned = Checkpoint(service, tenant_id, position, value, signed_at, self.key_id, "")
+        return replace(unsigned, signature=self.sign(unsigned.message()))
 
 
 def public_entry(public_raw: bytes) -> dict[str, str]:

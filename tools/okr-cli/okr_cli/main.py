@@ -1,7 +1,8 @@
 """The `okr` command line: the root app and its groups.
 
-`okr token`, `okr tree`, `okr events republish|tail`, `okr projections rebuild|status|serve` and
-each service's own commands (`okr goals serve|relay`, `okr checkins serve`, ...).
+`okr audit export|verify`, `okr token`, `okr tree`, `okr events republish|tail`,
+`okr projections rebuild|status|serve` and each service's own commands (`okr goals serve|relay`,
+`okr checkins serve`, ...).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 
 import typer
 
-from okr_cli import events, projections, services, token, tree
+from okr_cli import audit, events, projections, services, token, tree
 from okr_cli.output import OneLineErrors
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.command("token")(token.token)
 app.command("tree")(tree.tree)
+app.add_typer(audit.app, name="audit")
 app.add_typer(events.app, name="events")
 services.add_serve(projections.app, "projections")
 app.add_typer(projections.app, name="projections")
