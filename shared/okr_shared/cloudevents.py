@@ -60,15 +60,15 @@ class CloudEvent:
 
     @property
     def schema_context(self) -> str:
-        return _parse_schema(self.dataschema)[0]
+        return parse_schema_urn(self.dataschema)[0]
 
     @property
     def schema_name(self) -> str:
-        return _parse_schema(self.dataschema)[1]
+        return parse_schema_urn(self.dataschema)[1]
 
     @property
     def schema_version(self) -> int:
-        return _parse_schema(self.dataschema)[2]
+        return parse_schema_urn(self.dataschema)[2]
 
 
 def schema_urn(context: str, name: str, version: int) -> str:
@@ -76,7 +76,8 @@ def schema_urn(context: str, name: str, version: int) -> str:
     return f"urn:okr:schema:{context}:{name}:{version}"
 
 
-def _parse_schema(urn: str) -> tuple[str, str, int]:
+def parse_schema_urn(urn: str) -> tuple[str, str, int]:
+    """Context, event name and version of a dataschema URN; UndecodableEvent if it is none."""
     match = _SCHEMA_URN.match(urn)
     if not match:
         raise UndecodableEvent(f"ce_dataschema '{urn}' is not a platform schema URN")
@@ -181,7 +182,7 @@ def from_kafka(headers: dict[str, str], value: bytes) -> CloudEvent:
         sequence = int(ce["sequence"])
     except ValueError as exc:
         raise UndecodableEvent(f"bad ce_time or ce_sequence: {exc}") from exc
-    _check_type(ce["type"], *_parse_schema(ce["dataschema"])[:2])
+    _check_type(ce["type"], *parse_schema_urn(ce["dataschema"])[:2])
     return CloudEvent(
         id=ce["id"],
         source=ce["source"],

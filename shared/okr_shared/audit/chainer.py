@@ -110,6 +110,7 @@ class Chainer:
                     stored.aggregate_id,
                     stored.aggregate_version,
                     stored.recorded_at,
+                    stored.line,
                 )
             )
         self.ledger.append(rows, batch[-1].position)

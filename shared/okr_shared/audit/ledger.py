@@ -23,7 +23,7 @@ from okr_shared.event_store import postgres_conninfo
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS audit_chain (tenant_id TEXT NOT NULL, position BIGINT NOT NULL, "
     "hash TEXT NOT NULL, aggregate_id TEXT NOT NULL, aggregate_version BIGINT NOT NULL, "
-    "recorded_at TEXT NOT NULL, PRIMARY KEY (tenant_id, position))",
+    "recorded_at TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (tenant_id, position))",
     "CREATE TABLE IF NOT EXISTS audit_chained (name TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS audit_checkpoints (tenant_id TEXT NOT NULL, "
     "position BIGINT NOT NULL, hash TEXT NOT NULL, signed_at TEXT NOT NULL, key_id TEXT NOT NULL,"
@@ -47,6 +47,8 @@ class ChainRow:
     aggregate_id: str
     aggregate_version: int
     recorded_at: str
+    line: bytes
+    """The event line as it was chained: what bundles carry, whatever the contracts become."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ class AuditLedger:
         with self._db.transaction() as conn:
             for r in rows:
                 conn.execute(
-                    self._sql("INSERT INTO audit_chain VALUES (?, ?, ?, ?, ?, ?)"),
+                    self._sql("INSERT INTO audit_chain VALUES (?, ?, ?, ?, ?, ?, ?)"),
                     (
                         r.tenant_id,
                         r.position,
@@ -158,6 +160,7 @@ class AuditLedger:
                         r.aggregate_id,
                         r.aggregate_version,
                         r.recorded_at,
+                        r.line.decode(),
                     ),
                 )
             conn.execute(
@@ -310,7 +313,7 @@ class AuditLedger:
 
 
 def _row(r: tuple) -> ChainRow:
-    return ChainRow(r[0], int(r[1]), r[2], r[3], int(r[4]), r[5])
+    return ChainRow(r[0], int(r[1]), r[2], r[3], int(r[4]), r[5], r[6].encode())
 
 
 def _checkpoint(service: str, r: tuple) -> Checkpoint:

@@ -11,12 +11,14 @@ that events up to it were altered even if the recorded chain was rewritten to ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from okr_shared.audit.chain import GENESIS, next_hash
+from okr_shared.audit.evolution import same_event
 from okr_shared.audit.ledger import AuditLedger, ChainRow
 from okr_shared.audit.lines import StoredLine, StoreLines
 from okr_shared.audit.signing import signature_fault
+from okr_shared.contracts.registry import ContractRegistry, default_registry
 
 MAX_FAILURES = 100
 
@@ -59,9 +61,16 @@ class Verification:
 
 
 def verify_store(
-    lines: StoreLines, ledger: AuditLedger, tenant_id: str, keys: dict[str, bytes]
+    lines: StoreLines,
+    ledger: AuditLedger,
+    tenant_id: str,
+    keys: dict[str, bytes],
+    registry: ContractRegistry | None = None,
 ) -> Verification:
-    """Verifies the tenant's chained events and checkpoints in the store behind `lines`."""
+    """Verifies the tenant's chained events and checkpoints in the store behind `lines`. A
+    stored event that today's mapping publishes under a newer contract version verifies when
+    its chained line, upcast, is what the mapping gives (`registry` holds the upcasters)."""
+    registry = registry or default_registry()
     service = lines.service
     upto = ledger.position()
     recorded = {r.position: r for r in ledger.chain(tenant_id, upto=upto)}
@@ -74,7 +83,10 @@ def verify_store(
     report = Verification(service, tenant_id, upto, events=len(recorded))
     previous, recomputed, values = GENESIS, GENESIS, {}
     for index, position in enumerate(sorted(recorded.keys() | stored.keys()), start=1):
-        row, line = recorded.get(position), stored.get(position)
+        row, line = (
+            recorded.get(position),
+            _as_chained(recorded.get(position), stored.get(position), registry),
+        )
         if line is not None and line.tenant_id == tenant_id and line.line is not None:
             recomputed = next_hash(recomputed, line.line)
             values[position] = recomputed
@@ -89,6 +101,16 @@ def verify_store(
         previous = row.hash
     _check_checkpoints(report, ledger, recorded, values, keys)
     return report
+
+
+def _as_chained(
+    row: ChainRow | None, line: StoredLine | None, registry: ContractRegistry
+) -> StoredLine | None:
+    """The stored event as its chained line when they are the same event under a newer
+    contract version (so the chain recomputes as signed)."""
+    if row is None or line is None or line.line is None or line.line == row.line:
+        return line
+    return replace(line, line=row.line) if same_event(row.line, line.line, registry) else line
 
 
 def _event_fault(

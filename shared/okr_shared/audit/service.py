@@ -30,13 +30,13 @@ MAX_PAGE = 1000
 
 @dataclass(frozen=True)
 class EventsPage:
-    """Event lines of a tenant with their recorded chain values (None: never chained) after
+    """Event lines of a tenant as they were chained, with their chain values, after
     `previous_hash`; `next_after` continues the listing (None: done)."""
 
     service: str
     tenant_id: str
     previous_hash: str
-    events: list[tuple[int, bytes, str | None]]
+    events: list[tuple[int, bytes, str]]
     next_after: int | None
 
 
@@ -107,9 +107,11 @@ class AuditService:
         after: int | None = None,
         limit: int = 500,
     ) -> EventsPage:
-        """The tenant's event lines in chain order. Without `after`, the listing starts right
-        after the latest checkpoint below the first position asked for, so that it verifies
-        against that checkpoint; `after` continues a listing."""
+        """The tenant's event lines in chain order, as they were chained (the bytes the chain
+        covers, whatever the contracts have become since; online verification checks the store
+        against them). Without `after`, the listing starts right after the latest checkpoint
+        below the first position asked for, so that it verifies against that checkpoint;
+        `after` continues a listing."""
         require_reader(caller)
         if from_position is not None and to_position is not None and from_position > to_position:
             raise InvalidField("query:to_position", "must not be below from_position")
@@ -123,13 +125,7 @@ class AuditService:
             return EventsPage(self.service, tenant, previous, [], None)
         rows = self.ledger.chain(tenant, after=after, upto=end, limit=limit)
         window = rows[-1].position if len(rows) == limit else end
-        recorded = {r.position: r.hash for r in rows}
-        lines = self.lines.fresh()
-        found = [
-            (s.position, s.line, recorded.get(s.position))
-            for s in lines.between(after, window)
-            if s.tenant_id == tenant and s.line is not None
-        ]
+        found = [(r.position, r.line, r.hash) for r in rows]
         return EventsPage(
             self.service,
             tenant,

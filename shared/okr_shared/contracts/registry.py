@@ -118,10 +118,16 @@ class ContractRegistry:
     def read(self, context: str, event: CloudEvent) -> dict[str, Any]:
         """Validates event data under its declared version and upcasts it to the latest one."""
         name, version = event.schema_name, event.schema_version
-        data = event.data
-        self.validate(context, name, version, data)
-        latest = self.latest_version(context, name)
-        while version < latest:
+        self.validate(context, name, version, event.data)
+        return self.upcast(context, name, version, event.data)
+
+    def upcast(
+        self, context: str, name: str, version: int, data: dict[str, Any], to: int | None = None
+    ) -> dict[str, Any]:
+        """Valid data of `version` upcast to version `to` (the latest by default), each step
+        validated."""
+        target = self.latest_version(context, name) if to is None else to
+        while version < target:
             upcaster = self._upcasters.get((context, name, version))
             if upcaster is None:
                 raise ContractViolation(f"no upcaster for {name} v{version} -> v{version + 1}")
