@@ -34,6 +34,7 @@ from okr_shared.health import (
 )
 from okr_shared.messaging import CloudEventPublisher, dead_letter_topic, ensure_topics
 from okr_shared.outbox import OutboxRelay, PublishedForm, leader_lock
+from okr_shared.personal.publisher import opening_publisher
 from okr_shared.settings import KafkaSettings
 
 Task = Callable[[asyncio.Event], Awaitable[None]]
@@ -140,12 +141,13 @@ def outbox_relay(
 ) -> OutboxRelay:
     """A relay over a service's event store (`context` prefixes its store settings: "GOALS") to
     its own `topic` (namespaced here); one replica relays at a time, under the leader lock named
-    after the relay, which also names its dead-letter topic."""
+    after the relay, which also names its dead-letter topic. It publishes personal values opened
+    with the store's `personal` data keys (`okr_shared.personal`)."""
     kafka = settings.kafka
     return OutboxRelay(
         app=store,
         tracking=store.factory.tracking_recorder(),
-        publisher=CloudEventPublisher(kafka, client_id=name),
+        publisher=opening_publisher(CloudEventPublisher(kafka, client_id=name), store),
         lock=leader_lock(settings.event_store, context, name),
         published_form=published_form,
         topic=kafka.topic(topic),

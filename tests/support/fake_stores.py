@@ -17,3 +17,6 @@ class FakeStore:
 
     async def refresh_subtree(self, tenant_id, org_unit_id):
         self.calls.append(("subtree", tenant_id, org_unit_id))
+
+    async def erased(self, tenant_id, person_id):
+        return False

@@ -208,6 +208,7 @@ BAD = [
     "name, change, field", BAD, ids=[f"{n}-{f}-{i}" for i, (n, _, f) in enumerate(BAD)]
 )
 def test_bad_payload_is_a_contract_violation_naming_the_field(name, change, field):
+    version = catalogue("okr.checkins.v1")[name]
     with pytest.raises(ContractViolation) as err:
-        validate(name, _with(name, change))
+        default_registry().validate_opened("checkins", name, version, _with(name, change))
     assert f"'{field}'" in err.value.reason  # quoted: 'confidence' must not match 'confidence_band'

@@ -89,6 +89,7 @@ EXAMPLES = {
         "previous_manager_id": None,
     },
     "PersonLeft": {"person_id": "E1042"},
+    "PersonalDataErased": {"person_id": "E1042", "reason": "erasure request 2026-117"},
     "PersonReturned": {"person_id": "E1042", "org_unit_id": None, "manager_id": None},
     "ObjectiveCreated": {
         "objective_id": O1,
@@ -170,7 +171,7 @@ EXAMPLES = {
 
 def test_every_catalogued_event_has_its_schema_as_the_latest_version():
     events = catalogue("okr.goals.v1")
-    assert len(events) == 25
+    assert len(events) == 26
     for name, version in events.items():
         assert (GOALS / f"{name}.v{version}.json").is_file(), name
         assert default_registry().latest_version("goals", name) == version, name

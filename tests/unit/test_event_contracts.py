@@ -11,6 +11,7 @@ from okr_goals.bootstrap import GoalFeatures
 from okr_goals.contracts import to_cloud_event
 from okr_goals.cycles.commands import AdvanceCycle
 from okr_goals.directory.commands import ImportDirectory
+from okr_goals.erasure.commands import ErasePersonalData
 from okr_goals.objectives.commands import (
     AddInitiative,
     AddKeyResult,
@@ -109,6 +110,7 @@ def _every_kind_of_change() -> GoalFeatures:
     )
     people[2].update(status="active")
     app.directory.import_directory(ImportDirectory(people=rows(people)), ADMIN)
+    app.erasure.erase(ErasePersonalData(people[2]["person_id"], "request 7"), ADMIN)
     return app
 
 

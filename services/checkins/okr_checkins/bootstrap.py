@@ -31,6 +31,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.personal import PersonalData, open_key_table
 from okr_shared.service_runtime import (
     ServiceRuntime,
     knowledge_freshness,
@@ -169,8 +170,16 @@ def bootstrap(
     positions = AppliedPositions()
     freshness = knowledge_freshness(settings, CONSUMED, positions)
     store = open_application(lambda: CheckinsStore(env=settings.event_store))
+    store.personal = PersonalData(open_key_table(settings.event_store, "CHECKINS"))
     handlers = build_handlers(store, knowledge, clock, freshness)
-    broker = build_broker(settings.kafka, knowledge, registry, settings.consumer_group, positions)
+    broker = build_broker(
+        settings.kafka,
+        knowledge,
+        registry,
+        settings.consumer_group,
+        positions,
+        personal=store.personal,
+    )
     return CheckinsContainer(
         settings,
         store,

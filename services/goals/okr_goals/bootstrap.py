@@ -9,6 +9,7 @@ from okr_goals.alignment.handlers import AlignmentHandlers
 from okr_goals.contracts import published_form
 from okr_goals.cycles.handlers import CycleHandlers
 from okr_goals.directory.handlers import DirectoryHandlers
+from okr_goals.erasure.handlers import ErasureHandlers
 from okr_goals.history.handlers import HistoryHandlers
 from okr_goals.objectives.handlers import ObjectiveHandlers
 from okr_goals.rollover.handlers import RolloverHandlers
@@ -22,6 +23,7 @@ from okr_shared.event_store import open_application, postgres_conninfo
 from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC
 from okr_shared.outbox import OutboxRelay
+from okr_shared.personal import PersonalData, open_key_table
 from okr_shared.service_runtime import ServiceRuntime, outbox_relay
 
 
@@ -36,6 +38,7 @@ class GoalFeatures:
     directory: DirectoryHandlers
     rollover: RolloverHandlers
     history: HistoryHandlers
+    erasure: ErasureHandlers
 
 
 def compose(store: GoalsStore) -> GoalFeatures:
@@ -50,6 +53,7 @@ def compose(store: GoalsStore) -> GoalFeatures:
         directory=DirectoryHandlers(store),
         rollover=RolloverHandlers(store, objectives),
         history=HistoryHandlers(store, objectives),
+        erasure=ErasureHandlers(store),
     )
 
 
@@ -122,6 +126,7 @@ def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
             published_form=published_form(registry),
         )
     )
+    store.personal = PersonalData(open_key_table(settings.event_store, "GOALS"))
     return GoalsContainer(
         settings=settings,
         features=compose(store),

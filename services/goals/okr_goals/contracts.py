@@ -10,6 +10,7 @@ from typing import Any
 from okr_goals.alignment import contracts as alignment
 from okr_goals.cycles import contracts as cycles
 from okr_goals.directory import contracts as directory
+from okr_goals.erasure import contracts as erasure
 from okr_goals.mapping import Mapper
 from okr_goals.objectives import contracts as objectives
 from okr_goals.rollover import contracts as rollover
@@ -26,6 +27,7 @@ _MAPPERS: dict[type, tuple[str, str, Mapper]] = {
     **rollover.MAPPERS,
     **cycles.MAPPERS,
     **directory.MAPPERS,
+    **erasure.MAPPERS,
 }
 
 

@@ -11,6 +11,7 @@ from okr_goals.alignment.handlers import AlignmentHandlers
 from okr_goals.bootstrap import GoalFeatures
 from okr_goals.cycles.handlers import CycleHandlers
 from okr_goals.directory.handlers import DirectoryHandlers
+from okr_goals.erasure.handlers import ErasureHandlers
 from okr_goals.history.handlers import HistoryHandlers
 from okr_goals.objectives.handlers import ObjectiveHandlers
 from okr_goals.rollover.handlers import RolloverHandlers
@@ -38,6 +39,10 @@ def directory(request: Request) -> DirectoryHandlers:
     return features(request).directory
 
 
+def erasures(request: Request) -> ErasureHandlers:
+    return features(request).erasure
+
+
 def rollover(request: Request) -> RolloverHandlers:
     return features(request).rollover
 
@@ -52,6 +57,7 @@ Cycles = Annotated[CycleHandlers, Depends(cycles)]
 Directory = Annotated[DirectoryHandlers, Depends(directory)]
 Rollover = Annotated[RolloverHandlers, Depends(rollover)]
 History = Annotated[HistoryHandlers, Depends(history)]
+Erasures = Annotated[ErasureHandlers, Depends(erasures)]
 
 
 def reject_nulls(changes: dict[str, Any], nullable: tuple[str, ...] = ()) -> None:

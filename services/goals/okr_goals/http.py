@@ -9,6 +9,7 @@ from okr_goals.alignment.router import router as alignment_router
 from okr_goals.bootstrap import GoalsContainer
 from okr_goals.cycles.router import router as cycles_router
 from okr_goals.directory.router import router as directory_router
+from okr_goals.erasure.router import router as erasure_router
 from okr_goals.history.router import router as history_router
 from okr_goals.objectives.router import router as objectives_router
 from okr_goals.rollover.router import router as rollover_router
@@ -24,6 +25,7 @@ ROUTERS = [
     rollover_router,
     directory_router,
     audit_router,
+    erasure_router,
 ]
 
 

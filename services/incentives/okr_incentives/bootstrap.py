@@ -28,6 +28,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, INCENTIVES_TOPIC, REVIEWS_TOPIC
 from okr_shared.outbox import OutboxRelay
+from okr_shared.personal import PersonalData, open_key_table
 from okr_shared.service_runtime import (
     ServiceRuntime,
     knowledge_freshness,
@@ -64,7 +65,9 @@ def build_handlers(
     policies = PolicyHandlers(store, clock)
     awards = AwardHandlers(store, known, policies, clock)
     recognition = RecognitionHandlers(store, known, clock)
-    learner = Learner(knowledge, awards.review_learned, recognition.check_ins_learned)
+    learner = Learner(
+        knowledge, awards.review_learned, recognition.check_ins_learned, personal=store.personal
+    )
     exports = ExportHandlers(store, known, awards, clock)
     return IncentivesHandlers(
         store, known, policies, awards, learner, exports=exports, recognition=recognition
@@ -151,6 +154,7 @@ def bootstrap(
     positions = AppliedPositions()
     freshness = knowledge_freshness(settings, CONSUMED, positions)
     store = open_application(lambda: IncentivesStore(env=settings.event_store))
+    store.personal = PersonalData(open_key_table(settings.event_store, "INCENTIVES"))
     handlers = build_handlers(store, knowledge, clock, freshness)
     broker = build_broker(
         settings.kafka, handlers.learner, registry, settings.consumer_group, positions

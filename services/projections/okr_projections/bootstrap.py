@@ -67,6 +67,7 @@ from okr_shared.messaging import (
     dead_letter_topic,
     ensure_topics,
 )
+from okr_shared.personal import ERASURE_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ def build_projector(
     """The features' projectors, and which one folds each event (check-ins and reviews need
     their stores; the scoring rules are no read model's)."""
     check_in = (
-        CheckInProjector(objectives, check_ins, due)
+        CheckInProjector(objectives, check_ins, due, erased=people.erased)
         if check_ins is not None and due is not None
         else None
     )
@@ -196,6 +197,7 @@ def build_projector(
             **dict.fromkeys(REMINDER_EVENTS, reminders.project),
             **dict.fromkeys(NOT_PROJECTED, skip),
         }
+        handlers = also(handlers, [ERASURE_EVENT], check_in.erase)
     if review is not None:
         handlers |= {
             **dict.fromkeys(REVIEW_EVENTS, review.project),

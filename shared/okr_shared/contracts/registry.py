@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from okr_shared.cloudevents import CloudEvent, schema_urn
 from okr_shared.contracts.upcasters import Upcaster, register_goal_upcasters
 from okr_shared.contracts.vocabulary import SCHEMA_DIR
 from okr_shared.contracts.vocabulary import SCHEMA_FILE as _FILE
+from okr_shared.personal.contract import tolerant
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -51,10 +53,16 @@ class ContractViolation(Exception):
 
 
 class ContractRegistry:
-    """Every known schema by (context, event name, version), plus upcasters between versions."""
+    """Every known schema by (context, event name, version), plus upcasters between versions.
+
+    `validate` admits, in a field marked `x-okr-personal`, a sealed string or the erased marker
+    besides the text (the stored and the published forms); `validate_opened` checks the opened
+    text against the schema as written.
+    """
 
     def __init__(self, schema_dir: Path = SCHEMA_DIR) -> None:
         self._validators: dict[tuple[str, str, int], Draft202012Validator] = {}
+        self._as_written: dict[tuple[str, str, int], Draft202012Validator] = {}
         self._upcasters: dict[tuple[str, str, int], Upcaster] = {}
         for path in sorted(schema_dir.glob("*/*.json")):
             match = _FILE.match(path.name)
@@ -62,7 +70,10 @@ class ContractRegistry:
                 schema = json.loads(path.read_text())
                 Draft202012Validator.check_schema(schema)
                 key = (path.parent.name, match["name"], int(match["version"]))
-                self._validators[key] = Draft202012Validator(schema, format_checker=FORMATS)
+                self._validators[key] = Draft202012Validator(
+                    tolerant(schema), format_checker=FORMATS
+                )
+                self._as_written[key] = Draft202012Validator(schema, format_checker=FORMATS)
 
     def contracts(self) -> list[tuple[str, str, int]]:
         """Every known (context, event name, version), sorted."""
@@ -93,22 +104,24 @@ class ContractRegistry:
 
     def validate(self, context: str, name: str, version: int, data: dict[str, Any]) -> None:
         """Raises ContractViolation naming the first offending field."""
-        validator = self._validators.get((context, name, version))
-        if validator is None:
-            raise ContractViolation(f"no schema for {context}.{name} v{version}")
-        errors = sorted(
-            validator.iter_errors(data), key=lambda e: [(isinstance(p, str), p) for p in e.path]
-        )
-        error = next(iter(errors), None)
-        if error is not None:
-            where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-            raise ContractViolation(
-                f"{name} v{version} field '{where}': {error.message}", _field(error), _detail(error)
-            )
+        _check(self._validators.get((context, name, version)), context, name, version, data)
+
+    def validate_opened(
+        self,
+        context: str,
+        name: str,
+        version: int,
+        data: dict[str, Any],
+        erased: Collection[tuple] = (),
+    ) -> None:
+        """Like `validate`, with personal fields held to their text's rules (data opened);
+        the fields at the `erased` paths hold the erased marker and are not checked again."""
+        validator = self._as_written.get((context, name, version))
+        _check(validator, context, name, version, data, frozenset(erased))
 
     def max_lengths(self, context: str, name: str) -> dict[str, int]:
         """The `maxLength` of each top-level field of the latest version of an event's data."""
-        schema = self._validators[(context, name, self.latest_version(context, name))].schema
+        schema = self._as_written[(context, name, self.latest_version(context, name))].schema
         return {
             field: spec["maxLength"]
             for field, spec in schema.get("properties", {}).items()
@@ -135,6 +148,28 @@ class ContractRegistry:
             version += 1
             self.validate(context, name, version, data)
         return data
+
+
+def _check(
+    validator: Draft202012Validator | None,
+    context: str,
+    name: str,
+    version: int,
+    data: dict[str, Any],
+    skip: frozenset[tuple] = frozenset(),
+) -> None:
+    if validator is None:
+        raise ContractViolation(f"no schema for {context}.{name} v{version}")
+    errors = sorted(
+        (e for e in validator.iter_errors(data) if tuple(e.absolute_path) not in skip),
+        key=lambda e: [(isinstance(p, str), p) for p in e.path],
+    )
+    error = next(iter(errors), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise ContractViolation(
+            f"{name} v{version} field '{where}': {error.message}", _field(error), _detail(error)
+        )
 
 
 def _field(error: ValidationError) -> tuple[str | int, ...]:

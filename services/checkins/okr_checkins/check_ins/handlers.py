@@ -60,14 +60,15 @@ class CheckInHandlers:
                 Forbidden(f"{pointer}/key_result_id", "you may not check in on this key result")
             )
         note = {part: report.note.get(part, "") for part in rules.NOTE_PARTS}
+        seal = self.store.personal.seal_all
         return objective, {
             "key_result_id": key_result_id,
             "objective_id": objective["objective_id"],
             "value": value,
             "confidence": confidence,
             "confidence_band": band(confidence),
-            "note": note,
-            "blockers": list(report.blockers),
+            "note": seal(caller.tenant_id, caller.actor_id, note),
+            "blockers": seal(caller.tenant_id, caller.actor_id, list(report.blockers)),
             "effective_at": effective.isoformat(),
             "recorded_at": now.isoformat(),
             "actor_id": caller.actor_id,
@@ -102,7 +103,7 @@ class CheckInHandlers:
         }
         log.record(check_in, self._meta(caller))
         self.store.save_or_conflict(log)
-        return check_in
+        return self.store.personal.opened(check_in)
 
     @confirms_refusals
     def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
@@ -125,7 +126,7 @@ class CheckInHandlers:
         }
         log.correct(check_in, self._meta(caller))
         self.store.save_or_conflict(log)
-        return check_in
+        return self.store.personal.opened(check_in)
 
     @confirms_refusals
     def history(
@@ -136,7 +137,8 @@ class CheckInHandlers:
         log = self.log_of(caller.tenant_id, key_result_id)
         seen = known(log.check_ins if log else [], known_at)
         replaced_by = {c["corrects"]: c["check_in_id"] for c in seen if c.get("corrects")}
-        return [{**c, "replaced_by": replaced_by.get(c["check_in_id"])} for c in seen]
+        found = [{**c, "replaced_by": replaced_by.get(c["check_in_id"])} for c in seen]
+        return self.store.personal.opened(found)
 
     @confirms_refusals
     def value(
@@ -156,7 +158,7 @@ class CheckInHandlers:
             "key_result_id": key_result_id,
             "effective_at": effective_at.isoformat() if effective_at else None,
             "known_at": known_at.isoformat() if known_at else None,
-            "check_in": found,
+            "check_in": self.store.personal.opened(found),
             "value": current,
             "progress": key_result_progress(kr, current),
         }

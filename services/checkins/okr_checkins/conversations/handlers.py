@@ -16,6 +16,7 @@ from okr_checkins.conversations.domain import (
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
+from okr_checkins.text import check_text
 from okr_shared import access_facts
 from okr_shared.clock import Clock
 from okr_shared.errors import Forbidden, UnknownReference
@@ -104,6 +105,8 @@ class ConversationHandlers:
 
     def post_message(self, caller: Caller, conversation_id: str, text: str) -> Conversation:
         conversation = self.conversation(caller, conversation_id)
-        conversation.post(str(uuid.uuid4()), caller.actor_id, text, self._meta(caller))
+        check_text(text)
+        sealed = self.store.personal.seal(caller.tenant_id, caller.actor_id, text)
+        conversation.post(str(uuid.uuid4()), caller.actor_id, sealed, self._meta(caller))
         self.store.save_or_conflict(conversation)
         return conversation

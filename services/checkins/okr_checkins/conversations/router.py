@@ -30,14 +30,15 @@ def conversations_handlers(request: Request) -> ConversationHandlers:
 Conversations = Annotated[ConversationHandlers, Depends(conversations_handlers)]
 
 
-def _conversation(c: Any) -> ConversationOut:
+def _conversation(c: Any, handlers: ConversationHandlers) -> ConversationOut:
+    """The conversation with its messages' texts opened ("" once the author was erased)."""
     return ConversationOut.model_validate(
         {
             "conversation_id": str(c.id),
             "person_id": c.person_id,
             "manager_id": c.manager_id,
             "topic": c.topic,
-            "messages": c.messages,
+            "messages": handlers.store.personal.opened(c.messages),
             "version": c.version,
         }
     )
@@ -49,7 +50,7 @@ async def start_conversation(
 ) -> ConversationOut:
     """Starts a one-to-one thread between a person and their manager."""
     command = StartConversation(body.person_id, body.topic, body.manager_id)
-    return _conversation(await call(handlers.start_conversation, command, caller))
+    return _conversation(await call(handlers.start_conversation, command, caller), handlers)
 
 
 @router.get("/conversations", responses=problems(403))
@@ -62,7 +63,7 @@ async def list_conversations(
 ) -> ConversationsOut:
     """The one-to-one threads a person takes part in, newest first."""
     found = await call(handlers.conversations_of, caller, person_id)
-    return ConversationsOut(items=[_conversation(c) for c in found])
+    return ConversationsOut(items=[_conversation(c, handlers) for c in found])
 
 
 @router.get("/conversations/{conversation_id}", responses=problems(404))
@@ -70,7 +71,7 @@ async def get_conversation(
     conversation_id: str, caller: CurrentCaller, handlers: Conversations
 ) -> ConversationOut:
     """A one-to-one thread, for its two participants and admins."""
-    return _conversation(await call(handlers.conversation, caller, conversation_id))
+    return _conversation(await call(handlers.conversation, caller, conversation_id), handlers)
 
 
 @router.post(
@@ -80,4 +81,6 @@ async def post_message(
     conversation_id: str, body: MessageIn, caller: CurrentCaller, handlers: Conversations
 ) -> ConversationOut:
     """Adds a message to the thread."""
-    return _conversation(await call(handlers.post_message, caller, conversation_id, body.text))
+    return _conversation(
+        await call(handlers.post_message, caller, conversation_id, body.text), handlers
+    )

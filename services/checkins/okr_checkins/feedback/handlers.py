@@ -11,6 +11,7 @@ from okr_checkins.feedback.domain import FeedbackThread
 from okr_checkins.knowledge.handlers import GoalKnowledge
 from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
+from okr_checkins.text import check_text
 from okr_shared.clock import Clock
 from okr_shared.errors import UnknownReference
 from okr_shared.event_meta import Caller
@@ -41,16 +42,17 @@ class FeedbackHandlers:
         thread = self.store.find(FeedbackThread, uid, caller.tenant_id) or FeedbackThread.open(
             uid, caller.tenant_id, command.objective_id
         )
+        check_text(command.text)
         thread.give(
             str(uuid.uuid4()),
             command.key_result_id,
             command.kind,
-            command.text,
+            self.store.personal.seal(caller.tenant_id, caller.actor_id, command.text),
             caller.actor_id,
             event_meta(caller, self.clock.now()),
         )
         self.store.save_or_conflict(thread)
-        return thread.items[-1]
+        return self.store.personal.opened(thread.items[-1])
 
     @confirms_refusals
     def feedback(self, caller: Caller, objective_id: str) -> list[dict[str, Any]]:
@@ -58,4 +60,4 @@ class FeedbackHandlers:
         thread = self.store.find(
             FeedbackThread, keys.feedback_uuid(caller.tenant_id, objective_id), caller.tenant_id
         )
-        return list(thread.items) if thread else []
+        return self.store.personal.opened(list(thread.items) if thread else [])

@@ -138,6 +138,8 @@ def _directory_changed(doc: Doc, event_type: str, data: dict[str, Any]) -> None:
         doc.update(active=True, org_unit_id=data["org_unit_id"], manager_id=data["manager_id"])
     elif event_type == "PersonDetailsChanged":
         doc.update({k: v for k, v in data["changes"].items() if k == "name"})
+    elif event_type == "PersonalDataErased":
+        doc.update(name=None, erased=True)
     elif event_type == "OrgUnitRenamed":
         doc["name"] = data["name"]
     elif event_type == "OrgUnitMoved":

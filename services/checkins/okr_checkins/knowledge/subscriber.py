@@ -17,6 +17,7 @@ from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import AppliedPositions, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import GOALS_TOPIC, dead_letter_topic
+from okr_shared.personal import PersonalData, erase_on
 from okr_shared.settings import KafkaSettings
 
 
@@ -28,11 +29,14 @@ def build_broker(
     positions: AppliedPositions | None = None,
     retry_backoff_seconds: float = 0.2,
     retry_attempts: int = 4,
+    personal: PersonalData | None = None,
 ) -> KafkaBroker:
-    """A broker whose subscriber folds goal events into the knowledge store."""
+    """A broker whose subscriber folds goal events into the knowledge store; an erasure also
+    deletes the person's key from `personal` (the service's sealed texts of them)."""
     broker = consumer_broker(kafka, group_id)
 
     async def learn(event: CloudEvent, data: dict[str, Any]) -> None:
+        await asyncio.to_thread(erase_on, personal, event.schema_name, event.tenantid, data)
         await asyncio.to_thread(
             apply_goal_event, knowledge, event.tenantid, event.schema_name, data, event.sequence
         )

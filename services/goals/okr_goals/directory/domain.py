@@ -75,7 +75,10 @@ class OrgUnit(Aggregate):
 
 class Person(Aggregate):
     """Someone in the directory: where they sit, who they report to, and whether they are still
-    here."""
+    here. Name and e-mail are held sealed (`okr_shared.personal`); `erased` says an admin erased
+    the person's personal data."""
+
+    erased: bool = False
 
     @event("Joined")
     def __init__(
@@ -125,8 +128,9 @@ class Person(Aggregate):
         )
 
     def change_details(self, details: dict[str, str], meta: EventMeta) -> None:
+        """Records the details that differ; an erased person's details stay erased."""
         changes = {k: v for k, v in details.items() if getattr(self, k) != v}
-        if changes:
+        if changes and not self.erased:
             self._details_changed(
                 changes=changes,
                 previous={k: getattr(self, k) for k in changes},
@@ -181,3 +185,14 @@ class Person(Aggregate):
         self, org_unit_id: str | None, manager_id: str | None, meta: dict[str, Any]
     ) -> None:
         self.active = True
+
+    def erase(self, reason: str, meta: EventMeta) -> bool:
+        """Records that the person's personal data was erased; False when it already was."""
+        if self.erased:
+            return False
+        self._erased(reason=reason, meta=meta.as_dict())
+        return True
+
+    @event("PersonalDataErased")
+    def _erased(self, reason: str, meta: dict[str, Any]) -> None:
+        self.erased = True

@@ -223,8 +223,11 @@ class DirectoryHandlers:
     def _apply_people(
         self, people: dict[str, dict], caller: Caller, report: ImportReport
     ) -> list[tuple[str, Any, bool]]:
+        """Joins, changes and moves people; name and e-mail are sealed with the person's key."""
         changed = []
         for person_id, p in people.items():
+            for field in ("name", "email"):
+                p[field] = self.store.personal.seal(caller.tenant_id, person_id, p[field])
             existing = self.store.find_person(caller.tenant_id, person_id)
             if existing is None:
                 if p["status"] == "left":

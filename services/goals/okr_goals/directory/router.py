@@ -121,7 +121,8 @@ async def list_people(
 ) -> PeopleOut:
     """A page of the tenant's people."""
     people = await call(directory.list_people, caller.tenant_id, offset, limit)
-    return PeopleOut(items=[person_view(p) for p in people], limit=limit, offset=offset)
+    items = [person_view(p, directory.store.personal) for p in people]
+    return PeopleOut(items=items, limit=limit, offset=offset)
 
 
 @router.get("/people/{person_id}", responses=problems(404))
@@ -131,4 +132,4 @@ async def get_person(person_id: str, caller: CurrentCaller, directory: Directory
         raise Problem(
             404, "Person not found", f"No person {person_id} in this tenant.", kind="not-found"
         )
-    return person_view(person)
+    return person_view(person, directory.store.personal)

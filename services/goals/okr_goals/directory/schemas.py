@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from okr_goals.directory.domain import OrgUnit, Person
+from okr_shared.personal import PersonalData
 
 
 class DirectoryIn(BaseModel):
@@ -41,14 +42,18 @@ class OrgUnitsOut(BaseModel):
 
 
 class PersonOut(BaseModel):
+    """A person; `name` and `email` are null, and `erased` true, once their personal data was
+    erased."""
+
     person_id: str
-    name: str
+    name: str | None
     email: str | None
     manager_id: str | None
     org_unit_id: str | None
     locale: str | None
     active: bool
     version: int
+    erased: bool = False
 
 
 class PeopleOut(BaseModel):
@@ -67,14 +72,17 @@ def org_unit_view(unit: OrgUnit) -> OrgUnitOut:
     )
 
 
-def person_view(person: Person) -> PersonOut:
+def person_view(person: Person, personal: PersonalData) -> PersonOut:
+    """The person with name and e-mail opened (null when erased)."""
+    name, email = personal.open(person.name), personal.open(person.email)
     return PersonOut(
         person_id=person.person_id,
-        name=person.name,
-        email=person.email,
+        name=name,
+        email=email,
         manager_id=person.manager_id,
         org_unit_id=person.org_unit_id,
         locale=person.locale,
         active=person.active,
         version=person.version,
+        erased=person.erased or name is None,
     )

@@ -196,6 +196,8 @@ def fold(
         return created
     if doc is None:
         return None
+    if event_type == "PersonalDataErased":
+        return doc | {"name": None, "erased": True}
     _goal_changed(doc, event_type, data, at)
     return doc
 

@@ -30,6 +30,7 @@ from okr_shared.cloudevents import CloudEvent
 from okr_shared.consumer import AppliedPositions, consumer_broker, subscribe
 from okr_shared.contracts import ContractRegistry
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC, dead_letter_topic
+from okr_shared.personal import PersonalData, erase_on
 from okr_shared.settings import KafkaSettings
 
 ReviewLearned = Callable[[str, str, dict[str, Any], str, dict[str, Any]], Any]
@@ -49,8 +50,10 @@ class Learner:
         knowledge: KnowledgeStore,
         review_learned: ReviewLearned,
         check_ins_learned: CheckInsLearned | None = None,
+        personal: PersonalData | None = None,
     ) -> None:
         self.knowledge = knowledge
+        self.personal = personal
         self.review_learned = review_learned
         self.check_ins_learned = check_ins_learned
         self._guard = threading.Lock()
@@ -64,6 +67,7 @@ class Learner:
         """Blocking: applies one event (a duplicate changes nothing), one event of a tenant at a
         time."""
         with self.tenant_lock(event.tenantid):
+            erase_on(self.personal, event.schema_name, event.tenantid, data)
             apply_event(self.knowledge, event, data)
             kind = kind_of(event.schema_context, event.schema_name, data)
             meta = {

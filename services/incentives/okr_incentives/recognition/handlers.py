@@ -115,6 +115,7 @@ class RecognitionHandlers:
         if not access.holds_position(caller.roles):
             raise Forbidden("#", "only a person gives kudos")
         message = _text(command.message, "#/message")
+        message = self.store.personal.seal(caller.tenant_id, caller.actor_id, message)
         objective = self._readable_goal(caller, command.objective_id)
         if command.key_result_id is not None and command.key_result_id not in (
             objective.get("key_results") or {}
@@ -142,11 +143,14 @@ class RecognitionHandlers:
         }
         cycle = self._cycle(caller.tenant_id, objective["cycle_id"])
         if kudos["kudos_id"] in cycle.kudos:
-            return _same(cycle.kudos[kudos["kudos_id"]], kudos, KUDOS_CONTENT, "#/kudos_id")
+            found = _same(cycle.kudos[kudos["kudos_id"]], kudos, KUDOS_CONTENT, "#/kudos_id")
+            return self.store.personal.opened(found)
         budget = self.settings_of(caller.tenant_id)["kudos_budget"]
         cycle.give(kudos, budget, event_meta(caller, self.clock.now()))
         self.store.save_or_conflict(cycle)
-        return {**cycle.kudos[kudos["kudos_id"]], "cycle_id": cycle.cycle_id}
+        return self.store.personal.opened(
+            {**cycle.kudos[kudos["kudos_id"]], "cycle_id": cycle.cycle_id}
+        )
 
     # ---- nominations
 
@@ -308,8 +312,8 @@ class RecognitionHandlers:
         badges = self._badges(tenant, person_id)
         return {
             "person_id": person_id,
-            "kudos_received": received,
-            "kudos_given": given,
+            "kudos_received": self.store.personal.opened(received),
+            "kudos_given": self.store.personal.opened(given),
             "honours": honours,
             "badges": list(badges.badges) if badges else [],
         }

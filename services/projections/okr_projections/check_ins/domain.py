@@ -16,6 +16,7 @@ from typing import Any
 from okr_projections.check_in_state import as_time
 from okr_projections.documents import Document, Meta, new_document, stamp, tenant_key
 from okr_shared.contracts.vocabulary import CHECK_IN_LOG_EVENTS
+from okr_shared.personal import ERASED
 
 CHECK_IN_EVENTS = CHECK_IN_LOG_EVENTS
 _COPIED = (
@@ -72,6 +73,21 @@ def apply_check_in_event(doc: Document | None, data: dict[str, Any], meta: Meta)
         doc["check_ins"].append(check_in_entry(data, meta))
     doc["objective_id"] = data["objective_id"]
     return stamp(doc, meta)
+
+
+def erased_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A check-in with its reporter's texts erased (the note's parts empty, no blockers)."""
+    note = {part: ERASED for part in entry.get("note") or {}}
+    return {**entry, "note": note, "blockers": [], "erased": True}
+
+
+def erase_reporter(doc: Document, person_id: str) -> Document | None:
+    """The document with the texts of the person's check-ins erased; None when it has none to
+    erase."""
+    if not any(c["recorded_by"] == person_id and not c.get("erased") for c in doc["check_ins"]):
+        return None
+    check_ins = [erased_entry(c) if c["recorded_by"] == person_id else c for c in doc["check_ins"]]
+    return {**doc, "check_ins": check_ins}
 
 
 def moved_times(doc: Document, data: dict[str, Any]) -> list[datetime]:

@@ -8,6 +8,7 @@ Derived writes (due items, objective, rollups) run even on redelivery, to finish
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from okr_projections.check_in_state import check_in_state
@@ -19,6 +20,10 @@ from okr_projections.due.store import DueStore
 from okr_projections.objectives.store import ObjectiveStore
 from okr_shared.contracts.vocabulary import CADENCE_EVENTS, CONVERSATION_EVENTS, FEEDBACK_EVENTS
 
+Erased = Callable[[str, str], Awaitable[bool]]
+"""Whether a person of a tenant was erased (their check-ins' texts are erased as they arrive,
+for check-ins read from Kafka after the erasure)."""
+
 NOT_PROJECTED = CADENCE_EVENTS | CONVERSATION_EVENTS | FEEDBACK_EVENTS
 """Events of the check-in context no read model needs."""
 
@@ -26,15 +31,28 @@ NOT_PROJECTED = CADENCE_EVENTS | CONVERSATION_EVENTS | FEEDBACK_EVENTS
 class CheckInProjector:
     """The check-in read model and what it changes in the due items and objective documents."""
 
-    def __init__(self, objectives: ObjectiveStore, check_ins: CheckInStore, due: DueStore) -> None:
+    def __init__(
+        self,
+        objectives: ObjectiveStore,
+        check_ins: CheckInStore,
+        due: DueStore,
+        erased: Erased | None = None,
+    ) -> None:
         self.objectives = objectives
         self.check_ins = check_ins
         self.due = due
+        self.erased = erased
+
+    async def erase(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
+        """On `PersonalDataErased`: the texts of the person's check-ins erased."""
+        return await self.check_ins.erase_reporter(meta["tenant_id"], data["person_id"]) > 0
 
     async def project(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> bool:
         """True if the check-in or correction changed its key result's document."""
         tenant_id, key_result_id = meta["tenant_id"], data["key_result_id"]
         folded = await self.check_ins.apply(data, meta)
+        if self.erased is not None and await self.erased(tenant_id, meta["actor_id"]):
+            await self.check_ins.erase_reporter(tenant_id, meta["actor_id"], key_result_id)
         log = folded.doc
         periods = periods_containing(log["reminder_periods"], moved_times(log, data))
         await self.due.settle(tenant_id, key_result_id, periods, log["check_ins"])

@@ -14,7 +14,12 @@ from pymongo import AsyncMongoClient, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from okr_projections.check_in_state import check_in_state
-from okr_projections.check_ins.domain import apply_check_in_event, empty_log, key_result_key
+from okr_projections.check_ins.domain import (
+    apply_check_in_event,
+    empty_log,
+    erase_reporter,
+    key_result_key,
+)
 from okr_projections.documents import Document
 from okr_projections.due.domain import period_of
 from okr_projections.store import Folded, WritePolicy, fold_into
@@ -48,6 +53,30 @@ class CheckInStore:
             DERIVED,
             policy=self.policy,
         )
+
+    async def erase_reporter(
+        self, tenant_id: str, person_id: str, key_result_id: str | None = None
+    ) -> int:
+        """Erases the texts of the person's check-ins in every key result of the tenant (or in
+        one); the document's version, that of the check-in log, is kept. How many changed."""
+        changed = 0
+        query = (
+            {"tenant_id": tenant_id}
+            if key_result_id is None
+            else {"_id": key_result_key(tenant_id, key_result_id)}
+        )
+        for doc in await self._collection.find(query).to_list(None):
+            for _ in range(5):
+                erased = erase_reporter(doc, person_id)
+                if erased is None:
+                    break
+                guard = self.policy.filter(doc["_id"], version=doc["version"])
+                update = {"$set": {"check_ins": erased["check_ins"]}}
+                if (await self._collection.update_one(guard, update)).matched_count == 1:
+                    changed += 1
+                    break
+                doc = await self._collection.find_one({"_id": doc["_id"]})
+        return changed
 
     async def get(self, tenant_id: str, key_result_id: str) -> Document | None:
         return await self._collection.find_one({"_id": key_result_key(tenant_id, key_result_id)})

@@ -24,6 +24,7 @@ from okr_projections.documents import (
     tenant_key,
 )
 from okr_shared.contracts import vocabulary
+from okr_shared.personal import ERASURE_EVENT
 
 ORG_UNIT_EVENTS = vocabulary.ORG_UNIT_EVENTS
 PERSON_EVENTS = vocabulary.PERSON_EVENTS
@@ -100,6 +101,8 @@ def apply_person_event(
             doc.update(active=True, left_at=None)
     elif event_type == "PersonLeft":
         doc.update(active=False, left_at=meta["time"])
+    elif event_type == ERASURE_EVENT:
+        doc.update(name=None, email=None, erased=True)
     else:
         raise OutOfOrderEvent(f"{event_type} is not a person event")
     return stamp(doc, meta)

@@ -43,6 +43,11 @@ class PeopleStore:
     async def get(self, tenant_id: str, person_id: str) -> Document | None:
         return await self._collection.find_one({"_id": tenant_key(tenant_id, person_id)})
 
+    async def erased(self, tenant_id: str, person_id: str) -> bool:
+        """Whether the person's personal data was erased."""
+        person = await self.get(tenant_id, person_id)
+        return bool(person and person.get("erased"))
+
     async def reports_of(self, tenant_id: str, person_id: str) -> set[str]:
         """Everyone below the person in the manager chain, one query per level."""
         seen = {person_id}

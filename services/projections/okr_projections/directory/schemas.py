@@ -22,3 +22,4 @@ class PersonOut(ReadModel):
     locale: str | None = None
     active: bool | None = None
     left_at: str | None = None
+    erased: bool = False

@@ -134,6 +134,8 @@ def _directory_changed(doc: Doc, event_type: str, data: dict[str, Any], at: date
         doc["active"] = False
     elif event_type == "PersonReturned":
         doc.update(active=True, org_unit_id=data["org_unit_id"], manager_id=data["manager_id"])
+    elif event_type == "PersonalDataErased":
+        doc.update(name=None, erased=True)
     elif event_type == "OrgUnitMoved":
         doc["parent_id"] = data["parent_id"]
 
