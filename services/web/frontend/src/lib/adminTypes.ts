@@ -27,7 +27,9 @@ export interface OrgUnit {
 
 export interface DirectoryEntry {
   person_id: string;
-  name: string;
+  /** null once the person's personal data was erased (`erased`). */
+  name: string | null;
+  erased?: boolean;
   email: string | null;
   manager_id: string | null;
   org_unit_id: string | null;
