@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from okr_shared.cloudevents import CloudEvent, to_kafka
@@ -57,15 +57,18 @@ class Source:
         self, start: int, stop: int | None = None, batch: int = 500
     ) -> Iterator[list[Publication]]:
         """The notifications from position `start` to `stop` (both included) in log order, a
-        batch at a time, with their published forms."""
+        batch at a time, with their published forms as Kafka carries them: personal values
+        opened by the relay's publisher (erased ones as the erased marker)."""
         first = FirstVersions(self.app)
+        opened = getattr(self.relay.publisher, "open_event", lambda event: event)
         while stop is None or start <= stop:
             notifications = self.app.recorder.select_notifications(
                 start, batch, stop=stop, inclusive_of_start=True
             )
             if not notifications:
                 return
-            yield published_forms(self.app, self.relay.published_form, notifications, first)
+            forms = published_forms(self.app, self.relay.published_form, notifications, first)
+            yield [replace(f, event=opened(f.event)) if f.event else f for f in forms]
             start = notifications[-1].id + 1
 
     async def close(self) -> None:
