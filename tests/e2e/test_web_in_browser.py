@@ -19,6 +19,7 @@ from tests.e2e.conftest import IncentiveService, ReviewService, Stack
 from tests.support.browser import (
     CHROMIUM,
     FRONTEND,
+    NPM_SECONDS,
     SCREENSHOTS,
     built_front_end,
     check_browser_tools,
@@ -108,6 +109,7 @@ def web(
         process.stop()
 
 
+@pytest.mark.timeout(NPM_SECONDS)
 def test_the_web_app_passes_its_browser_tests_on_the_running_platform(request) -> None:
     check_browser_tools()
     app: WebApp = request.getfixturevalue("web")

@@ -21,6 +21,7 @@ from tests.e2e.conftest import Stack, running_stack
 from tests.support.browser import (
     CHROMIUM,
     FRONTEND,
+    NPM_SECONDS,
     SCREENSHOTS,
     built_front_end,
     check_browser_tools,
@@ -211,6 +212,7 @@ def test_the_provider_refuses_a_code_request_without_pkce(oidc_web: OidcWeb) -> 
     assert "code_challenge" in params["error_description"][0]
 
 
+@pytest.mark.timeout(NPM_SECONDS)
 def test_a_person_signs_in_at_the_provider_and_uses_the_app(oidc_web: OidcWeb) -> None:
     check_browser_tools()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
