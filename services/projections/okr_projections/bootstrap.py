@@ -7,6 +7,7 @@ import contextlib
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
@@ -14,6 +15,7 @@ from pymongo import AsyncMongoClient
 from okr_projections.ambition.projector import AmbitionProjector
 from okr_projections.ambition.queries import AmbitionQueries
 from okr_projections.ambition.store import AmbitionStore
+from okr_projections.batch import Batching
 from okr_projections.check_ins.domain import CHECK_IN_EVENTS
 from okr_projections.check_ins.projector import NOT_PROJECTED, CheckInProjector
 from okr_projections.check_ins.store import CheckInStore
@@ -265,23 +267,25 @@ def build_read_side(
     mongo: AsyncMongoClient, database: str, policy: WritePolicy
 ) -> tuple[Projector, Queries]:
     """Every read model's store in `database`, the projector folding events into them and the
-    queries reading them."""
+    queries reading them; their collections take part in the batch open in the calling task
+    (`okr_projections.batch`), if any."""
+    client: Any = Batching(mongo)
     stores = (
-        ObjectiveStore(mongo, database, policy=policy),
-        OrgUnitStore(mongo, database, policy=policy),
-        PeopleStore(mongo, database, policy=policy),
-        CycleStore(mongo, database, policy=policy),
+        ObjectiveStore(client, database, policy=policy),
+        OrgUnitStore(client, database, policy=policy),
+        PeopleStore(client, database, policy=policy),
+        CycleStore(client, database, policy=policy),
     )
-    due = DueStore(mongo, database)
-    ambition = AmbitionStore(mongo, database, policy=policy)
-    grading_due = GradingDueStore(mongo, database)
-    rewards = RewardStore(mongo, database, policy=policy)
-    recognition = RecognitionStore(mongo, database, policy=policy)
+    due = DueStore(client, database)
+    ambition = AmbitionStore(client, database, policy=policy)
+    grading_due = GradingDueStore(client, database)
+    rewards = RewardStore(client, database, policy=policy)
+    recognition = RecognitionStore(client, database, policy=policy)
     projector = build_projector(
         *stores,
-        check_ins=CheckInStore(mongo, database, policy=policy),
+        check_ins=CheckInStore(client, database, policy=policy),
         due=due,
-        reviews=ReviewStore(mongo, database, policy=policy),
+        reviews=ReviewStore(client, database, policy=policy),
         ambition=ambition,
         grading_due=grading_due,
         rewards=rewards,
@@ -308,7 +312,9 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     policy = WritePolicy()
     projector, queries = build_read_side(mongo, settings.database, policy)
     following = Following(projector)
-    broker = build_broker(settings.kafka, following, default_registry(), settings.consumer_group)
+    broker = build_broker(
+        settings.kafka, following, default_registry(), settings.consumer_group, policy=policy
+    )
     return ProjectionsContainer(
         settings,
         mongo,

@@ -6,11 +6,13 @@ Each store's notification log is read in order and each notification turned into
 its relay publishes, then into what a consumer receives (Kafka record, contract, upcasting);
 the projections service's own projector folds it. Services have no global order: the four logs
 are merged by event time, which keeps each log's own order (a log is only ever read forward).
-After every `checkpoint` events the positions reached are recorded in the control document
-`rebuild`, so a rebuild killed half-way resumes from there (its folds are version-guarded, so the
-events applied after the last checkpoint apply again harmlessly) or, with `restart`, drops its
-database and starts again. Until the switch nothing but the new database and that control
-document is written: the live model is untouched.
+Notifications are folded `checkpoint` at a time in one batch (`okr_projections.batch`: each
+document read once, one bulk write per collection). After every batch's write the positions
+reached are recorded in the control document `rebuild`, so a rebuild killed half-way resumes
+from there (its folds are version-guarded, so the events applied after the last checkpoint
+apply again harmlessly) or, with `restart`, drops its database and starts again. Until the
+switch nothing but the new database and that control document is written: the live model is
+untouched.
 
 The switch is one update of the pointer. Readers and the consumer of every projections process
 follow it within their poll interval and say so in the control collection; once every live one
@@ -32,6 +34,7 @@ from pymongo import AsyncMongoClient
 
 from okr_cli.comparison import collection_names, compare, differences
 from okr_cli.sources import Source, as_consumed
+from okr_projections.batch import StaleBatch, batch
 from okr_projections.bootstrap import build_read_side
 from okr_projections.consumer import projection_meta
 from okr_projections.documents import UnprojectableEvent
@@ -92,8 +95,13 @@ class Replay:
         projector: Projector,
         positions: dict[str, int],
         registry: ContractRegistry | None = None,
+        policy: WritePolicy | None = None,
     ) -> None:
         self.sources = sources
+        self.policy = policy
+        self.shared = False
+        """Whether another writer (the live consumer, after the switch) writes the database too:
+        absent documents are then asked of the store, not told by the known ids."""
         self.projector = projector
         self.positions = {s.service: int(positions.get(s.service, 0)) for s in sources}
         self.registry = registry or default_registry()
@@ -108,30 +116,55 @@ class Replay:
         every: int = 500,
         advance: Advance | None = None,
     ) -> Pass:
-        """One pass up to each log's end; `checkpoint(positions)` after every `every` and at the
-        end."""
+        """One pass up to each log's end, `every` notifications to a batch (folded in memory,
+        one bulk write per collection); `checkpoint(positions)` after each batch's write."""
         streams = [
             Stream(s, self.positions[s.service], reading=s.read(self.positions[s.service] + 1))
             for s in self.sources
         ]
-        done, since = Pass(), 0
-        while True:
+        done = Pass()
+        while chunk := await self._next(streams, every):
+            await self._apply_batch(chunk, done)
+            for source, item in chunk:
+                self.positions[source.service] = item.notification.id
+            if advance is not None:
+                advance(len(chunk))
+            if len(chunk) == every:
+                await checkpoint(dict(self.positions))
+        await checkpoint(dict(self.positions))
+        return done
+
+    @staticmethod
+    async def _next(streams: list[Stream], size: int) -> list[tuple[Source, Publication]]:
+        """The next `size` notifications of the merge (fewer at the logs' end)."""
+        chunk: list[tuple[Source, Publication]] = []
+        while len(chunk) < size:
             heads = [(await s.head(), s) for s in streams]
             ready = [(item, s) for item, s in heads if item is not None]
             if not ready:
                 break
             item, stream = min(ready, key=lambda pair: _order(pair[0]))
             stream.pending.popleft()
-            await self._apply(stream.source, item, done)
-            stream.position = self.positions[stream.source.service] = item.notification.id
-            since += 1
-            if advance is not None:
-                advance(1)
-            if since >= every:
-                await checkpoint(dict(self.positions))
-                since = 0
-        await checkpoint(dict(self.positions))
-        return done
+            stream.position = item.notification.id
+            chunk.append((stream.source, item))
+        return chunk
+
+    async def _apply_batch(self, chunk: list[tuple[Source, Publication]], done: Pass) -> None:
+        """Folds the notifications in one batch; if its write finds a document changed by
+        another writer (the live consumer after a switch), one at a time instead."""
+        applied = Pass()
+        try:
+            async with batch(self.policy, known_ids=False if self.shared else None) as opened:
+                for source, item in chunk:
+                    await self._apply(source, item, applied)
+                await opened.flush()
+        except StaleBatch:
+            applied = Pass()
+            for source, item in chunk:
+                await self._apply(source, item, applied)
+        done.events += applied.events
+        done.skipped += applied.skipped
+        done.unprojectable += applied.unprojectable
 
     async def _apply(self, source: Source, item: Publication, done: Pass) -> None:
         if item.event is None:
@@ -217,7 +250,7 @@ class Rebuild:
         projector, _ = build_read_side(self.client, target, policy)
         for store in projector.read_models:
             await store.ensure_indexes()
-        replay = Replay(self.sources, projector, positions)
+        replay = Replay(self.sources, projector, positions, policy=policy)
         started = datetime.now(UTC)
         await self.pointer.record_rebuild(
             database=target,
@@ -267,6 +300,7 @@ class Rebuild:
             raise RebuildRefused(f"the pointer no longer names {live}: not switched")
         outcome["switched"] = True
         outcome["followers_lagging"] = await self._wait_for_followers(target)
+        replay.shared = True
         caught_up = await replay.run(checkpoint, self.options.checkpoint_every)
         outcome["caught_up"] = caught_up.events
         outcome["end_positions"] = dict(replay.positions)

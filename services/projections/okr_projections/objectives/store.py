@@ -100,6 +100,7 @@ class ObjectiveStore:
             "key_results.initiatives.owner_id",
         ):
             await self._collection.create_index([("tenant_id", ASCENDING), (field, ASCENDING)])
+        await self._collection.create_index([("tenant_id", ASCENDING), *_ORDER])
 
     async def apply(self, event_type: str, data: dict[str, Any], meta: dict[str, Any]) -> Folded:
         """Folds the event into its objective (not applied if the document already includes it)."""
