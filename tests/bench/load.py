@@ -269,3 +269,38 @@ def ramp(
         if step.errors or step.unsent or step.summary()["latency_ms"]["p99"] > p99_limit_ms:
             break
     return steps
+
+
+async def closed_loop(
+    url: str,
+    make: Callable[[int], Call],
+    workers: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+    accepted: Callable[[httpx.Response], bool] = _accepted,
+) -> tuple[float, int]:
+    """`workers` clients each sending their next request as soon as the last is answered, for
+    `seconds`: the accepted requests per second, and the number refused or failed."""
+    require_loopback(url)
+    limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+    counts = Counter[bool]()
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers or {}, limits=limits, timeout=30
+    ) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        end = start + seconds
+        numbers = iter(range(1 << 62))
+
+        async def worker() -> None:
+            while loop.time() < end:
+                call = make(next(numbers))
+                try:
+                    response = await client.request(call.method, call.path, json=call.json)
+                    counts[accepted(response)] += 1
+                except httpx.HTTPError:
+                    counts[False] += 1
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        elapsed = loop.time() - start
+    return counts[True] / elapsed, counts[False]
