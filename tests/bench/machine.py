@@ -30,5 +30,6 @@ def machine() -> str:
         f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {int(mem) // 1024 // 1024} GiB RAM, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
         f"Kafka {os.environ.get('KAFKA_VERSION', '4.4.0')} (single node), {pg}, "
-        "FerretDB 1.24.2 (SQLite backend)"
+        "FerretDB 1.24.2 (SQLite backend); load average at the start "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (other work shares the machine)"
     )

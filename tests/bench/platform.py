@@ -3,10 +3,11 @@ travel and rebuilds, on the real Kafka, PostgreSQL and FerretDB."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,8 +24,10 @@ from okr_goals.settings import GoalsSettings
 from okr_goals.store import GoalsStore
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
+from tests.bench.load import Call, closed_loop
 from tests.conftest import postgres_env
 from tests.support.goals import goal_features
+from tests.support.infra import Infra
 from tests.support.org import CYCLE, caller, seed
 
 TENANT = "bench"
@@ -77,17 +80,16 @@ def bench_append(env: dict[str, str], n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def bench_http(url: str, token: str, n: int, workers: int = 8) -> float:
+def bench_http(url: str, token: str, seconds: float = 5.0, workers: int = 16) -> float:
+    """Objectives created per second over HTTP by `workers` closed-loop clients, the same
+    clients as the empty-FastAPI baseline."""
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
-
-        def one(_: int) -> None:
-            assert client.post("/v1/objectives", json=BODY).status_code == 201
-
-        start = time.perf_counter()
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(one, range(n)))
-        return n / (time.perf_counter() - start)
+    rate, failed = asyncio.run(
+        closed_loop(url, lambda i: Call("POST", "/v1/objectives", BODY), workers, seconds, headers)
+    )
+    if failed:
+        raise RuntimeError(f"{failed} objective creations failed")
+    return rate
 
 
 async def bench_relay(settings: GoalsSettings) -> tuple[float, int]:
@@ -182,12 +184,9 @@ def bench_check_in_lag(
     return lags
 
 
-def bench_load_10k(tmp: Path, events: int = 10_000) -> dict[str, float]:
-    """Loads of a 10,000-event objective: now and as of its middle, with and without snapshots."""
-    env = {
-        "GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "GOALS_SQLITE_DBNAME": str(tmp / "10k.sqlite"),
-    }
+def bench_load_10k(env: dict[str, str], events: int = 10_000) -> dict[str, float]:
+    """Loads of a 10,000-event objective from the event store of `env`: now and as of its
+    middle, with and without snapshots."""
     app = seeded(env)
     oid = str(app.objectives.create_objective(command(0), ADMIN).objective.id)
     middle = None
@@ -274,6 +273,14 @@ async def bench_rebuild(infra, kafka: KafkaSettings, n: int = 300) -> dict:
         await client.close()
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+@dataclass(frozen=True)
+class Bench:
+    """What a measure gets: the infrastructure, this run's Kafka namespace, an admin token of
+    the bench tenant and a scratch directory. A measure is a function of a Bench returning
+    figures (tests.bench.results.Figure)."""
+
+    infra: Infra
+    kafka: KafkaSettings
+    namespace: str
+    token: str
+    tmp: Path

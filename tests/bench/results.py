@@ -128,8 +128,8 @@ TARGETS = [
 
 
 def ratio(figures: dict[str, Figure], key: str) -> float | None:
-    f = figures[key]
-    base = figures.get(f.baseline) if f.baseline else None
+    f = figures.get(key)
+    base = figures.get(f.baseline) if f and f.baseline else None
     if base is None or not base.value:
         return None
     return f.value / base.value
@@ -149,6 +149,7 @@ class Report:
     figures: list[Figure] = field(default_factory=list)
     steps: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     plots: list[str] = field(default_factory=list)
+    lags_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
 
     def add(self, *figures: Figure) -> None:

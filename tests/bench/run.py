@@ -1,27 +1,34 @@
-"""`make bench`: throughput and lag on the real Kafka, PostgreSQL and FerretDB.
+"""`make bench`: the machine's own limits, then the platform's figures beside them, in one run.
 
-Measures, in one run so ratios are meaningful: raw event-store appends per second, objectives
-created per second over HTTP, events relayed to Kafka per second, projection lag (command
-accepted -> read model updated) p50/p95/p99 for objectives and for check-ins, the load time of a
-10,000-event objective now and as of an earlier time, with and without snapshots, and the
-rebuild of a cycle's alignment tree from events, and the read models rebuilt from an event
-store (`okr projections rebuild`: events and documents per second). Writes
-tests/bench/results/latest.md with the machine described.
+Baselines first (tests/bench/baselines.py), then the platform on the real Kafka, PostgreSQL and
+FerretDB: event-store appends, objectives created over HTTP, the outbox relay, the read models
+rebuilt, projection lag of sequential creates and check-ins, open-loop load (single check-ins at
+rising rates, the lag at a sustained 200/s, integration-feed batches, objectives created), the
+services' memory, and time travel. Writes tests/bench/results/latest.md and latest.json (with
+the previous run's figures beside the new ones, and the issue's targets marked) and the plots.
+
+Measures built elsewhere plug in through MEASURES: a function of a Bench returning figures
+under the keys the targets read (tests/bench/results.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
+import time
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from okr_goals.settings import GoalsSettings
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings, KafkaSettings
-from tests.bench import results
+from tests.bench import baselines, plots, results, scenarios
+from tests.bench.load import distribution
 from tests.bench.machine import machine
 from tests.bench.platform import (
     TENANT,
+    Bench,
     bench_append,
     bench_check_in_lag,
     bench_http,
@@ -31,186 +38,247 @@ from tests.bench.platform import (
     bench_relay,
     bench_tree,
     new_database,
-    percentile,
     seeded,
 )
+from tests.bench.results import Figure, Report
 from tests.conftest import postgres_env
-from tests.support.infra import local_processes
 from tests.support.processes import Process, free_port, wait_healthy
 
+COMMAND = "`python -m tests.bench.run` (what `make bench` runs, infrastructure up)"
+MEASURES: list[Callable[[Bench], Iterable[Figure]]] = []
 
-def main() -> None:
-    import tempfile
 
-    infra = local_processes()
-    namespace = f"bench-{uuid.uuid4().hex[:8]}"
-    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=namespace)
-    n_append, n_http, n_lag = 500, 500, 200
-    rows: list[tuple[str, str]] = []
-
-    pg_env = postgres_env(infra, new_database(infra))
-    rows.append(
-        (
-            "Event-store appends (PostgreSQL, 1 writer)",
-            f"{bench_append(pg_env, n_append):.0f} objectives/s",
-        )
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        sqlite_env = {
+def store_figures(bench: Bench, n: int = 500) -> list[Figure]:
+    pg = bench_append(postgres_env(bench.infra, new_database(bench.infra)), n)
+    sqlite = bench_append(
+        {
             "GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "GOALS_SQLITE_DBNAME": f"{tmp}/append.sqlite",
-        }
-        rows.append(
-            (
-                "Event-store appends (SQLite, 1 writer)",
-                f"{bench_append(sqlite_env, n_append):.0f} objectives/s",
-            )
-        )
+            "GOALS_SQLITE_DBNAME": str(bench.tmp / "append.sqlite"),
+        },
+        n,
+    )
+    return [
+        Figure(
+            "store.append.pg",
+            "event-store appends, PostgreSQL, 1 writer",
+            pg,
+            "objectives/s",
+            "baseline.es_save.1",
+        ),
+        Figure(
+            "store.append.sqlite", "event-store appends, SQLite, 1 writer", sqlite, "objectives/s"
+        ),
+    ]
 
-    token = DevTokenIssuer(AuthSettings()).issue(TENANT, "ceo", ("admin",))
-    http_env = postgres_env(infra, new_database(infra))
-    seeded(http_env)
+
+def http_and_relay_figures(bench: Bench) -> list[Figure]:
+    env = postgres_env(bench.infra, new_database(bench.infra))
+    seeded(env)
     port = free_port()
     goals = Process(
         "bench-goals",
         ["okr_goals.cli", "serve", "--port", str(port)],
         {
-            **http_env,
-            "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
-            "OKR_KAFKA_TOPIC_NAMESPACE": namespace,
+            **env,
+            "OKR_KAFKA_BOOTSTRAP": bench.infra.kafka_bootstrap,
+            "OKR_KAFKA_TOPIC_NAMESPACE": bench.namespace,
             "OKR_GOALS_RELAY_ENABLED": "false",
         },
     )
     goals.start()
     try:
         wait_healthy(f"http://127.0.0.1:{port}/health", goals)
-        http_rate = bench_http(f"http://127.0.0.1:{port}", token, n_http)
+        http_rate = bench_http(f"http://127.0.0.1:{port}", bench.token)
     finally:
         goals.stop()
-    rows.append(
-        (
-            f"HTTP creates (8 concurrent clients, {n_http} objectives)",
-            f"{http_rate:.0f} objectives/s",
-        )
+    relay_rate, relayed = asyncio.run(
+        bench_relay(GoalsSettings(kafka=bench.kafka, event_store=env))
     )
-    relay_rate, relayed = asyncio.run(bench_relay(GoalsSettings(kafka=kafka, event_store=http_env)))
-    rows.append(
-        (f"Outbox relay to Kafka ({relayed} events, acks=all)", f"{relay_rate:.0f} events/s")
-    )
-    rebuilt = asyncio.run(bench_rebuild(infra, kafka))
-    rows.append(
-        (
-            f"Read models rebuilt from the event store (`okr projections rebuild`, "
-            f"{rebuilt['events']} goal events, {rebuilt['documents']} documents)",
-            f"{rebuilt['events_per_second']:.0f} events/s, "
-            f"{rebuilt['documents_per_second']:.0f} documents/s",
-        )
-    )
-
-    lag_env = postgres_env(infra, new_database(infra))
-    seeded(lag_env)
-    checkins_env = {
-        k.replace("GOALS_", "CHECKINS_"): v
-        for k, v in postgres_env(infra, new_database(infra)).items()
-    }
-    db, group = f"okr_bench_{uuid.uuid4().hex[:8]}", f"okr-bench-{uuid.uuid4().hex[:8]}"
-    g_port, c_port, p_port = free_port(), free_port(), free_port()
-    common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
-    services = [
-        Process(
-            "bench-goals-relay",
-            ["okr_goals.cli", "serve", "--port", str(g_port)],
-            {**common, **lag_env},
+    rebuilt = asyncio.run(bench_rebuild(bench.infra, bench.kafka))
+    rebuild_label = f"({rebuilt['events']} goal events, {rebuilt['documents']} documents)"
+    return [
+        Figure(
+            "http.create",
+            "objectives created over HTTP, 16 closed-loop clients",
+            http_rate,
+            "objectives/s",
+            "baseline.http_empty",
         ),
-        Process(
-            "bench-checkins",
-            ["okr_checkins.cli", "serve", "--port", str(c_port)],
-            {
-                **common,
-                **checkins_env,
-                "OKR_CHECKINS_GROUP": f"okr-bench-checkins-{uuid.uuid4().hex[:8]}",
-                "OKR_CHECKINS_REMINDERS_ENABLED": "false",
-            },
+        Figure(
+            "relay",
+            f"outbox relay to Kafka ({relayed} events, acks=all)",
+            relay_rate,
+            "events/s",
+            "baseline.kafka_produce",
         ),
-        Process(
-            "bench-projections",
-            ["okr_projections.cli", "serve", "--port", str(p_port)],
-            {
-                **common,
-                "OKR_MONGO_URL": infra.mongo_url,
-                "OKR_PROJECTIONS_DB": db,
-                "OKR_PROJECTIONS_GROUP": group,
-            },
+        Figure(
+            "rebuild.events",
+            f"read models rebuilt from the event store {rebuild_label}",
+            rebuilt["events_per_second"],
+            "events/s",
+            "baseline.docstore_write.16",
+        ),
+        Figure(
+            "rebuild.documents",
+            "read-model documents written by the rebuild",
+            rebuilt["documents_per_second"],
+            "documents/s",
+            "baseline.docstore_write.16",
         ),
     ]
-    for s in services:
-        s.start()
-    try:
-        wait_healthy(f"http://127.0.0.1:{g_port}/health", services[0])
-        wait_healthy(f"http://127.0.0.1:{c_port}/health", services[1])
-        wait_healthy(f"http://127.0.0.1:{p_port}/health", services[2])
-        # The first create also waits for the consumer to join its group.
-        bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, 1, catch_up_seconds=600)
-        lags = bench_lag(f"http://127.0.0.1:{g_port}", token, infra.mongo_url, db, n_lag)
-        check_in_lags = bench_check_in_lag(
-            f"http://127.0.0.1:{g_port}",
-            f"http://127.0.0.1:{c_port}",
-            token,
-            infra.mongo_url,
-            db,
-            n_lag,
-        )
-    finally:
-        for s in services:
-            s.stop()
-    rows.append(
-        (
-            f"Projection lag, accepted -> read model ({n_lag} sequential creates)",
-            f"p50 {percentile(lags, 50):.1f} ms, p95 {percentile(lags, 95):.1f} ms, "
-            f"p99 {percentile(lags, 99):.1f} ms",
-        )
-    )
-    rows.append(
-        (
-            "Check-in lag, accepted -> key-result value in the read model "
-            f"({n_lag} sequential check-ins)",
-            f"p50 {percentile(check_in_lags, 50):.1f} ms, "
-            f"p95 {percentile(check_in_lags, 95):.1f} ms, "
-            f"p99 {percentile(check_in_lags, 99):.1f} ms",
-        )
-    )
 
+
+def lag_figures(key: str, label: str, lags: list[float]) -> list[Figure]:
+    d = distribution(lags)
+    return [Figure(f"{key}.{p}", f"{label}, {p}", d[p], "ms") for p in ("p50", "p95", "p99")]
+
+
+def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag: int = 50):
+    """The services as processes: sequential lags, then the open-loop scenarios and memory."""
+    goals_env = postgres_env(bench.infra, new_database(bench.infra))
+    seeded(goals_env)
+    checkins_env = {
+        k.replace("GOALS_", "CHECKINS_"): v
+        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
+    }
+    figures: list[Figure] = []
+    with scenarios.stack(bench.infra, bench.namespace, goals_env, checkins_env, bench.token) as s:
+        mongo = (bench.infra.mongo_url, s.db)
+        # The first create also waits for the consumers to join their groups.
+        bench_lag(s.goals, bench.token, *mongo, 1, catch_up_seconds=600)
+        lags = bench_lag(s.goals, bench.token, *mongo, n_lag)
+        seq = bench_check_in_lag(s.goals, s.checkins, bench.token, *mongo, n_check_in_lag)
+        calls = scenarios.CheckIns(scenarios.prepare(s))
+        names = [p.name for p in s.processes]
+        idle = {n: scenarios.rss_mb(p)[0] for n, p in zip(names, s.processes, strict=True)}
+        ramp = [step.summary() for step in scenarios.check_in_ramp(s, calls)]
+        lag = scenarios.check_in_lag(s, calls)
+        feed = [step.summary() for step in scenarios.feed_ramp(s, calls)]
+        creates = [step.summary() for step in scenarios.create_ramp(s)]
+        peak = {n: scenarios.rss_mb(p)[1] for n, p in zip(names, s.processes, strict=True)}
+    for step in feed:
+        step["values"] = step["achieved"] * 100
+    report.steps.update(
+        {
+            "single check-ins over HTTP, concurrency 32": ramp,
+            "check-ins at a sustained 200/s with a reader polling the read model": [lag.summary()],
+            "integration feed, batches of 100 values (rates in batches/s)": feed,
+            "objectives created over HTTP": creates,
+        }
+    )
+    report.lags_ms = lag.lags_ms
+    figures += lag_figures("lag.create", f"objective lag, {n_lag} sequential creates", lags)
+    figures += lag_figures(
+        "lag.checkin_sequential", f"check-in lag, {n_check_in_lag} sequential check-ins", seq
+    )
+    sustained = scenarios.sustained(ramp, p99_ms=100)
+    figures += [
+        Figure(
+            "checkins.http.sustained",
+            "single check-ins sustained with p99 ≤ 100 ms and 0 errors",
+            sustained,
+            "check-ins/s",
+            "baseline.es_save.1",
+        ),
+        Figure(
+            "checkins.http.accepted",
+            "single check-ins accepted (best error-free step)",
+            scenarios.sustained(ramp),
+            "check-ins/s",
+            "baseline.es_save.1",
+        ),
+        *lag_figures("checkins.lag", "check-in lag at 200/s open loop", lag.lags_ms),
+        Figure(
+            "feed.values",
+            "integration feed (best error-free step)",
+            scenarios.sustained(feed) * 100,
+            "values/s",
+            "baseline.es_save.1",
+        ),
+        Figure(
+            "objectives.open_loop",
+            "objectives created, open loop (best error-free step)",
+            scenarios.sustained(creates),
+            "objectives/s",
+            "baseline.es_save.1",
+        ),
+        *scenarios.memory_figures(idle, peak),
+    ]
+    return figures
+
+
+def time_travel_figures(bench: Bench) -> list[Figure]:
+    loads = bench_load_10k(
+        {
+            "GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "GOALS_SQLITE_DBNAME": str(bench.tmp / "10k.sqlite"),
+        }
+    )
+    tree_now, tree_then = bench_tree(bench.tmp)
+    what = "a 10,000-event objective (SQLite)"
+    return [
+        Figure("load10k.now", f"{what}, now, snapshots every 200", loads["now/snapshots"], "ms"),
+        Figure("load10k.now.none", f"{what}, now, no snapshots", loads["now/none"], "ms"),
+        Figure(
+            "load10k.as_of",
+            f"{what}, as of event 5,000, snapshots every 200",
+            loads["as_of/snapshots"],
+            "ms",
+            note="(on SQLite: the target asks for PostgreSQL, not measured there yet)",
+        ),
+        Figure(
+            "load10k.as_of.none",
+            f"{what}, as of event 5,000, no snapshots",
+            loads["as_of/none"],
+            "ms",
+        ),
+        Figure("tree300.now", "alignment tree of 300 objectives (SQLite), now", tree_now, "ms"),
+        Figure(
+            "tree300.as_of",
+            "alignment tree of 300 objectives (SQLite), as of halfway",
+            tree_then,
+            "ms",
+        ),
+    ]
+
+
+def draw(report: Report) -> None:
+    results.RESULTS.mkdir(parents=True, exist_ok=True)
+    ramps = {k: v for k, v in report.steps.items() if "sustained" not in k and v}
+    if ramps:
+        plots.latency_against_rate(ramps, results.RESULTS / "latency.png")
+    plots.lag_distribution(
+        report.lags_ms, "check-in lag at 200 check-ins/s (open loop)", results.RESULTS / "lag.png"
+    )
+    report.plots = ["latency.png", "lag.png"]
+
+
+def main() -> None:
+    from tests.support.infra import local_processes
+
+    started = time.perf_counter()
+    infra = local_processes()
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    kafka = KafkaSettings(bootstrap_servers=infra.kafka_bootstrap, topic_namespace=namespace)
+    token = DevTokenIssuer(AuthSettings()).issue(TENANT, "ceo", ("admin",))
+    report = Report(machine(), COMMAND)
     with tempfile.TemporaryDirectory() as tmp:
-        loads = bench_load_10k(Path(tmp))
-        tree_now, tree_then = bench_tree(Path(tmp))
-    for when, label in (("now", "current state"), ("as_of", "as of the time of event 5,000")):
-        with_snap, without = loads[f"{when}/snapshots"], loads[f"{when}/none"]
-        rows.append(
-            (
-                f"Load a 10,000-event objective, {label} (SQLite), snapshots every 200",
-                f"median {with_snap:.1f} ms",
-            )
-        )
-        rows.append(
-            (
-                f"Load a 10,000-event objective, {label} (SQLite), no snapshots",
-                f"median {without:.1f} ms ({without / with_snap:.0f}x slower)",
-            )
-        )
-    rows.append(
-        (
-            "Alignment tree of a 300-objective cycle rebuilt from events (SQLite), now",
-            f"median {tree_now:.0f} ms",
-        )
-    )
-    rows.append(
-        (
-            "Alignment tree of a 300-objective cycle rebuilt from events (SQLite), as of halfway",
-            f"median {tree_then:.0f} ms",
-        )
-    )
-
-    results.write(rows, machine())
+        bench = Bench(infra, kafka, namespace, token, Path(tmp))
+        steps = [
+            lambda: baselines.measure(infra, kafka),
+            lambda: store_figures(bench),
+            lambda: http_and_relay_figures(bench),
+            lambda: load_figures(bench, report),
+            lambda: time_travel_figures(bench),
+            *[lambda m=m: m(bench) for m in MEASURES],
+        ]
+        for step in steps:
+            figures = list(step())
+            report.add(*figures)
+            print(f"[bench] {time.perf_counter() - started:.0f} s: {len(figures)} figures")
+    draw(report)
+    report.seconds = time.perf_counter() - started
+    print(results.write(report))
 
 
 if __name__ == "__main__":
