@@ -194,11 +194,8 @@ def _steps(name: str, steps: list[dict[str, Any]]) -> list[str]:
     ]
     for s in steps:
         lat, lag = s["latency_ms"], s["lag_ms"]
-        lags = (
-            f"{_fmt(lag['p50'])} / {_fmt(lag['p95'])} / {_fmt(lag['p99'])}"
-            + (f" ({s['unseen']} unseen)" if s["unseen"] else "")
-            if lag["seen"]
-            else "—"
+        lags = f"{_fmt(lag['p50'])} / {_fmt(lag['p95'])} / {_fmt(lag['p99'])}" + (
+            f" ({s['unseen']} never seen)" if s["unseen"] else ""
         )
         errors = ", ".join(f"{k}: {v}" for k, v in s["errors"].items()) or "0"
         lines.append(

@@ -183,7 +183,7 @@ def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag:
         Figure(
             "checkins.http.accepted",
             "single check-ins accepted (best error-free step)",
-            scenarios.sustained(ramp),
+            scenarios.sustained(ramp, keep_up=False),
             "check-ins/s",
             "baseline.es_save.1",
         ),
@@ -191,14 +191,14 @@ def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag:
         Figure(
             "feed.values",
             "integration feed (best error-free step)",
-            scenarios.sustained(feed) * 100,
+            scenarios.sustained(feed, keep_up=False) * 100,
             "values/s",
             "baseline.es_save.1",
         ),
         Figure(
             "objectives.open_loop",
             "objectives created, open loop (best error-free step)",
-            scenarios.sustained(creates),
+            scenarios.sustained(creates, keep_up=False),
             "objectives/s",
             "baseline.es_save.1",
         ),

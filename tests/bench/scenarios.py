@@ -234,15 +234,17 @@ def create_ramp(s: Stack) -> list[Step]:
     return ramp(CREATE_RATES, lambda rate: _step(load, rate))
 
 
-def sustained(steps: list[dict[str, Any]], p99_ms: float | None = None) -> float:
-    """The best achieved rate among the steps without errors that kept up with their offered
-    rate (95 %) and, with `p99_ms`, kept p99 within it; 0 when none did."""
+def sustained(
+    steps: list[dict[str, Any]], p99_ms: float | None = None, keep_up: bool = True
+) -> float:
+    """The best achieved rate among the steps without errors that (with `keep_up`) kept up with
+    their offered rate (95 %) and, with `p99_ms`, kept p99 within it; 0 when none did."""
     good = [
         s["achieved"]
         for s in steps
         if not s["errors"]
         and not s["unsent"]
-        and s["achieved"] >= 0.95 * s["offered"]
+        and (not keep_up or s["achieved"] >= 0.95 * s["offered"])
         and (p99_ms is None or s["latency_ms"]["p99"] <= p99_ms)
     ]
     return max(good, default=0.0)

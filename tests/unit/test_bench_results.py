@@ -80,6 +80,7 @@ def test_the_sustained_rate_is_the_best_step_that_kept_up_without_errors():
     assert sustained(steps, p99_ms=100) == 199
     assert sustained(steps) == 290
     assert sustained([step(100, 50, 10)]) == 0
+    assert sustained([step(100, 50, 10), step(200, 70, 10)], keep_up=False) == 70
 
 
 def test_plots_are_written_as_png(tmp_path):
