@@ -13,10 +13,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from pymongo import AsyncMongoClient, MongoClient
+from pymongo import MongoClient
 
-from okr_cli.rebuild import Options, Rebuild
-from okr_cli.sources import Source
 from okr_goals.alignment.commands import Align
 from okr_goals.bootstrap import GoalFeatures, bootstrap, compose
 from okr_goals.objectives.commands import Change, CreateObjective, NewKeyResult, ReviseObjective
@@ -25,7 +23,6 @@ from okr_goals.store import GoalsStore
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
 from tests.bench.load import Call, closed_loop
-from tests.conftest import postgres_env
 from tests.support.goals import goal_features
 from tests.support.infra import Infra
 from tests.support.org import CYCLE, caller, seed
@@ -248,29 +245,6 @@ def bench_tree(tmp: Path, n: int = 300) -> tuple[float, float]:
     now = _median_ms(lambda: app.history.alignment_tree(ADMIN, CYCLE), runs=3)
     then = _median_ms(lambda: app.history.alignment_tree(ADMIN, CYCLE, middle), runs=3)
     return now, then
-
-
-async def bench_rebuild(infra, kafka: KafkaSettings, n: int = 300) -> dict:
-    """The read models rebuilt, as `okr projections rebuild` does, from a goal event store
-    (PostgreSQL) of `n` objectives into a new database of the document store (never switched
-    to); the rebuild's outcome with its rates."""
-    env = postgres_env(infra, new_database(infra))
-    app = seeded(env)
-    for i in range(n):
-        app.objectives.create_objective(command(i), ADMIN)
-    container = bootstrap(GoalsSettings(kafka=kafka, event_store=env))
-    source = Source("goals", container.new_relay(), container)
-    base = f"okr_bench_{uuid.uuid4().hex[:8]}"
-    client: AsyncMongoClient = AsyncMongoClient(infra.mongo_url, tz_aware=True)
-    try:
-        options = Options(switch=False, accept_differences=True)
-        outcome = await Rebuild(client, base, [source], options).run()
-        await client.drop_database(outcome["database"])
-        await client.drop_database(base)
-        return outcome
-    finally:
-        await source.close()
-        await client.close()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from okr_goals.settings import GoalsSettings
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings, KafkaSettings
-from tests.bench import baselines, plots, results, scenarios
+from tests.bench import baselines, plots, projections, results, scenarios
 from tests.bench.load import distribution
 from tests.bench.machine import machine
 from tests.bench.platform import (
@@ -34,18 +34,52 @@ from tests.bench.platform import (
     bench_http,
     bench_lag,
     bench_load_10k,
-    bench_rebuild,
     bench_relay,
     bench_tree,
     new_database,
     seeded,
 )
-from tests.bench.results import Figure, Report
+from tests.bench.results import Figure, Report, median_figure
 from tests.conftest import postgres_env
 from tests.support.processes import Process, free_port, wait_healthy
 
 COMMAND = "`python -m tests.bench.run` (what `make bench` runs, infrastructure up)"
-MEASURES: list[Callable[[Bench], Iterable[Figure]]] = []
+
+
+def projection_figures(bench: Bench) -> list[Figure]:
+    """The projections' rebuild (median of 3) and catch-up of a 1,000-objective goal log, and
+    the read API's list queries over a read store filled in bulk (tests/bench/projections.py)."""
+    rebuilt = projections.rebuild_rate(objectives=1000, runs=3)
+    caught = asyncio.run(projections.catch_up_rate(objectives=1000))
+    scale = 5000
+    queried = asyncio.run(projections.query_latencies(objectives=scale, people=scale, repeats=5))
+    lists = {k: v for k, v in queried["queries"].items() if not k.startswith("one ")}
+    return [
+        median_figure(
+            "rebuild.events",
+            f"read models rebuilt from the event store ({rebuilt['events']} goal events)",
+            "events/s",
+            rebuilt["runs"],
+            baseline="baseline.docstore_write.16",
+        ),
+        Figure(
+            "projections.catch_up",
+            f"projections catching up a backlog of {caught['events']} goal events (steady)",
+            caught["steady_events_per_second"],
+            "events/s",
+            "baseline.docstore_write.16",
+        ),
+        Figure(
+            "dashboard.p95",
+            f"slowest list query p95 with {scale:,} objectives and {scale:,} people "
+            f"(the target's scale is 200,000 and 50,000)",
+            max(v["p95_ms"] for v in lists.values()),
+            "ms",
+        ),
+    ]
+
+
+MEASURES: list[Callable[[Bench], Iterable[Figure]]] = [projection_figures]
 
 
 def store_figures(bench: Bench, n: int = 500) -> list[Figure]:
@@ -94,8 +128,6 @@ def http_and_relay_figures(bench: Bench) -> list[Figure]:
     relay_rate, relayed = asyncio.run(
         bench_relay(GoalsSettings(kafka=bench.kafka, event_store=env))
     )
-    rebuilt = asyncio.run(bench_rebuild(bench.infra, bench.kafka))
-    rebuild_label = f"({rebuilt['events']} goal events, {rebuilt['documents']} documents)"
     return [
         Figure(
             "http.create",
@@ -110,20 +142,6 @@ def http_and_relay_figures(bench: Bench) -> list[Figure]:
             relay_rate,
             "events/s",
             "baseline.kafka_produce",
-        ),
-        Figure(
-            "rebuild.events",
-            f"read models rebuilt from the event store {rebuild_label}",
-            rebuilt["events_per_second"],
-            "events/s",
-            "baseline.docstore_write.16",
-        ),
-        Figure(
-            "rebuild.documents",
-            "read-model documents written by the rebuild",
-            rebuilt["documents_per_second"],
-            "documents/s",
-            "baseline.docstore_write.16",
         ),
     ]
 
