@@ -30,6 +30,10 @@ from okr_shared.messaging import (
 )
 from okr_shared.settings import KafkaSettings
 
+FETCH_MAX_WAIT_MS = 50
+"""A record arriving while another of its partition is projected waits at most this long (the
+client's default, 500 ms, made check-ins of a busy key result wait half a second)."""
+
 
 def projection_meta(event: CloudEvent) -> dict[str, Any]:
     """What the read models record of an event beside its data."""
@@ -83,5 +87,6 @@ def build_broker(
             retry_backoff_seconds=retry_backoff_seconds,
             retry_attempts=retry_attempts,
             dead_letters=dead_letters,
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         )
     return broker
