@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,7 @@ class CheckInHandlers:
         self.store = store
         self.goals = goals
         self.clock = clock
+        self._turns = [threading.Lock() for _ in range(256)]
 
     def log_of(self, tenant_id: str, key_result_id: str) -> KeyResultLog | None:
         """The key result's check-in log, if it has one."""
@@ -140,18 +142,21 @@ class CheckInHandlers:
     def _append(
         self, caller: Caller, key_result_id: str, objective: Doc, append: Callable[[Any], None]
     ) -> None:
-        """Appends to the key result's log and commits it with the commands arriving together; a
-        concurrent check-in of the same key result reloads the log and appends again (a check-in
-        names no version it expects)."""
-        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-            log = self._log(caller, key_result_id, objective["objective_id"])
-            append(log)
-            try:
-                self.store.commit(log)
-                return
-            except VersionConflict:
-                if attempt == CONFLICT_ATTEMPTS:
-                    raise
+        """Appends to the key result's log and commits it with the commands arriving together.
+        Check-ins of one key result take turns in this process; one from elsewhere (another
+        replica, the feed) in between makes it reload the log and append again (a check-in names
+        no version it expects)."""
+        uid = keys.key_result_log_uuid(caller.tenant_id, key_result_id)
+        with self._turns[hash(uid) % len(self._turns)]:
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                log = self._log(caller, key_result_id, objective["objective_id"])
+                append(log)
+                try:
+                    self.store.commit(log)
+                    return
+                except VersionConflict:
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise
 
     @confirms_refusals
     def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
