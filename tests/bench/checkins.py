@@ -367,6 +367,19 @@ def main(argv: list[str] | None = None) -> None:
     stack = Stack().start()
     results: dict[str, Any] = {"key_results": len(stack.key_results)}
     try:
+        if "lag" not in skip:
+            results[f"lag at {args.lag_rate:.0f}/s"] = asyncio.run(
+                lag_under_load(
+                    stack.checkins_url,
+                    stack.token,
+                    stack.key_results[: args.lag_key_results or None],
+                    stack.objective_of,
+                    stack.infra.mongo_url,
+                    stack.db,
+                    args.lag_rate,
+                    int(args.lag_rate * args.lag_seconds),
+                )
+            )
         if "baseline" not in skip:
             results["eventsourcing_minimal_save_per_second"] = {
                 "1 thread": round(minimal_saves(stack.pg_env, args.baseline_saves), 1),
@@ -388,19 +401,6 @@ def main(argv: list[str] | None = None) -> None:
             results["feed, batches of 100"] = asyncio.run(
                 feed_over_http(
                     stack.checkins_url, stack.token, stack.key_results, args.feed_batches
-                )
-            )
-        if "lag" not in skip:
-            results[f"lag at {args.lag_rate:.0f}/s"] = asyncio.run(
-                lag_under_load(
-                    stack.checkins_url,
-                    stack.token,
-                    stack.key_results[: args.lag_key_results or None],
-                    stack.objective_of,
-                    stack.infra.mongo_url,
-                    stack.db,
-                    args.lag_rate,
-                    int(args.lag_rate * args.lag_seconds),
                 )
             )
     finally:
