@@ -152,12 +152,16 @@ def subscribe(
     retry_attempts: int = 4,
     dead_letters: str | None = None,
     positions: AppliedPositions | None = None,
+    fetch_max_wait_ms: int = 500,
 ) -> Any:
     """Adds a subscriber calling `handle(event, data)`, data upcast to the latest contract version.
 
     A failing handler is tried `retry_attempts` times in all, pausing `retry_backoff_seconds`
     and then twice as long each time; `dead_letters` names the dead-letter topic (the group's
-    default one when None); `positions` learns each record done with."""
+    default one when None); `positions` learns each record done with. `fetch_max_wait_ms`
+    bounds how long a fetch waits at the broker: while a record's handler runs longer than the
+    consumer's prefetch backoff (0.1 s), its partition is left out of the next fetch, and new
+    records of that partition wait until that fetch returns."""
 
     @broker.subscriber(
         topic,
@@ -165,6 +169,7 @@ def subscribe(
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=raw_body,
+        fetch_max_wait_ms=fetch_max_wait_ms,
     )
     async def on_event(message: KafkaMessage) -> None:
         raw = message.raw_message

@@ -220,7 +220,7 @@ def _query_fault(
     return None
 
 
-def check_parameters(request: Request) -> None:
+async def check_parameters(request: Request) -> None:
     """Refuses unknown query parameters (a misspelt filter must not be ignored) and path and
     query parameters holding characters no identifier or text may hold."""
     errors = []
@@ -343,7 +343,7 @@ def _document_problems(app: FastAPI) -> None:
 _bearer = HTTPBearer(auto_error=False, description="A JWT with sub, tenant, iss, aud, iat and exp")
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> Principal:
@@ -382,7 +382,7 @@ def authenticate(request: Request) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
+async def current_caller(request: Request, principal: CurrentPrincipal) -> Caller:
     """The authenticated caller, with the request's correlation and trace for its events."""
     request_id = request.headers.get("x-request-id") or str(uuid.uuid4())
     meta = EventMeta(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +19,13 @@ from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
 from okr_shared.clock import Clock
 from okr_shared.confidence import band
-from okr_shared.errors import Forbidden
+from okr_shared.errors import Forbidden, VersionConflict
 from okr_shared.event_meta import Caller
 from okr_shared.progress import key_result_progress
 from okr_shared.service_store import event_meta
+
+CONFLICT_ATTEMPTS = 3
+"""How often a check-in is appended again after a concurrent check-in of its key result."""
 
 
 class CheckInHandlers:
@@ -30,6 +35,7 @@ class CheckInHandlers:
         self.store = store
         self.goals = goals
         self.clock = clock
+        self._turns = [threading.Lock() for _ in range(256)]
 
     def log_of(self, tenant_id: str, key_result_id: str) -> KeyResultLog | None:
         """The key result's check-in log, if it has one."""
@@ -92,7 +98,6 @@ class CheckInHandlers:
         check_in_id: str | None = None,
     ) -> CheckIn:
         objective, fields = self._checked(caller, command.key_result_id, command.report)
-        log = self._log(caller, command.key_result_id, objective["objective_id"])
         check_in = {
             "check_in_id": check_in_id or str(uuid.uuid4()),
             "corrects": None,
@@ -101,21 +106,63 @@ class CheckInHandlers:
             "source_key": source_key,
             **fields,
         }
-        log.record(check_in, self._meta(caller))
-        self.store.save_or_conflict(log)
+        meta = self._meta(caller)
+        self._append(
+            caller, command.key_result_id, objective, lambda log: log.record(check_in, meta)
+        )
         return self.store.personal.opened(check_in)
+
+    @confirms_refusals
+    def prepared_check_in(
+        self,
+        command: RecordCheckIn,
+        caller: Caller,
+        logs: dict[str, KeyResultLog | None],
+        source_key: str,
+        check_in_id: str,
+    ) -> CheckIn:
+        """An integration's check-in validated and added to its key result's log in `logs`
+        (the logs loaded, by key result; None: it has none yet); the caller commits the logs."""
+        objective, fields = self._checked(caller, command.key_result_id, command.report)
+        log = logs.get(command.key_result_id) or self._log(
+            caller, command.key_result_id, objective["objective_id"]
+        )
+        logs[command.key_result_id] = log
+        check_in = {
+            "check_in_id": check_in_id,
+            "corrects": None,
+            "reason": None,
+            "source": "integration",
+            "source_key": source_key,
+            **fields,
+        }
+        log.record(check_in, self._meta(caller))
+        return check_in
+
+    def _append(
+        self, caller: Caller, key_result_id: str, objective: Doc, append: Callable[[Any], None]
+    ) -> None:
+        """Appends to the key result's log and commits it with the commands arriving together.
+        Check-ins of one key result take turns in this process; one from elsewhere (another
+        replica, the feed) in between makes it reload the log and append again (a check-in names
+        no version it expects)."""
+        uid = keys.key_result_log_uuid(caller.tenant_id, key_result_id)
+        with self._turns[hash(uid) % len(self._turns)]:
+            for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+                log = self._log(caller, key_result_id, objective["objective_id"])
+                append(log)
+                try:
+                    self.store.commit(log)
+                    return
+                except VersionConflict:
+                    if attempt == CONFLICT_ATTEMPTS:
+                        raise
 
     @confirms_refusals
     def correct_check_in(self, command: CorrectCheckIn, caller: Caller) -> CheckIn:
         """A new check-in that replaces an earlier one from now on; the earlier one stays in
         history."""
         objective, fields = self._checked(caller, command.key_result_id, command.report)
-        log = self._log(caller, command.key_result_id, objective["objective_id"])
-        if command.report.effective_at is None:
-            fields["effective_at"] = next(
-                (c["effective_at"] for c in log.check_ins if c["check_in_id"] == command.corrects),
-                fields["effective_at"],
-            )
         check_in = {
             "check_in_id": str(uuid.uuid4()),
             "corrects": command.corrects,
@@ -124,8 +171,21 @@ class CheckInHandlers:
             "source_key": None,
             **fields,
         }
-        log.correct(check_in, self._meta(caller))
-        self.store.save_or_conflict(log)
+        meta = self._meta(caller)
+
+        def correct(log: KeyResultLog) -> None:
+            if command.report.effective_at is None:
+                check_in["effective_at"] = next(
+                    (
+                        c["effective_at"]
+                        for c in log.check_ins
+                        if c["check_in_id"] == command.corrects
+                    ),
+                    fields["effective_at"],
+                )
+            log.correct(check_in, meta)
+
+        self._append(caller, command.key_result_id, objective, correct)
         return self.store.personal.opened(check_in)
 
     @confirms_refusals

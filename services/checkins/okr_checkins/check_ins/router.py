@@ -25,7 +25,7 @@ from okr_shared.web import CurrentCaller, require_offset
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 
 
-def check_ins_handlers(request: Request) -> CheckInHandlers:
+async def check_ins_handlers(request: Request) -> CheckInHandlers:
     """The feature's handlers, built once in `bootstrap`."""
     return request.app.state.container.handlers.check_ins
 

@@ -17,7 +17,7 @@ from okr_shared.web import CurrentCaller
 router = APIRouter(prefix="/v1", tags=["check-ins"])
 
 
-def feed_handlers(request: Request) -> FeedHandlers:
+async def feed_handlers(request: Request) -> FeedHandlers:
     """The feature's handlers, built once in `bootstrap`."""
     return request.app.state.container.handlers.feed
 
