@@ -23,6 +23,8 @@ from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
 
 from okr_projections.batch import StaleBatch, batch, current
 from okr_projections.documents import UnprojectableEvent
@@ -41,6 +43,7 @@ from okr_shared.messaging import (
 from okr_shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
+_TRACER = trace.get_tracer(__name__)
 
 MAX_RECORDS = 500
 """The most records of one topic folded in one batch."""
@@ -121,7 +124,13 @@ class BatchConsumer:
         dead-lettered."""
         kept = []
         for record, event, data in decoded:
-            reason = await self._with_retries(event, data)
+            with _TRACER.start_as_current_span(
+                f"{record.topic} process",
+                context=propagate.extract(_headers(record)),
+                kind=SpanKind.CONSUMER,
+                attributes={"messaging.message.id": event.id, "okr.event.type": event.type},
+            ):
+                reason = await self._with_retries(event, data)
             if reason is None:
                 kept.append((record, event, data))
             else:
