@@ -115,11 +115,17 @@ def _load(stack: Stack) -> str:
     key_result = objective["key_results"][0]["key_result_id"]
     checkins = httpx.Client(base_url=stack.checkins_url, headers=headers, timeout=10)
     first = {"key_result_id": key_result, "value": 2, "confidence": 7}
-    wait_for(
-        lambda: checkins.post("/v1/check-ins", json=first).status_code == 201,
-        seconds=60,
-        interval=0.2,
-    )
+    answers: list[httpx.Response] = []
+
+    def checked_in() -> bool:
+        answers.append(checkins.post("/v1/check-ins", json=first))
+        return answers[-1].status_code == 201
+
+    try:
+        wait_for(checked_in, seconds=60, interval=0.2)
+    except AssertionError as exc:
+        last = answers[-1]
+        raise AssertionError(f"no check-in accepted: {last.status_code} {last.text}") from exc
     projections = httpx.Client(base_url=stack.projections_url, headers=headers, timeout=10)
     wait_for(
         lambda: projections.get(f"/v1/people/{ANA}").status_code == 200
