@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_schema import create_schema
 
 Doc = dict[str, Any]
 
@@ -111,12 +112,13 @@ class SqlKnowledge:
                 name=pool_name or table,
                 open=True,
             )
+        statement = (
+            f"CREATE TABLE IF NOT EXISTS {table} (tenant_id TEXT NOT NULL, kind TEXT NOT NULL, "
+            "key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, "
+            "PRIMARY KEY (tenant_id, kind, key))"
+        )
         with self._connection() as conn:
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} (tenant_id TEXT NOT NULL, kind TEXT NOT NULL, "
-                "key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, "
-                "PRIMARY KEY (tenant_id, kind, key))"
-            )
+            create_schema(conn, table, [statement], postgres=conninfo is not None)
 
     def _connection(self) -> Any:
         """A connection for a few statements, each committing on its own."""

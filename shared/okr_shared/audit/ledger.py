@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 
 from okr_shared.audit.chain import Checkpoint
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_schema import create_schema
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS audit_chain (tenant_id TEXT NOT NULL, position BIGINT NOT NULL, "
@@ -129,10 +130,7 @@ class AuditLedger:
         )
         self._p = self._db.marker
         with self._db.transaction() as conn:
-            if conninfo:
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext('okr:audit-schema'))")
-            for statement in SCHEMA:
-                conn.execute(statement)
+            create_schema(conn, "audit", SCHEMA, postgres=conninfo is not None)
 
     def _sql(self, text: str) -> str:
         return text.replace("?", self._p)

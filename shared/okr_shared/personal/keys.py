@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_schema import create_schema
 
 TABLE = "personal_data_keys"
 
@@ -99,12 +100,13 @@ class SqlKeyTable:
                 name=pool_name or table,
                 open=True,
             )
+        statement = (
+            f"CREATE TABLE IF NOT EXISTS {table} (key_id TEXT PRIMARY KEY, "
+            f"tenant_id TEXT NOT NULL, person_id TEXT NOT NULL, key {blob} NOT NULL, "
+            "UNIQUE (tenant_id, person_id))"
+        )
         with self._connection() as conn:
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} (key_id TEXT PRIMARY KEY, "
-                f"tenant_id TEXT NOT NULL, person_id TEXT NOT NULL, key {blob} NOT NULL, "
-                "UNIQUE (tenant_id, person_id))"
-            )
+            create_schema(conn, table, [statement], postgres=conninfo is not None)
 
     def _connection(self) -> Any:
         if self._pool is not None:

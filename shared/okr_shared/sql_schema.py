@@ -1,0 +1,21 @@
+"""Creating a service's own tables when several processes start against one fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def create_schema(conn: Any, name: str, statements: Iterable[str], postgres: bool) -> None:
+    """Runs `statements` (each `CREATE ... IF NOT EXISTS`) on `conn`. On PostgreSQL they run in
+    one transaction holding an advisory lock named by `name`: `CREATE TABLE IF NOT EXISTS` alone
+    is not safe when two processes create the same table at once (one fails on the catalogue's
+    unique index)."""
+    if not postgres:
+        for statement in statements:
+            conn.execute(statement)
+        return
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"okr:schema:{name}",))
+        for statement in statements:
+            conn.execute(statement)
