@@ -18,6 +18,8 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from tests.bench import profiles
+
 RESULTS = Path(__file__).parent / "results"
 
 
@@ -150,6 +152,7 @@ class Report:
     steps: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     plots: list[str] = field(default_factory=list)
     lags_ms: list[float] = field(default_factory=list)
+    profiles: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
     def add(self, *figures: Figure) -> None:
@@ -244,6 +247,8 @@ def markdown(report: Report, before: dict[str, Any], when: datetime) -> str:
     ]
     for name, steps in report.steps.items():
         lines += _steps(name, steps)
+    if report.profiles:
+        lines += profiles.markdown(report.profiles, profiles.kept())
     lines += [f"![{p}]({p})" for p in report.plots]
     return "\n".join(lines) + "\n"
 
@@ -276,6 +281,7 @@ def write(report: Report, directory: Path = RESULTS) -> str:
         "previous": before,
         "targets": targets(figures),
         "steps": report.steps,
+        "profiles": report.profiles,
     }
     text_json = json.dumps(_clean(data), indent=2, ensure_ascii=False)
     (directory / "latest.json").write_text(text_json + "\n")

@@ -146,6 +146,17 @@ def http_and_relay_figures(bench: Bench) -> list[Figure]:
     ]
 
 
+def service_envs(bench: Bench) -> tuple[dict[str, str], dict[str, str]]:
+    """The goal service's (seeded) and the check-in service's event stores, fresh databases."""
+    goals_env = postgres_env(bench.infra, new_database(bench.infra))
+    seeded(goals_env)
+    checkins_env = {
+        k.replace("GOALS_", "CHECKINS_"): v
+        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
+    }
+    return goals_env, checkins_env
+
+
 def lag_figures(key: str, label: str, lags: list[float]) -> list[Figure]:
     d = distribution(lags)
     return [Figure(f"{key}.{p}", f"{label}, {p}", d[p], "ms") for p in ("p50", "p95", "p99")]
@@ -153,14 +164,8 @@ def lag_figures(key: str, label: str, lags: list[float]) -> list[Figure]:
 
 def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag: int = 50):
     """The services as processes: sequential lags, then the open-loop scenarios and memory."""
-    goals_env = postgres_env(bench.infra, new_database(bench.infra))
-    seeded(goals_env)
-    checkins_env = {
-        k.replace("GOALS_", "CHECKINS_"): v
-        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
-    }
     figures: list[Figure] = []
-    with scenarios.stack(bench.infra, bench.namespace, goals_env, checkins_env, bench.token) as s:
+    with scenarios.stack(bench.infra, bench.namespace, *service_envs(bench), bench.token) as s:
         mongo = (bench.infra.mongo_url, s.db)
         # The first create also waits for the consumers to join their groups.
         bench_lag(s.goals, bench.token, *mongo, 1, catch_up_seconds=600)
@@ -171,6 +176,7 @@ def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag:
         idle = {n: scenarios.rss_mb(p)[0] for n, p in zip(names, s.processes, strict=True)}
         ramp = [step.summary() for step in scenarios.check_in_ramp(s, calls)]
         lag = scenarios.check_in_lag(s, calls)
+        report.profiles = scenarios.profiled(s, calls, bench.tmp / "profiles")
         feed = [step.summary() for step in scenarios.feed_ramp(s, calls)]
         creates = [step.summary() for step in scenarios.create_ramp(s)]
         peak = {n: scenarios.rss_mb(p)[1] for n, p in zip(names, s.processes, strict=True)}

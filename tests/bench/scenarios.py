@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
+from tests.bench import profiles
 from tests.bench.load import Call, Load, Step, offer, ramp
 from tests.bench.results import Figure
 from tests.support.org import CYCLE
@@ -27,6 +28,7 @@ FEED_BATCH_RATES = (10, 25, 50, 75)
 CREATE_RATES = (50, 100, 200, 300)
 STEP_SECONDS = 5.0
 LAG_RATE, LAG_SECONDS = 200, 10.0
+PROFILE_SECONDS = 10.0
 EFFECTIVE_AT = "2026-03-01T12:00:00Z"
 
 
@@ -215,6 +217,15 @@ def check_in_lag(s: Stack, calls: CheckIns) -> Step:
             await client.close()
 
     return asyncio.run(run())
+
+
+def profiled(s: Stack, calls: CheckIns, directory: Path) -> list[dict[str, Any]]:
+    """Each service's profile while check-ins flow at the sustained rate (tests/bench/profiles.py);
+    a step of its own, so the sampler's cost touches no other figure."""
+    load = Load(s.checkins, calls.make, s.headers, concurrency=32)
+    with profiles.sampled(s.processes, int(PROFILE_SECONDS), directory) as found:
+        _step(load, LAG_RATE, PROFILE_SECONDS)
+    return found
 
 
 def feed_ramp(s: Stack, calls: CheckIns) -> list[Step]:
