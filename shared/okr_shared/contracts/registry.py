@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Collection
 from datetime import datetime
 from functools import cache
@@ -64,6 +66,7 @@ class ContractRegistry:
         self._validators: dict[tuple[str, str, int], Draft202012Validator] = {}
         self._as_written: dict[tuple[str, str, int], Draft202012Validator] = {}
         self._upcasters: dict[tuple[str, str, int], Upcaster] = {}
+        self._passed = _Passed()
         for path in sorted(schema_dir.glob("*/*.json")):
             match = _FILE.match(path.name)
             if match:
@@ -74,6 +77,9 @@ class ContractRegistry:
                     tolerant(schema), format_checker=FORMATS
                 )
                 self._as_written[key] = Draft202012Validator(schema, format_checker=FORMATS)
+        self._versions: dict[tuple[str, str], tuple[int, ...]] = {}
+        for c, n, v in sorted(self._validators):
+            self._versions[(c, n)] = (*self._versions.get((c, n), ()), v)
 
     def contracts(self) -> list[tuple[str, str, int]]:
         """Every known (context, event name, version), sorted."""
@@ -88,7 +94,7 @@ class ContractRegistry:
         return (context, name, version) in self._upcasters
 
     def versions(self, context: str, name: str) -> list[int]:
-        return sorted(v for (c, n, v) in self._validators if (c, n) == (context, name))
+        return list(self._versions.get((context, name), ()))
 
     def latest_version(self, context: str, name: str) -> int:
         versions = self.versions(context, name)
@@ -104,7 +110,8 @@ class ContractRegistry:
 
     def validate(self, context: str, name: str, version: int, data: dict[str, Any]) -> None:
         """Raises ContractViolation naming the first offending field."""
-        _check(self._validators.get((context, name, version)), context, name, version, data)
+        validator = self._validators.get((context, name, version))
+        _check(validator, context, name, version, data, self._passed)
 
     def validate_opened(
         self,
@@ -117,7 +124,7 @@ class ContractRegistry:
         """Like `validate`, with personal fields held to their text's rules (data opened);
         the fields at the `erased` paths hold the erased marker and are not checked again."""
         validator = self._as_written.get((context, name, version))
-        _check(validator, context, name, version, data, frozenset(erased))
+        _check(validator, context, name, version, data, self._passed, frozenset(erased))
 
     def max_lengths(self, context: str, name: str) -> dict[str, int]:
         """The `maxLength` of each top-level field of the latest version of an event's data."""
@@ -150,16 +157,67 @@ class ContractRegistry:
         return data
 
 
+class _Passed:
+    """The data a registry's validators passed lately, as canonical JSON: one event is checked at
+    save, by the relay and by the audit chainer, in one process, so the later checks are a
+    lookup. Only exact text matches count: a value that differs in any way is validated afresh."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(validator: Draft202012Validator, data: dict[str, Any]) -> tuple[int, str] | None:
+        try:
+            text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        return id(validator), text
+
+    def __contains__(self, key: tuple[int, str] | None) -> bool:
+        if key is None:
+            return False
+        with self._lock:
+            if key in self._seen:
+                self._seen.move_to_end(key)
+                return True
+        return False
+
+    def add(self, key: tuple[int, str] | None) -> None:
+        if key is None:
+            return
+        with self._lock:
+            self._seen[key] = None
+            if len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+
+
 def _check(
     validator: Draft202012Validator | None,
     context: str,
     name: str,
     version: int,
     data: dict[str, Any],
+    passed: _Passed,
     skip: frozenset[tuple] = frozenset(),
 ) -> None:
     if validator is None:
         raise ContractViolation(f"no schema for {context}.{name} v{version}")
+    key = None if skip else passed.key(validator, data)
+    if key in passed:
+        return
+    _errors(validator, name, version, data, skip)
+    passed.add(key)
+
+
+def _errors(
+    validator: Draft202012Validator,
+    name: str,
+    version: int,
+    data: dict[str, Any],
+    skip: frozenset[tuple],
+) -> None:
     errors = sorted(
         (e for e in validator.iter_errors(data) if tuple(e.absolute_path) not in skip),
         key=lambda e: [(isinstance(p, str), p) for p in e.path],
