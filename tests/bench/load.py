@@ -187,13 +187,17 @@ class Load:
     visible: Visible | None = None
     lag_seconds: float = 30.0
     poll_interval: float = 0.005
+    replicas: tuple[str, ...] = ()
+    """Base URLs of replicas of one service: request i goes to replica i modulo their number
+    (`url` is then the first of them)."""
 
 
 async def offer(load: Load, rate: float, count: int, seconds: float) -> Step:
     """Sends up to `count` requests at `rate` per second for at most `seconds`; requests still
     unanswered `load.timeout` seconds after the last schedule are cancelled and counted as
     errors."""
-    require_loopback(load.url)
+    for url in (load.url, *load.replicas):
+        require_loopback(url)
     limits = httpx.Limits(
         max_connections=load.concurrency, max_keepalive_connections=load.concurrency
     )
@@ -207,8 +211,11 @@ async def offer(load: Load, rate: float, count: int, seconds: float) -> Step:
         async def one(index: int, scheduled: float) -> Sent:
             async with slots:
                 started, call = loop.time(), load.make(index)
+                path = call.path
+                if load.replicas:
+                    path = load.replicas[index % len(load.replicas)] + path
                 try:
-                    response = await client.request(call.method, call.path, json=call.json)
+                    response = await client.request(call.method, path, json=call.json)
                 except httpx.HTTPError as e:
                     return Sent(index, scheduled, started, loop.time(), None, type(e).__name__)
                 finished, accepted = loop.time(), load.accepted(response)

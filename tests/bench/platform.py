@@ -23,6 +23,7 @@ from okr_goals.store import GoalsStore
 from okr_shared.messaging import GOALS_TOPIC, ensure_topics
 from okr_shared.settings import KafkaSettings
 from tests.bench.load import Call, closed_loop
+from tests.conftest import postgres_env
 from tests.support.goals import goal_features
 from tests.support.infra import Infra
 from tests.support.org import CYCLE, caller, seed
@@ -258,3 +259,14 @@ class Bench:
     namespace: str
     token: str
     tmp: Path
+
+
+def service_envs(bench: Bench) -> tuple[dict[str, str], dict[str, str]]:
+    """The goal service's (seeded) and the check-in service's event stores, fresh databases."""
+    goals_env = postgres_env(bench.infra, new_database(bench.infra))
+    seeded(goals_env)
+    checkins_env = {
+        k.replace("GOALS_", "CHECKINS_"): v
+        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
+    }
+    return goals_env, checkins_env

@@ -198,8 +198,8 @@ def main(label: str) -> None:
 
     from okr_shared.identity import DevTokenIssuer
     from okr_shared.settings import AuthSettings, KafkaSettings
-    from tests.bench import run, scenarios
-    from tests.bench.platform import TENANT, Bench
+    from tests.bench import scenarios
+    from tests.bench.platform import TENANT, Bench, service_envs
     from tests.support.infra import local_processes
 
     infra = local_processes()
@@ -208,7 +208,7 @@ def main(label: str) -> None:
     token = DevTokenIssuer(AuthSettings()).issue(TENANT, "ceo", ("admin",))
     with tempfile.TemporaryDirectory() as tmp:
         bench = Bench(infra, kafka, namespace, token, Path(tmp))
-        with scenarios.stack(infra, namespace, *run.service_envs(bench), token) as s:
+        with scenarios.stack(infra, namespace, *service_envs(bench), token) as s:
             calls = scenarios.CheckIns(scenarios.prepare(s))
             found = scenarios.profiled(s, calls, Path(tmp))
     PROFILES.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from tests.bench.platform import (
     bench_tree,
     new_database,
     seeded,
+    service_envs,
 )
 from tests.bench.results import Figure, Report, median_figure
 from tests.conftest import postgres_env
@@ -144,17 +145,6 @@ def http_and_relay_figures(bench: Bench) -> list[Figure]:
             "baseline.kafka_produce",
         ),
     ]
-
-
-def service_envs(bench: Bench) -> tuple[dict[str, str], dict[str, str]]:
-    """The goal service's (seeded) and the check-in service's event stores, fresh databases."""
-    goals_env = postgres_env(bench.infra, new_database(bench.infra))
-    seeded(goals_env)
-    checkins_env = {
-        k.replace("GOALS_", "CHECKINS_"): v
-        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
-    }
-    return goals_env, checkins_env
 
 
 def lag_figures(key: str, label: str, lags: list[float]) -> list[Figure]:

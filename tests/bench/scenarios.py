@@ -36,7 +36,8 @@ EFFECTIVE_AT = "2026-03-01T12:00:00Z"
 class Stack:
     """The goal service (with its relay), the check-in service and the projections, as
     processes on free loopback ports, sharing one Kafka namespace and a fresh read-model
-    database."""
+    database; with replicas, every service runs that many times on the same databases and
+    consumer groups (the projections: one consuming, the others serving reads)."""
 
     goals: str
     checkins: str
@@ -44,55 +45,71 @@ class Stack:
     db: str
     processes: list[Process]
     headers: dict[str, str] = field(default_factory=dict)
+    checkins_all: tuple[str, ...] = ()
+
+
+def _name(service: str, replica: int) -> str:
+    return f"bench-{service}" if replica == 0 else f"bench-{service}-{replica + 1}"
 
 
 @contextmanager
 def stack(
-    infra, namespace: str, goals_env: dict[str, str], checkins_env: dict[str, str], token: str
+    infra,
+    namespace: str,
+    goals_env: dict[str, str],
+    checkins_env: dict[str, str],
+    token: str,
+    replicas: int = 1,
 ) -> Iterator[Stack]:
     db, group = f"okr_bench_{uuid.uuid4().hex[:8]}", f"okr-bench-{uuid.uuid4().hex[:8]}"
-    g_port, c_port, p_port = free_port(), free_port(), free_port()
     common = {"OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap, "OKR_KAFKA_TOPIC_NAMESPACE": namespace}
     checkins_group = f"okr-bench-checkins-{uuid.uuid4().hex[:8]}"
-    processes = [
-        Process(
-            "bench-goals-relay",
-            ["okr_goals.cli", "serve", "--port", str(g_port)],
-            {**common, **goals_env},
-        ),
-        Process(
-            "bench-checkins",
-            ["okr_checkins.cli", "serve", "--port", str(c_port)],
-            {
-                **common,
-                **checkins_env,
-                "OKR_CHECKINS_GROUP": checkins_group,
-                "OKR_CHECKINS_REMINDERS_ENABLED": "false",
-            },
-        ),
-        Process(
-            "bench-projections",
-            ["okr_projections.cli", "serve", "--port", str(p_port)],
-            {
-                **common,
-                "OKR_MONGO_URL": infra.mongo_url,
-                "OKR_PROJECTIONS_DB": db,
-                "OKR_PROJECTIONS_GROUP": group,
-            },
-        ),
-    ]
+    processes, ports = [], []
+    for r in range(replicas):
+        g_port, c_port, p_port = free_port(), free_port(), free_port()
+        ports += [g_port, c_port, p_port]
+        processes += [
+            Process(
+                _name("goals-relay", r),
+                ["okr_goals.cli", "serve", "--port", str(g_port)],
+                {**common, **goals_env},
+            ),
+            Process(
+                _name("checkins", r),
+                ["okr_checkins.cli", "serve", "--port", str(c_port)],
+                {
+                    **common,
+                    **checkins_env,
+                    "OKR_CHECKINS_GROUP": checkins_group,
+                    "OKR_CHECKINS_REMINDERS_ENABLED": "false",
+                },
+            ),
+            Process(
+                _name("projections", r),
+                ["okr_projections.cli", "serve", "--port", str(p_port)],
+                {
+                    **common,
+                    "OKR_MONGO_URL": infra.mongo_url,
+                    "OKR_PROJECTIONS_DB": db,
+                    "OKR_PROJECTIONS_GROUP": group,
+                    "OKR_PROJECTIONS_CONSUME": "true" if r == 0 else "false",
+                },
+            ),
+        ]
     for p in processes:
         p.start()
     try:
-        for p, port in zip(processes, (g_port, c_port, p_port), strict=True):
+        for p, port in zip(processes, ports, strict=True):
             wait_healthy(f"http://127.0.0.1:{port}/health", p)
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
         yield Stack(
-            f"http://127.0.0.1:{g_port}",
-            f"http://127.0.0.1:{c_port}",
+            urls[0],
+            urls[1],
             infra.mongo_url,
             db,
             processes,
             {"Authorization": f"Bearer {token}"},
+            tuple(urls[1::3]),
         )
     finally:
         for p in processes:

@@ -9,6 +9,7 @@ import math
 import threading
 from collections import Counter
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI, Response
@@ -182,3 +183,25 @@ def test_the_ramp_stops_at_the_first_step_with_errors_or_exploding_latency():
     assert [s.offered for s in ramp([1, 2, 3, 4], lambda r: step(r, 3, 99))] == [1, 2, 3]
     assert [s.offered for s in ramp([1, 2, 3, 4], lambda r: step(r, 99, 2))] == [1, 2]
     assert [s.offered for s in ramp([1, 2, 3], lambda r: step(r, 99, 99))] == [1, 2, 3]
+
+
+async def test_requests_go_round_robin_to_the_replicas(url):
+    port = httpx.URL(url).port
+    replicas = (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+    hosts = []
+
+    def accepted(response):
+        hosts.append(response.request.url.host)
+        return response.is_success
+
+    load = Load(replicas[0], get("/ok"), accepted=accepted, replicas=replicas)
+    step = await offer(load, rate=200, count=10, seconds=10)
+
+    assert step.accepted == 10
+    assert Counter(hosts) == {"127.0.0.1": 5, "localhost": 5}
+
+
+async def test_a_replica_off_loopback_is_refused(url):
+    load = Load(url, get("/ok"), replicas=(url, "http://10.1.2.3:8000"))
+    with pytest.raises(ValueError, match="loopback"):
+        await offer(load, rate=10, count=1, seconds=1)
