@@ -1,0 +1,7 @@
+"""`python -m okr_shared.provision topics | tables --service S [--grant-to ROLE] | check`."""
+
+import sys
+
+from okr_shared.provision.cli import main
+
+sys.exit(main())
