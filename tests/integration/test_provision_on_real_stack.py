@@ -145,6 +145,11 @@ async def test_the_topic_job_makes_every_topic_with_its_configs_and_runs_again(
     assert again.returncode == 0, again.stderr
     assert "created " not in again.stdout
     assert again.stdout.count("exists ") == len(expected)
+    assert "differs" not in again.stderr
+    changed = provision("topics", env={**env, "OKR_KAFKA_RETENTION_MS": "1000"})
+    assert changed.returncode == 0, changed.stderr
+    for topic in expected:
+        assert f"differs {topic}: retention.ms=604800000 (wanted 1000)" in changed.stderr
 
 
 async def test_the_topic_job_names_what_it_could_not_create_and_fails(infra: Infra) -> None:
@@ -280,3 +285,25 @@ async def test_a_service_missing_one_topic_refuses_to_start_naming_it(
     assert code != 0
     assert f"Kafka topics missing: {absent} (python -m okr_shared.provision topics)" in log
     assert "PostgreSQL tables missing" not in log
+
+
+def test_the_projections_without_their_topics_refuse_to_start_naming_them(infra: Infra) -> None:
+    namespace = fresh_namespace()
+    group = f"okr-projections-{namespace}"
+    env = {
+        **kafka_env(infra, namespace),
+        "OKR_PROVISIONING": "external",
+        "OKR_PROJECTIONS_GROUP": group,
+        "OKR_MONGO_URL": infra.mongo_url,
+        "OKR_PROJECTIONS_DB": f"okr_prov_{uuid.uuid4().hex[:8]}",
+    }
+    process, _url = start("projections", env)
+    try:
+        code, log = exited(process)
+    finally:
+        process.stop()
+    assert code != 0
+    kafka = KafkaSettings(topic_namespace=namespace, provisioned_externally=False)
+    assert (
+        f"Kafka topics missing: {', '.join(service_topics('projections', kafka, group))} (" in log
+    )

@@ -62,6 +62,8 @@ def _topics() -> int:
         print(f"created {topic} ({settings})")
     for topic in outcome.kept:
         print(f"exists  {topic}")
+    for difference in outcome.differing:
+        print(f"differs {difference}; left as it is", file=sys.stderr)
     for failure in outcome.failed:
         print(f"FAILED  {failure}", file=sys.stderr)
     return 1 if outcome.failed else 0
