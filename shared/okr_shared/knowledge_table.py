@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
-from okr_shared.sql_schema import create_schema
+from okr_shared.sql_schema import create_schema, creates_tables
 
 Doc = dict[str, Any]
 
@@ -83,7 +83,7 @@ class MemoryKnowledge:
 class SqlKnowledge:
     """Knowledge in the table `table` of PostgreSQL (conninfo; a pool of at most `pool_size`
     connections shared by the threads, named `pool_name`) or SQLite (a file path; a connection
-    per thread)."""
+    per thread); `create=False` leaves the table to the migration job."""
 
     def __init__(
         self,
@@ -93,6 +93,7 @@ class SqlKnowledge:
         sqlite_path: str | None = None,
         pool_size: int = 8,
         pool_name: str | None = None,
+        create: bool = True,
     ) -> None:
         if (conninfo is None) == (sqlite_path is None):
             raise ValueError("give a PostgreSQL conninfo or an SQLite path")
@@ -117,8 +118,9 @@ class SqlKnowledge:
             "key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, "
             "PRIMARY KEY (tenant_id, kind, key))"
         )
-        with self._connection() as conn:
-            create_schema(conn, table, [statement], postgres=conninfo is not None)
+        if create:
+            with self._connection() as conn:
+                create_schema(conn, table, [statement], postgres=conninfo is not None)
 
     def _connection(self) -> Any:
         """A connection for a few statements, each committing on its own."""
@@ -206,7 +208,12 @@ def open_knowledge(env: dict[str, str], prefix: str, table: str) -> KnowledgeTab
     conninfo = postgres_conninfo(env, prefix)
     pool_name = f"{prefix.lower()}-knowledge"
     if conninfo is not None:
-        return SqlKnowledge(table=table, conninfo=conninfo, pool_name=pool_name)
+        return SqlKnowledge(
+            table=table,
+            conninfo=conninfo,
+            pool_name=pool_name,
+            create=creates_tables(env, prefix),
+        )
     if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         return SqlKnowledge(table=table, sqlite_path=f"{get('SQLITE_DBNAME')}.knowledge")
     return MemoryKnowledge()

@@ -38,38 +38,23 @@ class TopicSetupError(RuntimeError):
 
 async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     """Creates the missing topics with the configured partitions, replication and configs; with
-    `OKR_KAFKA_CREATE_TOPICS=false` only checks that they exist. Raises TopicSetupError."""
+    `OKR_KAFKA_CREATE_TOPICS=false` or `OKR_PROVISIONING=external` only checks that they exist.
+    Raises TopicSetupError."""
     names = list(dict.fromkeys(topics))
-    admin = AIOKafkaAdminClient(
-        **settings.client_kwargs(), client_id=f"{settings.client_id_prefix}-admin"
-    )
+    admin = kafka_admin(settings)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in names if t not in existing]
         if not missing:
             return
-        if not settings.create_topics:
+        if not settings.creates_topics:
             raise TopicSetupError(
-                f"Kafka topics missing: {', '.join(missing)}; with OKR_KAFKA_CREATE_TOPICS=false"
-                " the operator provisions them before the service starts"
+                f"Kafka topics missing: {', '.join(missing)}; with OKR_PROVISIONING=external"
+                " (or OKR_KAFKA_CREATE_TOPICS=false) the operator provisions them before the"
+                " service starts: python -m okr_shared.provision topics"
             )
-        response = await admin.create_topics(
-            [
-                NewTopic(
-                    name=t,
-                    num_partitions=settings.topic_partitions,
-                    replication_factor=settings.replication_factor,
-                    topic_configs=settings.topic_configs(),
-                )
-                for t in missing
-            ]
-        )
-        failures = [
-            f"{error[0]}: error {error[1]} {error[2] if len(error) > 2 else ''}".rstrip()
-            for error in response.topic_errors
-            if error[1] not in (NO_ERROR, TOPIC_ALREADY_EXISTS)
-        ]
+        failures = await create_topics(admin, settings, missing)
         if failures:
             raise TopicSetupError(
                 f"could not create Kafka topics (partitions={settings.topic_partitions}, "
@@ -78,6 +63,36 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
         log.info("created Kafka topics %s with %s", missing, settings.topic_configs())
     finally:
         await admin.close()
+
+
+def kafka_admin(settings: KafkaSettings) -> AIOKafkaAdminClient:
+    """An admin client (not started) with the settings' connection and security."""
+    return AIOKafkaAdminClient(
+        **settings.client_kwargs(), client_id=f"{settings.client_id_prefix}-admin"
+    )
+
+
+async def create_topics(
+    admin: AIOKafkaAdminClient, settings: KafkaSettings, names: Sequence[str]
+) -> list[str]:
+    """Creates the topics `names` with the settings' partitions, replication factor and configs;
+    one line per topic that failed (one that exists already is no failure)."""
+    response = await admin.create_topics(
+        [
+            NewTopic(
+                name=t,
+                num_partitions=settings.topic_partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=settings.topic_configs(),
+            )
+            for t in names
+        ]
+    )
+    return [
+        f"{error[0]}: error {error[1]} {error[2] if len(error) > 2 else ''}".rstrip()
+        for error in response.topic_errors
+        if error[1] not in (NO_ERROR, TOPIC_ALREADY_EXISTS)
+    ]
 
 
 class CloudEventPublisher:

@@ -27,6 +27,7 @@ PLACEHOLDER_MARKS = ("replace-me", "replace_me", "changeme", "change-me", "chang
 MIN_HS_KEY_BYTES = 32
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+PROVISIONING_MODES = ("auto", "external")
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -36,6 +37,17 @@ class UnsafeConfiguration(RuntimeError):
 def development_mode() -> bool:
     """Whether this process runs for local development or tests (`OKR_ENV=development`)."""
     return os.environ.get("OKR_ENV", "production").strip().lower() == "development"
+
+
+def provisioning_external() -> bool:
+    """Whether the operator's jobs provision topics and tables (`OKR_PROVISIONING=external`)
+    rather than the service creating them at start (`auto`, the default); refuses other values."""
+    mode = os.environ.get("OKR_PROVISIONING", "auto").strip().lower() or "auto"
+    if mode not in PROVISIONING_MODES:
+        raise ValueError(
+            f"OKR_PROVISIONING must be one of {', '.join(PROVISIONING_MODES)}, not {mode!r}"
+        )
+    return mode == "external"
 
 
 def _dev_default(value: str) -> str:
@@ -119,6 +131,8 @@ class KafkaSettings(EnvSettings):
     replication_factor: int = env("OKR_KAFKA_REPLICATION", 1)
     topic_namespace: str = env("OKR_KAFKA_TOPIC_NAMESPACE", "")
     create_topics: TrueIgnoringCase = env("OKR_KAFKA_CREATE_TOPICS", True)
+    # `OKR_PROVISIONING=external`: the topic job made the topics; the service only checks them.
+    provisioned_externally: bool = Field(default_factory=lambda: provisioning_external())
     # -1 keeps events forever: read models are rebuilt by consuming a topic from its start.
     retention_ms: int = env("OKR_KAFKA_RETENTION_MS", -1)
     # 0 means min(2, replication factor): one replica may fail without losing acknowledged events.
@@ -155,6 +169,11 @@ class KafkaSettings(EnvSettings):
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("OKR_KAFKA_SSL_CERTFILE and OKR_KAFKA_SSL_KEYFILE go together")
         return self
+
+    @property
+    def creates_topics(self) -> bool:
+        """Whether a service creates missing topics itself (else it only checks they exist)."""
+        return self.create_topics and not self.provisioned_externally
 
     def topic(self, name: str) -> str:
         """The topic's name here: `<namespace>.<name>` when several deployments share a cluster."""
@@ -329,4 +348,6 @@ def event_store_env(prefix: str) -> dict[str, str]:
                 f"{prefix}_SQLITE_DBNAME": path,
             }
         )
+    if provisioning_external():
+        env[f"{prefix}_CREATE_TABLE"] = "false"
     return env

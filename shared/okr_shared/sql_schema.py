@@ -19,3 +19,10 @@ def create_schema(conn: Any, name: str, statements: Iterable[str], postgres: boo
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"okr:schema:{name}",))
         for statement in statements:
             conn.execute(statement)
+
+
+def creates_tables(env: dict[str, str], prefix: str) -> bool:
+    """Whether a service creates its tables itself: eventsourcing's `<PREFIX>_CREATE_TABLE` (or
+    `CREATE_TABLE`) setting, false with `OKR_PROVISIONING=external`, applies to every table."""
+    value = env.get(f"{prefix}_CREATE_TABLE") or env.get("CREATE_TABLE") or "yes"
+    return value.strip().lower() not in ("n", "no", "f", "false", "off", "0")

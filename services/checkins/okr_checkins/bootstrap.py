@@ -32,6 +32,7 @@ from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
 from okr_shared.personal import PersonalData, open_key_table
+from okr_shared.provision import require_provisioned
 from okr_shared.service_runtime import (
     ServiceRuntime,
     knowledge_freshness,
@@ -165,6 +166,7 @@ def bootstrap(
 ) -> CheckinsContainer:
     """Builds the check-in service's dependencies from settings."""
     settings = settings or CheckinsSettings()
+    require_provisioned("checkins", settings.kafka, settings.event_store, settings.consumer_group)
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()

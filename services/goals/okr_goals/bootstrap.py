@@ -24,6 +24,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.messaging import GOALS_TOPIC
 from okr_shared.outbox import OutboxRelay
 from okr_shared.personal import PersonalData, open_key_table
+from okr_shared.provision import require_provisioned
 from okr_shared.service_runtime import ServiceRuntime, outbox_relay
 
 
@@ -118,6 +119,7 @@ def tenant_locks(env: dict[str, str]) -> TenantLocks:
 def bootstrap(settings: GoalsSettings | None = None) -> GoalsContainer:
     """Builds the goal service's dependencies from settings."""
     settings = settings or GoalsSettings()
+    require_provisioned("goals", settings.kafka, settings.event_store)
     registry = default_registry()
     store = open_application(
         lambda: GoalsStore(

@@ -29,6 +29,7 @@ from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, INCENTIVES_TOPIC, REVIEWS_TOPIC
 from okr_shared.outbox import OutboxRelay
 from okr_shared.personal import PersonalData, open_key_table
+from okr_shared.provision import require_provisioned
 from okr_shared.service_runtime import (
     ServiceRuntime,
     knowledge_freshness,
@@ -149,6 +150,7 @@ def bootstrap(
 ) -> IncentivesContainer:
     """Builds the incentive service's dependencies from settings."""
     settings = settings or IncentivesSettings()
+    require_provisioned("incentives", settings.kafka, settings.event_store, settings.consumer_group)
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()

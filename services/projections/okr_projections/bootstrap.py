@@ -70,6 +70,7 @@ from okr_shared.messaging import (
     ensure_topics,
 )
 from okr_shared.personal import ERASURE_EVENT
+from okr_shared.provision import require_provisioned
 
 log = logging.getLogger(__name__)
 
@@ -306,6 +307,7 @@ def bootstrap(settings: ProjectionsSettings | None = None) -> ProjectionsContain
     """Builds the projections service's dependencies (one Mongo client, one broker) over the base
     database; the HTTP app's lifespan then follows the pointer."""
     settings = settings or ProjectionsSettings()
+    require_provisioned("projections", settings.kafka, group=settings.consumer_group)
     mongo: AsyncMongoClient = AsyncMongoClient(
         settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=10000
     )

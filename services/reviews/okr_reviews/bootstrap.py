@@ -33,6 +33,7 @@ from okr_shared.identity import TokenVerifier
 from okr_shared.knowledge_table import open_knowledge
 from okr_shared.messaging import CHECKINS_TOPIC, GOALS_TOPIC, REVIEWS_TOPIC
 from okr_shared.outbox import LeaderLock, OutboxRelay, leader_lock
+from okr_shared.provision import require_provisioned
 from okr_shared.service_runtime import (
     ServiceRuntime,
     knowledge_freshness,
@@ -180,6 +181,7 @@ def bootstrap(
 ) -> ReviewsContainer:
     """Builds the review service's dependencies from settings."""
     settings = settings or ReviewsSettings()
+    require_provisioned("reviews", settings.kafka, settings.event_store, settings.consumer_group)
     registry = default_registry()
     knowledge = knowledge or knowledge_store(settings.event_store)
     positions = AppliedPositions()

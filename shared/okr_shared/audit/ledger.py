@@ -19,7 +19,7 @@ from psycopg_pool import ConnectionPool
 
 from okr_shared.audit.chain import Checkpoint
 from okr_shared.event_store import postgres_conninfo
-from okr_shared.sql_schema import create_schema
+from okr_shared.sql_schema import create_schema, creates_tables
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS audit_chain (tenant_id TEXT NOT NULL, position BIGINT NOT NULL, "
@@ -122,15 +122,19 @@ class _Postgres:
 
 
 class AuditLedger:
-    """The audit tables over PostgreSQL (`conninfo`) or SQLite (`sqlite_path`, `:memory:`)."""
+    """The audit tables over PostgreSQL (`conninfo`) or SQLite (`sqlite_path`, `:memory:`);
+    `create=False` leaves them to the migration job."""
 
-    def __init__(self, conninfo: str | None = None, sqlite_path: str = ":memory:") -> None:
+    def __init__(
+        self, conninfo: str | None = None, sqlite_path: str = ":memory:", create: bool = True
+    ) -> None:
         self._db: _Sqlite | _Postgres = (
             _Postgres(conninfo, "audit-ledger") if conninfo else _Sqlite(sqlite_path)
         )
         self._p = self._db.marker
-        with self._db.transaction() as conn:
-            create_schema(conn, "audit", SCHEMA, postgres=conninfo is not None)
+        if create:
+            with self._db.transaction() as conn:
+                create_schema(conn, "audit", SCHEMA, postgres=conninfo is not None)
 
     def _sql(self, text: str) -> str:
         return text.replace("?", self._p)
@@ -327,7 +331,7 @@ def open_ledger(env: dict[str, str], prefix: str) -> AuditLedger:
 
     conninfo = postgres_conninfo(env, prefix)
     if conninfo is not None:
-        return AuditLedger(conninfo=conninfo)
+        return AuditLedger(conninfo=conninfo, create=creates_tables(env, prefix))
     dbname = get("SQLITE_DBNAME")
     in_memory = not dbname or ":memory:" in dbname or "mode=memory" in dbname
     if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite" and not in_memory:

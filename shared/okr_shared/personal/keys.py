@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
-from okr_shared.sql_schema import create_schema
+from okr_shared.sql_schema import create_schema, creates_tables
 
 TABLE = "personal_data_keys"
 
@@ -71,7 +71,8 @@ class MemoryKeyTable:
 
 class SqlKeyTable:
     """Keys in the table `personal_data_keys` of PostgreSQL (conninfo, through a small pool) or
-    SQLite (a file path, a connection per thread)."""
+    SQLite (a file path, a connection per thread); `create=False` leaves the table to the
+    migration job."""
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class SqlKeyTable:
         sqlite_path: str | None = None,
         table: str = TABLE,
         pool_name: str | None = None,
+        create: bool = True,
     ) -> None:
         if (conninfo is None) == (sqlite_path is None):
             raise ValueError("give a PostgreSQL conninfo or an SQLite path")
@@ -105,8 +107,9 @@ class SqlKeyTable:
             f"tenant_id TEXT NOT NULL, person_id TEXT NOT NULL, key {blob} NOT NULL, "
             "UNIQUE (tenant_id, person_id))"
         )
-        with self._connection() as conn:
-            create_schema(conn, table, [statement], postgres=conninfo is not None)
+        if create:
+            with self._connection() as conn:
+                create_schema(conn, table, [statement], postgres=conninfo is not None)
 
     def _connection(self) -> Any:
         if self._pool is not None:
@@ -185,7 +188,11 @@ def open_key_table(env: dict[str, str], prefix: str) -> KeyTable:
 
     conninfo = postgres_conninfo(env, prefix)
     if conninfo is not None:
-        return SqlKeyTable(conninfo=conninfo, pool_name=f"{prefix.lower()}-personal-keys")
+        return SqlKeyTable(
+            conninfo=conninfo,
+            pool_name=f"{prefix.lower()}-personal-keys",
+            create=creates_tables(env, prefix),
+        )
     if get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         return SqlKeyTable(sqlite_path=f"{get('SQLITE_DBNAME')}.keys")
     return MemoryKeyTable()
