@@ -97,6 +97,20 @@ def test_chart_points_the_services_at_the_collector_and_scrapes_them_with_the_to
     ]
 
 
+def test_chart_and_kustomize_production_render_the_same_objects():
+    kinds = {"Deployment", "Service", "ServiceAccount", "PodDisruptionBudget", "Job"}
+    kinds |= {"HorizontalPodAutoscaler", "NetworkPolicy", "ServiceMonitor"}
+
+    def named(objs):
+        return {(o["kind"], o["metadata"]["name"]) for o in objs if o["kind"] in kinds}
+
+    chart = named(render_chart(CHART, "values-production.yaml")["1.37"])
+    kustomize = named(render_kustomize(REPO / "k8s", "overlays/production"))
+
+    assert chart == kustomize
+    assert len([k for k, _ in chart if k == "NetworkPolicy"]) == 10
+
+
 def test_compose_file_is_valid_with_local_ports_and_provisioning_jobs():
     config = compose_config(REPO / "docker-compose.yml")
 
