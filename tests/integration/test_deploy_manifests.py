@@ -7,10 +7,12 @@ accepts docker-compose.yml; hadolint and the policy accept every Dockerfile. The
 deploy/local/tools.sh (built on first use); a tool that cannot be built fails the tests.
 """
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support import deploy_policy as policy
 from tests.support.deploy_tools import (
@@ -30,6 +32,7 @@ from tests.support.deploy_tools import (
 pytestmark = pytest.mark.timeout(2400)
 
 DOCKERFILES = sorted(REPO.glob("services/*/Dockerfile"))
+LOCAL_SETTINGS = REPO / "deploy" / "local" / "common.sh"
 PRODUCTION = {"overlays/production", "values-production.yaml"}
 
 
@@ -115,7 +118,8 @@ def test_compose_file_is_valid_with_local_ports_and_provisioning_jobs():
     config = compose_config(REPO / "docker-compose.yml")
 
     assert policy.compose_findings(config) == []
-    assert config["services"]["kafka"]["image"] == "apache/kafka:4.4.0"
+    local = re.search(r'KAFKA_VERSION="\$\{KAFKA_VERSION:-([0-9.]+)\}"', LOCAL_SETTINGS.read_text())
+    assert config["services"]["kafka"]["image"] == f"apache/kafka:{local.group(1)}"
     goals = config["services"]["goals"]["depends_on"]
     assert goals["provision-topics"]["condition"] == "service_completed_successfully"
     assert goals["migrate-goals"]["condition"] == "service_completed_successfully"
@@ -270,3 +274,16 @@ def test_an_invalid_compose_file_fails(tmp_path):
 
     with pytest.raises(ToolFailed, match="restarts"):
         compose_config(broken)
+
+
+def test_a_duplicate_key_is_named(tmp_path):
+    chart = broken_chart(
+        tmp_path,
+        "templates/_helpers.tpl",
+        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n",
+        "app.kubernetes.io/managed-by: {{ .Release.Service }}\n"
+        "app.kubernetes.io/instance: {{ .Release.Name }}\n",
+    )
+
+    with pytest.raises(yaml.constructor.ConstructorError, match="app.kubernetes.io/instance"):
+        render_chart(chart, "values.yaml")

@@ -22,9 +22,22 @@ CUSTOM_RESOURCES = {
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader refusing duplicate keys (the API server and Helm's parser may refuse them)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate keys {duplicates}", node.start_mark
+            )
+        return super().construct_mapping(node, deep=deep)
+
+
 def load(text: str) -> list[dict]:
-    """The objects of a multi-document YAML text (empty documents dropped)."""
-    return [doc for doc in yaml.safe_load_all(text) if doc]
+    """The objects of a multi-document YAML text; empty ones dropped, duplicate keys refused."""
+    return [doc for doc in yaml.load_all(text, Loader=_StrictLoader) if doc]
 
 
 def ident(obj: dict) -> str:

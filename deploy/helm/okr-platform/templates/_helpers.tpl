@@ -1,11 +1,10 @@
 {{/* Name of a service's objects: okr-<service>. */}}
 {{- define "okr.name" -}}okr-{{ . }}{{- end -}}
 
-{{/* Labels every object carries. */}}
+{{/* Labels every object carries (the selector labels add name and instance). */}}
 {{- define "okr.commonLabels" -}}
 app.kubernetes.io/part-of: okr-platform
 app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/instance: {{ .Release.Name }}
 helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
