@@ -63,7 +63,7 @@ def test_kustomize_strimzi_component_replaces_the_topic_job(tmp_path):
     objs = render_kustomize(tmp_path / "k8s", "overlays/strimzi")
 
     assert policy.manifest_findings(objs, require_digest=True, topics_by_job=False) == []
-    assert len([o for o in objs if o["kind"] == "KafkaTopic"]) == 12
+    assert len([o for o in objs if o["kind"] == "KafkaTopic"]) == 13
 
 
 @pytest.mark.parametrize("values", VALUES_FILES)
@@ -80,6 +80,7 @@ def test_chart_renders_strimzi_topics_instead_of_the_topic_job():
     ).values():
         assert policy.manifest_findings(objs, require_digest=True, topics_by_job=False) == []
         assert not [o for o in objs if o["metadata"]["name"] == "okr-provision-topics"]
+        assert len([o for o in objs if o["kind"] == "KafkaTopic"]) == 13
 
 
 def test_chart_points_the_services_at_the_collector_and_scrapes_them_with_the_token():
