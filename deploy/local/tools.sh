@@ -32,13 +32,25 @@ bin_path() {
   echo "$OKR_CACHE/$1-$version/$name"
 }
 
+go_at_least() {
+  local v major minor
+  v="$(go env GOVERSION)"; v="${v#go}"
+  major="${v%%.*}"; minor="${v#*.}"; minor="${minor%%.*}"
+  [ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "$minor" -ge "$2" ]; }
+}
+
 # Builds one tool from its module source (so the module's own replace directives apply).
 install_one() {
   local tool="$1" module version pkg name bin src build
   read -r module version pkg name <<<"$(spec "$tool")"
   bin="$(bin_path "$tool")"
   [ -x "$bin" ] && return 0
+  # One build at a time per tool, when several test runs ask at once.
+  exec 9>"$OKR_CACHE/.$tool-$version.lock"
+  flock 9
+  [ -x "$bin" ] && return 0
   command -v go >/dev/null || apt_install golang-go
+  go_at_least 1 26 || die "$tool $version needs Go 1.26 or newer (found: $(go version))"
   log "building $tool $version from its Go module (minutes the first time)"
   src="$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
   [ -d "$src" ] || die "go mod download $module@$version gave no source directory"

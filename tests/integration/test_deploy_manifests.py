@@ -41,7 +41,8 @@ def render_kustomize(root: Path, directory: str) -> list[dict]:
 
 
 def render_chart(chart: Path, values: str, *sets: str) -> dict[str, list[dict]]:
-    return {v: policy.load(helm_template(chart, values, v, *sets)) for v in ("1.30", "1.37")}
+    versions = policy.KUBERNETES_VERSIONS
+    return {v: policy.load(helm_template(chart, values, v, *sets)) for v in versions}
 
 
 @pytest.mark.parametrize("directory", KUSTOMIZE_DIRS)
@@ -68,7 +69,8 @@ def test_kustomize_strimzi_component_replaces_the_topic_job(tmp_path):
 
 @pytest.mark.parametrize("values", VALUES_FILES)
 def test_chart_lints_and_renders_objects_that_pass_schemas_and_policy(values):
-    helm_lint(CHART, values)
+    for version in policy.KUBERNETES_VERSIONS:
+        helm_lint(CHART, values, version)
     for version, objs in render_chart(CHART, values).items():
         findings = policy.manifest_findings(objs, require_digest=values in PRODUCTION)
         assert findings == [], f"Kubernetes {version}"

@@ -60,8 +60,9 @@ def kustomize_build(directory: Path) -> str:
     return checked([tool("kustomize"), "build", str(directory)])
 
 
-def helm_lint(chart: Path, values: str) -> str:
-    return checked([tool("helm"), "lint", "--strict", str(chart), "-f", str(chart / values)])
+def helm_lint(chart: Path, values: str, kube_version: str) -> str:
+    args = [tool("helm"), "lint", "--strict", "--kube-version", f"{kube_version}.0"]
+    return checked(args + [str(chart), "-f", str(chart / values)])
 
 
 def helm_template(chart: Path, values: str, kube_version: str, *sets: str) -> str:
