@@ -26,6 +26,7 @@ from tests.support.deploy_tools import (
     helm_lint,
     helm_template,
     kustomize_build,
+    tool,
 )
 
 # The first run builds kustomize, helm and docker compose from source (minutes on two cores).
@@ -290,3 +291,20 @@ def test_a_duplicate_key_is_named(tmp_path):
 
     with pytest.raises(yaml.constructor.ConstructorError, match="app.kubernetes.io/instance"):
         render_chart(chart, "values.yaml")
+
+
+def test_missing_disruption_budgets_and_autoscalers_are_named(tmp_path):
+    root = broken_kustomize(tmp_path, "base/kustomization.yaml", "  - ha.yaml\n", "")
+
+    findings = policy.service_findings(render_kustomize(root, "base"))
+
+    assert findings == [
+        f"okr-{svc}: no {kind}"
+        for svc in policy.SERVICES
+        for kind in ("PodDisruptionBudget", "HorizontalPodAutoscaler")
+    ]
+
+
+def test_a_tool_that_cannot_be_installed_fails_rather_than_skips():
+    with pytest.raises(ToolFailed, match="unknown tool: kubeconform"):
+        tool("kubeconform")
