@@ -308,3 +308,12 @@ def test_missing_disruption_budgets_and_autoscalers_are_named(tmp_path):
 def test_a_tool_that_cannot_be_installed_fails_rather_than_skips():
     with pytest.raises(ToolFailed, match="unknown tool: kubeconform"):
         tool("kubeconform")
+
+
+def test_a_values_file_outside_the_chart_schema_is_named(tmp_path):
+    chart = broken_chart(
+        tmp_path, "values.yaml", "provisioning: external\n", "provisioning: both\n"
+    )
+
+    with pytest.raises(ToolFailed, match="/provisioning': value must be one of"):
+        helm_lint(chart, "values.yaml", "1.37")
