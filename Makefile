@@ -5,11 +5,14 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: setup run test test-unit test-integration test-e2e web-test bench lint fmt infra-up infra-down infra-status clean
+.PHONY: setup tools run test test-unit test-integration test-e2e web-test bench lint fmt infra-up infra-down infra-status clean
 
 setup: ## Python environment from the lock file
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
 	@$(UV) sync --locked --quiet
+
+tools: ## kustomize, helm and docker compose built from their Go modules (cached; the tests build them too)
+	@deploy/local/tools.sh install
 
 infra-up: ## Kafka, PostgreSQL and FerretDB as local processes
 	@deploy/local/infra.sh up

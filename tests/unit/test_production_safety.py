@@ -143,7 +143,14 @@ def test_the_built_production_overlay_has_no_secret_and_probes_split_live_from_r
     ).stdout
     objects = [o for o in yaml.safe_load_all(built) if o]
     assert not [o for o in objects if o["kind"] == "Secret"]
-    for deployment in (o for o in objects if o["kind"] == "Deployment"):
+    services = [
+        o
+        for o in objects
+        if o["kind"] == "Deployment"
+        and o["metadata"]["labels"]["app.kubernetes.io/component"] == "api"
+    ]
+    assert len(services) == 6
+    for deployment in services:
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
         assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"

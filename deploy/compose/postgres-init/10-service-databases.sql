@@ -15,3 +15,14 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_reviews')
 SELECT 'CREATE DATABASE okr_incentives OWNER okr'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'okr_incentives')
 \gexec
+
+-- Runtime users, one per service, without DDL rights: the migrate-<service> jobs create the
+-- tables as `okr` and grant these users SELECT, INSERT, UPDATE and DELETE. Local passwords only.
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', r, r)
+FROM unnest(ARRAY['okr_goals', 'okr_checkins', 'okr_reviews', 'okr_incentives']) AS r
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)
+\gexec
+GRANT CONNECT ON DATABASE okr TO okr_goals;
+GRANT CONNECT ON DATABASE okr_checkins TO okr_checkins;
+GRANT CONNECT ON DATABASE okr_reviews TO okr_reviews;
+GRANT CONNECT ON DATABASE okr_incentives TO okr_incentives;
