@@ -219,12 +219,9 @@ def bench_load_10k(env: dict[str, str], events: int = 10_000) -> dict[str, float
     return results
 
 
-def bench_tree(tmp: Path, n: int = 300) -> tuple[float, float]:
-    """Rebuilds a cycle's alignment tree of `n` objectives from events, now and as of halfway."""
-    env = {
-        "GOALS_PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "GOALS_SQLITE_DBNAME": str(tmp / "tree.sqlite"),
-    }
+def bench_tree(env: dict[str, str], n: int = 300) -> tuple[float, float]:
+    """Rebuilds a cycle's alignment tree of `n` objectives from the event store of `env`, now
+    and as of halfway."""
     app = seeded(env)
     company = app.objectives.create_objective(command(0, "company", "acme"), ADMIN).objective
     departments = [
