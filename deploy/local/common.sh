@@ -20,6 +20,7 @@ PG_PASSWORD="${OKR_PG_PASSWORD:-okr}"
 PG_DB="${OKR_PG_DB:-okr}"
 FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
 FERRETDB_PORT="${OKR_FERRETDB_PORT:-27017}"
+FERRETDB_DEBUG_PORT="${OKR_FERRETDB_DEBUG_PORT:-27117}"
 
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

@@ -30,7 +30,7 @@ start() {
   if pid_alive ferretdb; then log "already running"; return 0; fi
   mkdir -p "$FERRETDB_DATA"
   nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$FERRETDB_DATA/" \
-    --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr=- --telemetry=disable \
+    --listen-addr="127.0.0.1:$FERRETDB_PORT" --debug-addr="127.0.0.1:$FERRETDB_DEBUG_PORT" --telemetry=disable \
     --log-level=warn >>"$LOG_DIR/ferretdb.log" 2>&1 &
   echo $! > "$PID_DIR/ferretdb.pid"
   wait_for "ferretdb on :$FERRETDB_PORT" 60 ready
