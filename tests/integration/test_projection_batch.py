@@ -5,7 +5,7 @@ import uuid
 
 from pymongo import AsyncMongoClient
 
-from okr_projections.batch import batch
+from okr_projections.batch import BULK_LIMIT, batch
 from okr_projections.bootstrap import build_read_side
 from okr_projections.store import WritePolicy, conditional_writes_work
 from tests.support.goal_events import created, kr, meta
@@ -63,3 +63,40 @@ async def test_a_batch_leaves_the_documents_one_event_at_a_time_leaves_and_redel
         await client.drop_database(one)
         await client.drop_database(batched)
         await client.close()
+
+
+async def test_a_batch_with_more_changes_than_one_bulk_write_takes_is_written_in_parts(infra):
+    """FerretDB 1.24 wedges a database on a bulk write of more than about 100 updates; a batch
+    changing more documents than BULK_LIMIT writes them in several bulk writes, all of them."""
+    client = AsyncMongoClient(infra.mongo_url, tz_aware=True, timeoutMS=30_000)
+    name = f"okr_test_{uuid.uuid4().hex[:10]}"
+    policy = WritePolicy(conditional=await conditional_writes_work(client))
+    ids = [f"o{i}" for i in range(2 * BULK_LIMIT + 10)]
+    try:
+        projector, _ = build_read_side(client, name, policy)
+        async with batch(policy) as creating:
+            for oid in ids:
+                await projector.project("ObjectiveCreated", created(oid), meta(1, TENANT))
+            await creating.flush()
+        async with batch(policy) as changing:
+            for oid in ids:
+                await projector.project("ObjectiveStatusChanged", activated(oid), meta(2, TENANT))
+            await changing.flush()
+
+        assert changing.bulk_writes >= 3
+        docs = await client[name]["objective_progress"].find({}).to_list(None)
+        assert sorted(d["objective_id"] for d in docs) == sorted(ids)
+        assert {d["status"] for d in docs} == {"active"}
+    finally:
+        await client.drop_database(name)
+        await client.close()
+
+
+def activated(objective_id):
+    return {
+        "objective_id": objective_id,
+        "status": "active",
+        "previous_status": "draft",
+        "reason": None,
+        "correction": False,
+    }

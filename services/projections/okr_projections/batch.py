@@ -44,6 +44,13 @@ _FLUSHING_CALLS = {
 }
 
 
+BULK_LIMIT = 64
+"""Operations per `bulk_write`. FerretDB 1.24 (SQLite backend) keeps one SQL connection per
+update of a command until the command ends, from a pool of 100 per database: a bulk write of
+more than about 100 updates waits for a connection forever and wedges that database for every
+client (tests/integration/test_projection_batch.py). MongoDB takes far more; 64 costs it little."""
+
+
 class StaleBatch(Exception):
     """A flush found a document changed by another writer since the batch read it."""
 
@@ -184,28 +191,31 @@ class Batch:
                     del cached.read[doc_id], cached.now[doc_id]
 
     async def flush(self) -> int:
-        """Writes every changed document, one `bulk_write` per collection; how many writes."""
+        """Writes every changed document, in `bulk_write`s of at most BULK_LIMIT operations per
+        collection; how many writes."""
         written = 0
         for cached in self._collections.values():
             ops = cached.operations(self.policy)
-            if not ops:
-                continue
-            try:
-                result = await cached.collection.bulk_write(ops, ordered=True)
-            except BulkWriteError as exc:
-                if cached.known is not None:
-                    cached.known.forget(cached.collection)
-                raise StaleBatch(f"{cached.collection.name}: {exc.details}") from exc
-            self.bulk_writes += 1
-            updates = sum(1 for op in ops if not isinstance(op, InsertOne))
-            if result.matched_count < updates:
-                raise StaleBatch(f"{cached.collection.name}: a document changed meanwhile")
-            written += len(ops)
-            if cached.known is not None:
-                inserted = [op._doc["_id"] for op in ops if isinstance(op, InsertOne)]
-                cached.known.added(cached.collection, inserted)
+            for start in range(0, len(ops), BULK_LIMIT):
+                written += await self._write(cached, ops[start : start + BULK_LIMIT])
             cached.read.update(cached.now)
         return written
+
+    async def _write(self, cached: _Cached, ops: list[Any]) -> int:
+        try:
+            result = await cached.collection.bulk_write(ops, ordered=True)
+        except BulkWriteError as exc:
+            if cached.known is not None:
+                cached.known.forget(cached.collection)
+            raise StaleBatch(f"{cached.collection.name}: {exc.details}") from exc
+        self.bulk_writes += 1
+        updates = sum(1 for op in ops if not isinstance(op, InsertOne))
+        if result.matched_count < updates:
+            raise StaleBatch(f"{cached.collection.name}: a document changed meanwhile")
+        if cached.known is not None:
+            inserted = [op._doc["_id"] for op in ops if isinstance(op, InsertOne)]
+            cached.known.added(cached.collection, inserted)
+        return len(ops)
 
     def forget(self) -> None:
         """Drops what the batch knows (after a flush, or to give up its writes)."""
