@@ -52,6 +52,8 @@ def test_targets_are_met_or_missed_by_their_figures():
     assert status["objectives created over HTTP"]["status"] == "missed"
     assert status["projection lag"]["status"] == "missed"
     assert status["projection catch-up"]["status"] == "not measured yet"
+    assert status["end-to-end accept rate of single check-ins"]["limits"] == ""
+    assert "own transaction" in status["objectives created over HTTP"]["limits"]
 
 
 def test_a_nan_is_written_as_null(tmp_path):
