@@ -1,5 +1,6 @@
 """Builders of goal events and their metadata, as the objective read model receives them."""
 
+import uuid
 from datetime import UTC, datetime
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -60,3 +61,15 @@ def created(objective_id="o1", key_results=None, alignments=(), **fields):
         "rolled_over_from": None,
     }
     return {**data, **fields}
+
+
+def status_changed(**fields):
+    """`ObjectiveStatusChanged` data: an objective (a fresh id) activated from draft."""
+    return {
+        "objective_id": str(uuid.uuid4()),
+        "status": "active",
+        "previous_status": "draft",
+        "reason": None,
+        "correction": False,
+        **fields,
+    }

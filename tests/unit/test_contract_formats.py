@@ -1,23 +1,12 @@
 """The `format`s the contracts declare are enforced, not only documented."""
 
 import json
-import uuid
 
 import pytest
 
 from okr_shared.contracts import ContractViolation, default_registry
 from okr_shared.contracts.registry import FORMATS, SCHEMA_DIR
-
-
-def status_changed(**fields):
-    return {
-        "objective_id": str(uuid.uuid4()),
-        "status": "active",
-        "previous_status": "draft",
-        "reason": None,
-        "correction": False,
-        **fields,
-    }
+from tests.support.goal_events import status_changed
 
 
 def test_an_objective_id_that_is_not_a_uuid_is_refused():

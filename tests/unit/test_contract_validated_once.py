@@ -1,22 +1,10 @@
 """Data checked once is not checked again by the same registry (save, relay and chainer see
 the same event); anything that differs is checked afresh, and refusals are never remembered."""
 
-import uuid
-
 import pytest
 
 from okr_shared.contracts import ContractRegistry, ContractViolation
-
-
-def status_changed(**fields):
-    return {
-        "objective_id": str(uuid.uuid4()),
-        "status": "active",
-        "previous_status": "draft",
-        "reason": None,
-        "correction": False,
-        **fields,
-    }
+from tests.support.goal_events import status_changed
 
 
 class Counted:
