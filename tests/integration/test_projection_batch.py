@@ -8,7 +8,7 @@ from pymongo import AsyncMongoClient
 from okr_projections.batch import BULK_LIMIT, batch
 from okr_projections.bootstrap import build_read_side
 from okr_projections.store import WritePolicy, conditional_writes_work
-from tests.support.goal_events import created, kr, meta
+from tests.support.goal_events import created, kr, meta, status_changed
 
 TENANT = "acme"
 
@@ -80,7 +80,9 @@ async def test_a_batch_with_more_changes_than_one_bulk_write_takes_is_written_in
             await creating.flush()
         async with batch(policy) as changing:
             for oid in ids:
-                await projector.project("ObjectiveStatusChanged", activated(oid), meta(2, TENANT))
+                await projector.project(
+                    "ObjectiveStatusChanged", status_changed(objective_id=oid), meta(2, TENANT)
+                )
             await changing.flush()
 
         assert changing.bulk_writes >= 3
@@ -90,13 +92,3 @@ async def test_a_batch_with_more_changes_than_one_bulk_write_takes_is_written_in
     finally:
         await client.drop_database(name)
         await client.close()
-
-
-def activated(objective_id):
-    return {
-        "objective_id": objective_id,
-        "status": "active",
-        "previous_status": "draft",
-        "reason": None,
-        "correction": False,
-    }
