@@ -71,7 +71,8 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def document_problems(openapi: dict[str, Any], open_paths: frozenset[str]) -> dict[str, Any]:
     """Documents the answers every route shares as problems: 401 unless open, 422 on every
-    authenticated route (FastAPI's default validation schema replaced), 400 and 413 with a body."""
+    authenticated route (FastAPI's default validation schema replaced), 400, 413 and 503 (a write
+    that kept colliding with others, `Contended`) with a body."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     for name, model in PROBLEM_SCHEMAS.items():
         schemas[name] = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -80,7 +81,7 @@ def document_problems(openapi: dict[str, Any], open_paths: frozenset[str]) -> di
             responses = operation.setdefault("responses", {})
             shared = [] if is_open(path, open_paths) else [401, 422]
             if "requestBody" in operation:
-                shared += [400, 413]
+                shared += [400, 413, 503]
             elif "422" in responses and "HTTPValidationError" in str(responses["422"]):
                 shared.append(422)
             for status in shared:

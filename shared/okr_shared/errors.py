@@ -127,3 +127,24 @@ class NotKnownYet(DomainError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class Contended(DomainError):
+    """Concurrent writes to the same records kept colliding until the retries ran out; nothing of
+    this request was stored, and the same request may simply be sent again."""
+
+    status = 503
+    title = "Busy"
+    kind = "write-contention"
+
+    def __init__(self, detail: str = "", retry_after_seconds: int = 1) -> None:
+        super().__init__(
+            detail
+            or "Other writes to the same records kept colliding with this one; nothing "
+            "was stored. Send the request again."
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -12,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from okr_shared.errors import (
+    Contended,
     DomainError,
     IdempotencyConflict,
     InvalidField,
@@ -166,3 +168,5 @@ async def call(fn: Callable[..., Any], *args: Any) -> Any:
         return await run_in_threadpool(fn, *args)
     except DomainError as exc:
         raise problem_from(exc) from exc
+    except IntegrityError as exc:
+        raise problem_from(Contended()) from exc
