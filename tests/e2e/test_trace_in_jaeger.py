@@ -95,10 +95,16 @@ def traces_of(query_url: str, service: str) -> list[dict]:
     return r.json().get("data") or [] if r.status_code == 200 else []
 
 
-def spans_by_service(trace: dict) -> list[tuple[str, str, str]]:
-    """(service, span name, trace id) of every span of a Jaeger trace."""
+def spans_by_service(trace: dict) -> dict[tuple[str, str], dict]:
+    """Every span of a Jaeger trace by (service, span name)."""
     processes = {key: p["serviceName"] for key, p in trace["processes"].items()}
-    return [(processes[s["processID"]], s["operationName"], s["traceID"]) for s in trace["spans"]]
+    return {(processes[s["processID"]], s["operationName"]): s for s in trace["spans"]}
+
+
+def parent_of(span: dict) -> str | None:
+    return next(
+        (r["spanID"] for r in span.get("references", []) if r["refType"] == "CHILD_OF"), None
+    )
 
 
 def test_one_trace_spans_the_http_request_the_relay_publish_and_the_projection(traced, issuer):
@@ -118,22 +124,21 @@ def test_one_trace_spans_the_http_request_the_relay_publish_and_the_projection(t
     }
     r = httpx.post(f"{traced.goals_url}/v1/objectives", json=objective, headers=setup.admin)
     assert r.status_code == 201, r.text
-    wanted = {
-        (traced.goals_service, "POST /v1/objectives"),
-        (traced.goals_service, f"{traced.topic} publish"),
-        (traced.projections_service, f"{traced.topic} process"),
-    }
+    request = (traced.goals_service, "POST /v1/objectives")
+    publish = (traced.goals_service, f"{traced.topic} publish")
+    projection = (traced.projections_service, f"{traced.topic} process")
 
-    def complete_trace() -> list[tuple[str, str, str]] | None:
+    def complete_trace() -> dict[tuple[str, str], dict] | None:
         for trace in traces_of(traced.query_url, traced.goals_service):
             spans = spans_by_service(trace)
-            if wanted <= {(service, name) for service, name, _ in spans}:
+            if {request, publish, projection} <= set(spans):
                 return spans
         return None
 
     spans = wait_for(complete_trace, seconds=60, interval=0.5)
-    assert len({trace_id for _, _, trace_id in spans}) == 1
-    assert {service for service, _, _ in spans} == {
-        traced.goals_service,
-        traced.projections_service,
-    }
+    assert len({span["traceID"] for span in spans.values()}) == 1
+    assert {service for service, _ in spans} == {traced.goals_service, traced.projections_service}
+    assert parent_of(spans[projection]) == spans[publish]["spanID"]
+    assert parent_of(spans[request]) is None
+    ids = {span["spanID"] for span in spans.values()}
+    assert parent_of(spans[publish]) in ids

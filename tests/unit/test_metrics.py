@@ -17,6 +17,7 @@ from okr_shared.outbox import OutboxRelay
 from tests.support.apps import goals_app
 from tests.support.goals import goal_features
 from tests.support.org import seed
+from tests.support.web import web_app
 
 SCRAPE_TOKEN = "scrape-token-for-tests-0123456789"
 
@@ -277,3 +278,16 @@ async def test_a_failing_lag_source_does_not_fail_the_scrape():
         )
         is None
     )
+
+
+def test_the_web_server_serves_metrics_to_the_scrape_token_or_an_admin(
+    tmp_path, monkeypatch, bearer
+):
+    monkeypatch.setenv("OKR_METRICS_TOKEN", SCRAPE_TOKEN)
+    with TestClient(web_app(dist_dir=tmp_path)) as web:
+        assert web.get("/metrics").status_code == 401
+        assert web.get("/metrics", headers=bearer("dev")).status_code == 401
+        assert web.get("/metrics", headers=bearer("ceo", "admin")).status_code == 200
+        r = web.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
+        assert r.status_code == 200 and "okr_http_requests_total" in r.text
+        assert 'route="/metrics",status="401"' in r.text

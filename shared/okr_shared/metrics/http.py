@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 import time
@@ -15,9 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.routing import compile_path
 
 from okr_shared.access import ADMIN
+from okr_shared.identity import Principal, TokenVerifier
 from okr_shared.metrics.definitions import HTTP_DURATION, HTTP_REQUESTS, REGISTRY
 from okr_shared.metrics.sources import refresh
 from okr_shared.problems import Problem
+from okr_shared.settings import AuthSettings
 
 METRICS_PATH = "/metrics"
 UNMATCHED = "<unmatched>"
@@ -115,10 +118,22 @@ def authorize_scrape(request: Request, authenticate: Any) -> None:
         return
     try:
         principal = authenticate(request)
-    except Problem as problem:
-        raise _unauthenticated("neither the scrape token nor a valid platform token") from problem
+    except Exception as exc:
+        raise _unauthenticated("neither the scrape token nor a valid platform token") from exc
     if ADMIN not in principal.roles:
         raise _unauthenticated("the platform token has no admin role")
+
+
+@functools.cache
+def _platform_verifier() -> TokenVerifier:
+    return TokenVerifier(AuthSettings())
+
+
+def platform_authenticate(request: Request) -> Principal:
+    """Verifies the bearer with the platform's token settings, for an app that verifies no
+    tokens itself (the web server); raises when it cannot."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    return _platform_verifier().verify(token)
 
 
 def metrics_router(authenticate: Any) -> APIRouter:
