@@ -6,7 +6,6 @@
 source "$(dirname "$0")/common.sh"
 
 JAEGER_BIN="$OKR_CACHE/jaeger-$JAEGER_VERSION/jaeger"
-JAEGER_QUERY_GRPC_PORT="${OKR_JAEGER_QUERY_GRPC_PORT:-16685}"
 
 install() {
   [ -x "$JAEGER_BIN" ] && return 0

@@ -48,12 +48,11 @@ build_web_app & web_build=$!; pids+=("$web_build")
 "$here/infra.sh" up
 # Traces go to the local Jaeger (deploy/local/jaeger.sh), one service name per service.
 export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$JAEGER_OTLP_PORT}"
-traced() { OTEL_SERVICE_NAME="$1" "${@:2}"; }
-traced okr-goals "$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
-traced okr-checkins "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
-traced okr-reviews "$PY" -m okr_reviews.cli serve --port "$REVIEWS_PORT" >>"$LOG_DIR/reviews.log" 2>&1 & pids+=($!)
-traced okr-incentives "$PY" -m okr_incentives.cli serve --port "$INCENTIVES_PORT" >>"$LOG_DIR/incentives.log" 2>&1 & pids+=($!)
-traced okr-projections "$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-goals "$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-checkins "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-reviews "$PY" -m okr_reviews.cli serve --port "$REVIEWS_PORT" >>"$LOG_DIR/reviews.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-incentives "$PY" -m okr_incentives.cli serve --port "$INCENTIVES_PORT" >>"$LOG_DIR/incentives.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-projections "$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \
   "http://127.0.0.1:$GOALS_PORT/health/ready"
 wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health/ready"
