@@ -193,8 +193,8 @@ def subscribe(
         try:
             event, data = decode(context, headers, message.body, registry)
         except (UndecodableEvent, ContractViolation) as exc:
-            undecodable = isinstance(exc, UndecodableEvent)
-            await _dead_letter(message, exc.reason, _kind(undecodable))
+            kind = "undecodable" if isinstance(exc, UndecodableEvent) else "contract-violation"
+            await _dead_letter(message, exc.reason, kind)
             return
         reason = await _handle_with_retries(
             handle, event, data, retry_attempts, retry_backoff_seconds
@@ -212,8 +212,3 @@ def subscribe(
             raise
 
     return on_event
-
-
-def _kind(undecodable: bool) -> str:
-    """The reason class of a record that could not be read."""
-    return "undecodable" if undecodable else "contract-violation"

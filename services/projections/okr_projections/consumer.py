@@ -107,8 +107,9 @@ class BatchConsumer:
                         context, _headers(record), record.value or b"", self.registry
                     )
                 except (UndecodableEvent, ContractViolation) as exc:
-                    kind = "undecodable" if isinstance(exc, UndecodableEvent) else None
-                    await self.dead_letter(record, exc.reason, kind or "contract-violation")
+                    undecodable = isinstance(exc, UndecodableEvent)
+                    kind = "undecodable" if undecodable else "contract-violation"
+                    await self.dead_letter(record, exc.reason, kind)
                     continue
                 decoded.append((record, event, data))
             try:
