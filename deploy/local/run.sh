@@ -46,11 +46,13 @@ trap shutdown INT TERM EXIT
 
 build_web_app & web_build=$!; pids+=("$web_build")
 "$here/infra.sh" up
-"$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
-"$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
-"$PY" -m okr_reviews.cli serve --port "$REVIEWS_PORT" >>"$LOG_DIR/reviews.log" 2>&1 & pids+=($!)
-"$PY" -m okr_incentives.cli serve --port "$INCENTIVES_PORT" >>"$LOG_DIR/incentives.log" 2>&1 & pids+=($!)
-"$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
+# Traces go to the local Jaeger (deploy/local/jaeger.sh), one service name per service.
+export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$JAEGER_OTLP_PORT}"
+OTEL_SERVICE_NAME=okr-goals "$PY" -m okr_goals.cli serve --port "$GOALS_PORT" >>"$LOG_DIR/goals.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-checkins "$PY" -m okr_checkins.cli serve --port "$CHECKINS_PORT" >>"$LOG_DIR/checkins.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-reviews "$PY" -m okr_reviews.cli serve --port "$REVIEWS_PORT" >>"$LOG_DIR/reviews.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-incentives "$PY" -m okr_incentives.cli serve --port "$INCENTIVES_PORT" >>"$LOG_DIR/incentives.log" 2>&1 & pids+=($!)
+OTEL_SERVICE_NAME=okr-projections "$PY" -m okr_projections.cli serve --port "$PROJECTIONS_PORT" >>"$LOG_DIR/projections.log" 2>&1 & pids+=($!)
 wait_for "goal service" 60 curl -fs --no-progress-meter -o /dev/null \
   "http://127.0.0.1:$GOALS_PORT/health/ready"
 wait_for "check-in service" 60 curl -fs -o /dev/null "http://127.0.0.1:$CHECKINS_PORT/health/ready"
@@ -66,13 +68,14 @@ OKR_WEB_GOALS_URL="http://127.0.0.1:$GOALS_PORT" OKR_WEB_CHECKINS_URL="http://12
   OKR_WEB_REVIEWS_URL="http://127.0.0.1:$REVIEWS_PORT" \
   OKR_WEB_INCENTIVES_URL="http://127.0.0.1:$INCENTIVES_PORT" \
   OKR_WEB_PROJECTIONS_URL="http://127.0.0.1:$PROJECTIONS_PORT" \
-  "$PY" -m okr_web.cli serve --port "$WEB_PORT" >>"$LOG_DIR/web.log" 2>&1 & pids+=($!)
+  OTEL_SERVICE_NAME=okr-web "$PY" -m okr_web.cli serve --port "$WEB_PORT" >>"$LOG_DIR/web.log" 2>&1 & pids+=($!)
 wait_for "web server" 60 curl -fs -o /dev/null "http://127.0.0.1:$WEB_PORT/health/live"
 
 cat <<TXT
 
   Web app              http://127.0.0.1:$WEB_PORT
     sign in as anyone of the demo organisation (development sign-in), e.g. the CEO Chen Wei
+  Traces (Jaeger)      http://127.0.0.1:$JAEGER_UI_PORT
 
   OKR platform is running (event stores: SQLite in $OKR_STATE; logs: $LOG_DIR)
 

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/common.sh"
 here="$(dirname "$0")"
 
-services=(postgres ferretdb kafka)
+services=(postgres ferretdb kafka jaeger)
 if [ "${OKR_KEYCLOAK:-true}" = "true" ]; then services+=(keycloak); fi
 started=()
 for s in "${services[@]}"; do

@@ -26,6 +26,7 @@ from faststream.message import StreamMessage
 from okr_shared.cloudevents import CloudEvent, UndecodableEvent, from_kafka
 from okr_shared.contracts import ContractRegistry, ContractViolation
 from okr_shared.messaging import dead_letter_topic
+from okr_shared.metrics import consumed, dead_lettered, watch_broker
 from okr_shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,17 @@ class AppliedPositions:
 
 
 def consumer_broker(kafka: KafkaSettings, group_id: str) -> KafkaBroker:
-    """A FastStream broker for a consumer group: tracing, the cluster's security settings."""
-    return KafkaBroker(
+    """A FastStream broker for a consumer group: tracing, the cluster's security settings; its
+    consumers' lag is reported at `/metrics`."""
+    broker = KafkaBroker(
         kafka.bootstrap_servers,
         middlewares=[KafkaTelemetryMiddleware()],
         client_id=group_id,
         log_level=logging.DEBUG,
         security=kafka.broker_security(),
     )
+    watch_broker(broker, group_id)
+    return broker
 
 
 async def raw_body(message: StreamMessage[Any]) -> bytes:
@@ -77,10 +81,15 @@ async def raw_body(message: StreamMessage[Any]) -> bytes:
 
 
 async def dead_letter(
-    broker: KafkaBroker, message: KafkaMessage, group_id: str, reason: str, topic: str | None = None
+    broker: KafkaBroker,
+    message: KafkaMessage,
+    group_id: str,
+    reason: str,
+    topic: str | None = None,
+    kind: str | None = None,
 ) -> None:
     """Publishes the message unchanged to the group's dead-letter topic, with why and where it
-    came from."""
+    came from; counted by `kind` (a reason class; derived from the reason when None)."""
     raw = message.raw_message
     log.warning("dead-lettering %s[%s]@%s: %s", raw.topic, raw.partition, raw.offset, reason)
     headers = {k: v for k, v in (message.headers or {}).items() if isinstance(v, str)}
@@ -96,6 +105,7 @@ async def dead_letter(
     await broker.publish(
         message.body, topic=topic or dead_letter_topic(group_id), key=raw.key, headers=headers
     )
+    dead_lettered(group_id, kind or reason)
 
 
 def decode(
@@ -173,6 +183,7 @@ def subscribe(
     )
     async def on_event(message: KafkaMessage) -> None:
         raw = message.raw_message
+        consumed(group_id, raw.topic)
         await _process(message)
         if positions is not None:
             positions.advance(raw.topic, raw.partition, raw.offset)
@@ -182,17 +193,19 @@ def subscribe(
         try:
             event, data = decode(context, headers, message.body, registry)
         except (UndecodableEvent, ContractViolation) as exc:
-            await _dead_letter(message, exc.reason)
+            kind = "undecodable" if isinstance(exc, UndecodableEvent) else "contract-violation"
+            await _dead_letter(message, exc.reason, kind)
             return
         reason = await _handle_with_retries(
             handle, event, data, retry_attempts, retry_backoff_seconds
         )
         if reason is not None:
-            await _dead_letter(message, reason)
+            failed = reason.startswith("handler failed")
+            await _dead_letter(message, reason, "handler-failed" if failed else "unprocessable")
 
-    async def _dead_letter(message: KafkaMessage, reason: str) -> None:
+    async def _dead_letter(message: KafkaMessage, reason: str, kind: str) -> None:
         try:
-            await dead_letter(broker, message, group_id, reason, dead_letters)
+            await dead_letter(broker, message, group_id, reason, dead_letters, kind)
         except Exception:
             log.exception("could not dead-letter a record; it will be delivered again")
             await asyncio.sleep(retry_backoff_seconds)

@@ -16,12 +16,14 @@ _exporters_added: set[int] = set()
 def configure_telemetry(service_name: str, exporter: SpanExporter | None = None) -> TracerProvider:
     """Installs the process-wide tracer provider once; adds the exporter if given.
 
-    Without an explicit exporter, spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    Without an explicit exporter, spans go to OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set;
+    OTEL_SERVICE_NAME, when set, names the service instead of `service_name`.
     Several services in one process (tests, `make run`) share the first provider.
     """
     provider = trace.get_tracer_provider()
     if not isinstance(provider, TracerProvider):
-        provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        name = os.environ.get("OTEL_SERVICE_NAME") or service_name
+        provider = TracerProvider(resource=Resource.create({"service.name": name}))
         trace.set_tracer_provider(provider)
         if exporter is None and os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

@@ -17,6 +17,7 @@ from okr_shared.api_models import document_problems, is_open
 from okr_shared.event_meta import Caller, EventMeta
 from okr_shared.health import HealthChecks
 from okr_shared.identity import AuthenticationError, Principal, TokenVerifier
+from okr_shared.metrics.http import METRICS_PATH, HttpMetricsMiddleware, metrics_router
 from okr_shared.problems import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
 from okr_shared.settings import HttpSettings
 from okr_shared.telemetry import current_traceparent
@@ -105,13 +106,19 @@ def _open_paths(app: Any) -> frozenset[str]:
 
 
 class AuthenticationMiddleware:
-    """Answers 401 before the request is routed or its body read, unless the path is open."""
+    """Answers 401 before the request is routed or its body read, unless the path is open
+    (`/metrics` checks its own bearer: the scrape token or an admin's)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not is_open(scope["path"], _open_paths(scope.get("app"))):
+        path = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and path != METRICS_PATH
+            and not is_open(path, _open_paths(scope.get("app")))
+        ):
             try:
                 scope[PRINCIPAL_KEY] = authenticate(Request(scope))
             except Problem as problem:
@@ -260,7 +267,8 @@ def create_app(
     **kwargs: Any,
 ) -> FastAPI:
     """A FastAPI app with problem details, authentication before anything else, a body-size limit,
-    request hygiene, problems documented on every route and FastAPI's native OpenTelemetry spans."""
+    request hygiene, problems documented on every route, FastAPI's native OpenTelemetry spans,
+    request metrics and `GET /metrics` (`okr_shared.metrics`)."""
     dependencies = [*kwargs.pop("dependencies", []), Depends(check_parameters)]
     app = FastAPI(
         title=title, version=version, description=description, dependencies=dependencies, **kwargs
@@ -271,9 +279,11 @@ def create_app(
         BodySizeLimitMiddleware, max_body_bytes=(http or HttpSettings()).max_body_bytes
     )
     app.add_middleware(AuthenticationMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
     app.state.token_verifier = verifier
     for router in routers:
         app.include_router(router)
+    app.include_router(metrics_router(authenticate))
     _document_problems(app)
 
     add_health_routes(app)

@@ -20,6 +20,10 @@ class Infra:
     pg_password: str
     pg_admin_db: str
     mongo_url: str
+    jaeger_otlp: str = "127.0.0.1:4318"
+    """Jaeger's OTLP/HTTP receiver (host:port), the trace backend of `deploy/local/jaeger.sh`."""
+    jaeger_ui: str = "127.0.0.1:16686"
+    """Jaeger's query UI and API (host:port)."""
 
 
 def _reachable(hostport: str) -> bool:
@@ -42,6 +46,8 @@ def local_processes() -> Infra:
         mongo_url=os.environ.get(
             "OKR_MONGO_URL", f"mongodb://127.0.0.1:{os.environ.get('OKR_FERRETDB_PORT', '27017')}/"
         ),
+        jaeger_otlp=f"127.0.0.1:{os.environ.get('OKR_JAEGER_OTLP_PORT', '4318')}",
+        jaeger_ui=f"127.0.0.1:{os.environ.get('OKR_JAEGER_UI_PORT', '16686')}",
     )
     mongo_hostport = infra.mongo_url.split("//", 1)[1].split("/", 1)[0]
     down = [
@@ -58,6 +64,18 @@ def local_processes() -> Infra:
             f"{', '.join(down)} not reachable: start them with `make infra-up` (or run `make test`)"
         )
     return infra
+
+
+def jaeger(infra: Infra) -> tuple[str, str]:
+    """Jaeger's OTLP endpoint and query API base URL; raises (the test fails, it does not skip)
+    when Jaeger is not running: `make test` starts it with the rest (`deploy/local/infra.sh up`)."""
+    down = [hp for hp in (infra.jaeger_otlp, infra.jaeger_ui) if not _reachable(hp)]
+    if down:
+        raise RuntimeError(
+            f"Jaeger not reachable at {', '.join(down)}: start it with `deploy/local/jaeger.sh "
+            "start` or `make infra-up` (or run `make test`)"
+        )
+    return f"http://{infra.jaeger_otlp}", f"http://{infra.jaeger_ui}"
 
 
 class Containers:

@@ -40,6 +40,7 @@ from okr_shared.messaging import (
     REVIEWS_TOPIC,
     dead_letter_topic,
 )
+from okr_shared.metrics import consumed, dead_lettered, projected
 from okr_shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -100,22 +101,26 @@ class BatchConsumer:
         async with self.one_at_a_time:
             decoded = []
             for record in records:
+                consumed(self.group_id, record.topic)
                 try:
                     event, data = decode(
                         context, _headers(record), record.value or b"", self.registry
                     )
                 except (UndecodableEvent, ContractViolation) as exc:
-                    await self.dead_letter(record, exc.reason)
+                    undecodable = isinstance(exc, UndecodableEvent)
+                    kind = "undecodable" if undecodable else "contract-violation"
+                    await self.dead_letter(record, exc.reason, kind)
                     continue
                 decoded.append((record, event, data))
             try:
                 async with batch(self.policy) as opened:
-                    decoded = await self._fold(decoded)
+                    kept = await self._fold(decoded)
                     await opened.flush()
+                _written(kept)
                 return
             except Exception:
                 log.exception("could not write a batch of %s; folding one at a time", len(decoded))
-            await self._fold(decoded)
+            _written(await self._fold(decoded))
 
     async def _fold(
         self, decoded: list[tuple[ConsumerRecord, CloudEvent, dict[str, Any]]]
@@ -134,7 +139,8 @@ class BatchConsumer:
             if reason is None:
                 kept.append((record, event, data))
             else:
-                await self.dead_letter(record, reason)
+                failed = reason.startswith("handler failed")
+                await self.dead_letter(record, reason, "handler-failed" if failed else None)
         return kept
 
     async def _with_retries(self, event: CloudEvent, data: dict[str, Any]) -> str | None:
@@ -166,9 +172,12 @@ class BatchConsumer:
                 pause *= 2
         return None
 
-    async def dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+    async def dead_letter(
+        self, record: ConsumerRecord, reason: str, kind: str | None = None
+    ) -> None:
         """Publishes the record unchanged to the dead-letter topic, with why and where it came
-        from; if that fails the batch fails, to be delivered again."""
+        from; if that fails the batch fails, to be delivered again. Counted by `kind` (a reason
+        class; `unprocessable` when None)."""
         log.warning(
             "dead-lettering %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason
         )
@@ -183,6 +192,13 @@ class BatchConsumer:
         await self.broker.publish(
             record.value or b"", topic=self.dead_letters, key=record.key, headers=headers
         )
+        dead_lettered(self.group_id, kind or "unprocessable")
+
+
+def _written(folded: list[tuple[ConsumerRecord, CloudEvent, dict[str, Any]]]) -> None:
+    """Observes the projection lag of the events whose read-model writes are done."""
+    for record, event, _ in folded:
+        projected(record.topic, event.time)
 
 
 def build_broker(

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from okr_shared.asyncapi_routes import asyncapi_router
+from okr_shared.metrics.http import HttpMetricsMiddleware, metrics_router, platform_authenticate
 from okr_shared.problems import install_problem_handlers
 from okr_shared.settings import KafkaSettings
 from okr_shared.web import BodySizeLimitMiddleware, add_health_routes
@@ -54,7 +55,9 @@ def create_http_app(container: WebContainer) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware, max_body_bytes=container.settings.http.max_body_bytes
     )
+    app.add_middleware(HttpMetricsMiddleware)
     add_health_routes(app)
+    app.include_router(metrics_router(platform_authenticate))
     _register_checks(app, container)
     app.include_router(asyncapi_router(None, KafkaSettings()))
     app.include_router(auth_router)

@@ -33,6 +33,7 @@ from okr_shared.cloudevents import CloudEvent
 from okr_shared.contracts import ContractViolation
 from okr_shared.contracts.guard import PublishedForm
 from okr_shared.messaging import CloudEventPublisher, dead_letter_topic
+from okr_shared.metrics import RELAY_LEADER, RELAY_PUBLISH_FAILURES, dead_lettered, watch_relay
 from okr_shared.outbox.leader_lock import LeaderLock
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,16 @@ class OutboxRelay:
         self.published = 0
         self.dead_lettered = 0
         self._first = FirstVersions(app)
+        watch_relay(self)
 
     def position(self) -> int:
         """The id of the last notification known to be published."""
         return self.tracking.max_tracking_id(self.name) or 0
+
+    def backlog(self) -> int:
+        """How many stored events are not published yet (the metric `okr_relay_backlog_events`)."""
+        last = self.app.recorder.max_notification_id() or 0
+        return max(0, last - self.position())
 
     async def relay_once(self) -> int:
         """Publishes the next batch; returns how many notifications it covered."""
@@ -234,6 +241,7 @@ class OutboxRelay:
         key = str(n.originator_id).encode()
         await self.publisher.send_raw(self.dead_letters, key, value, headers)
         self.dead_lettered += 1
+        dead_lettered(self.name, reason)
         log.warning(
             "outbox relay %s dead-lettered notification %s (%s v%s) to %s: %s",
             self.name,
@@ -257,13 +265,16 @@ class OutboxRelay:
         failures = 0
         try:
             while not stop.is_set():
-                if not await asyncio.to_thread(self.lock.try_acquire):
+                leading = await asyncio.to_thread(self.lock.try_acquire)
+                RELAY_LEADER.labels(relay=self.name).set(int(leading))
+                if not leading:
                     await _sleep_or_stop(stop, 1.0)
                     continue
                 try:
                     covered = await self.relay_once()
                 except Exception:
                     failures += 1
+                    RELAY_PUBLISH_FAILURES.labels(relay=self.name).inc()
                     delay = self.retry_delay(failures)
                     log.exception(
                         "outbox relay %s failed (%s in a row); retrying in %.1fs",
@@ -277,6 +288,7 @@ class OutboxRelay:
                 if covered < self.batch_size:
                     await _sleep_or_stop(stop, self.poll_interval)
         finally:
+            RELAY_LEADER.labels(relay=self.name).set(0)
             await asyncio.to_thread(self.lock.release)
 
 
