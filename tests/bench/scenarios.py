@@ -24,10 +24,11 @@ from tests.support.org import CYCLE
 from tests.support.processes import Process, free_port, wait_healthy
 
 CHECK_IN_RATES = (100, 200, 300, 400, 500, 600)
-FEED_BATCH_RATES = (10, 25, 50, 75)
+FEED_BATCH_RATES = (1, 2, 5, 10, 25, 50)
 CREATE_RATES = (50, 100, 200, 300)
 STEP_SECONDS = 5.0
 LAG_RATE, LAG_SECONDS = 200, 10.0
+LOW_LAG_RATE, LOW_LAG_SECONDS = 20, 5.0
 PROFILE_SECONDS = 10.0
 READ_FRESH_SECONDS = 0.01
 EFFECTIVE_AT = "2026-03-01T12:00:00Z"
@@ -211,7 +212,9 @@ def check_in_ramp(s: Stack, calls: CheckIns) -> list[Step]:
     return ramp(CHECK_IN_RATES, lambda rate: _step(load, rate))
 
 
-def check_in_lag(s: Stack, calls: CheckIns) -> Step:
+def check_in_lag(
+    s: Stack, calls: CheckIns, rate: float = LAG_RATE, seconds: float = LAG_SECONDS
+) -> Step:
     """A sustained 200 check-ins/s with a reader polling the read model for each one."""
 
     async def run() -> Step:
@@ -244,7 +247,7 @@ def check_in_lag(s: Stack, calls: CheckIns) -> Step:
 
         load = Load(s.checkins, calls.make, s.headers, concurrency=32, visible=visible)
         try:
-            step = await offer(load, LAG_RATE, int(LAG_RATE * LAG_SECONDS), LAG_SECONDS)
+            step = await offer(load, rate, int(rate * seconds), seconds)
             show(load.url, step)
             return step
         finally:
