@@ -169,9 +169,10 @@ def load_figures(bench: Bench, report: Report, n_lag: int = 200, n_check_in_lag:
         calls = scenarios.CheckIns(scenarios.prepare(s))
         names = [p.name for p in s.processes]
         idle = {n: scenarios.rss_mb(p)[0] for n, p in zip(names, s.processes, strict=True)}
-        ramp = [step.summary() for step in scenarios.check_in_ramp(s, calls)]
+        # The lags first, while nothing is queued in the projections yet.
         low = scenarios.check_in_lag(s, calls, scenarios.LOW_LAG_RATE, scenarios.LOW_LAG_SECONDS)
         lag = scenarios.check_in_lag(s, calls)
+        ramp = [step.summary() for step in scenarios.check_in_ramp(s, calls)]
         report.profiles = scenarios.profiled(s, calls, bench.tmp / "profiles")
         feed = [step.summary() for step in scenarios.feed_ramp(s, calls)]
         creates = [step.summary() for step in scenarios.create_ramp(s)]
