@@ -123,10 +123,11 @@ TARGETS = [
     Target(
         "projection lag at a sustained 200 check-ins/s: p50 ≤ 50 ms, p99 ≤ 250 ms",
         at_most(("checkins.lag.p50", 50), ("checkins.lag.p99", 250)),
-        "the check-in service takes only about half of the 200/s offered, and the projections, "
-        "sharing the two cores with it, FerretDB, PostgreSQL and Kafka, fold fewer check-ins per "
-        "second than it accepts, so the backlog grows through the step (compare the lag at "
-        "20/s)",
+        "the projections fold check-ins far slower than the check-in service accepts them: "
+        "one check-in at a time is seen in about 100 ms (the sequential figure), but just after "
+        "the 300 check-ins of the preparation even 20/s waits behind them (the lag at 20/s), "
+        "and at 200/s most writes are not seen within 30 s; the check-in fold is the next "
+        "thing to profile (the profile below shows the service under load, not the fold alone)",
     ),
     Target(
         "projection catch-up ≥ 5,000 events/s",
@@ -141,7 +142,7 @@ TARGETS = [
     ),
     Target(
         "alignment tree of a 10,000-objective cycle as of any instant ≤ 1 s",
-        at_most(("tree10k.as_of", 1000)),
+        at_most(("tree10000.as_of", 1000)),
         "the tree is rebuilt from every objective's events as of the instant (one event-store "
         "read per objective); there is no checkpoint of the tree itself yet",
     ),
@@ -324,5 +325,25 @@ def write(report: Report, directory: Path = RESULTS) -> str:
     }
     text_json = json.dumps(_clean(data), indent=2, ensure_ascii=False)
     (directory / "latest.json").write_text(text_json + "\n")
+    (directory / "latest.md").write_text(text)
+    return text
+
+
+def rewrite_markdown(directory: Path = RESULTS) -> str:
+    """Writes latest.md again from latest.json (its figures, steps and previous run), judging
+    the targets as the code now does; the figures themselves are not measured again."""
+    data = json.loads((directory / "latest.json").read_text())
+    report = Report(
+        data["machine"],
+        data["command"],
+        [Figure(**{k: v for k, v in f.items() if k != "ratio"}) for f in data["figures"].values()],
+        data["steps"],
+        [p for p in ("latency.png", "lag.png") if (directory / p).exists()],
+        profiles=data.get("profiles", []),
+        seconds=data["seconds"],
+    )
+    text = markdown(report, data["previous"], datetime.fromisoformat(data["when"]))
+    data["targets"] = targets(report.by_key())
+    (directory / "latest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     (directory / "latest.md").write_text(text)
     return text

@@ -262,8 +262,8 @@ def time_travel_figures(bench: Bench, tree_size: int = 1_000) -> list[Figure]:
             loads["as_of/none"],
             "ms",
         ),
-        Figure("tree10k.now", f"{tree}, now", tree_now, "ms"),
-        Figure("tree10k.as_of", f"{tree}, as of halfway", tree_then, "ms"),
+        Figure(f"tree{tree_size}.now", f"{tree}, now", tree_now, "ms"),
+        Figure(f"tree{tree_size}.as_of", f"{tree}, as of halfway", tree_then, "ms"),
     ]
 
 

@@ -7,7 +7,7 @@ import json
 
 from tests.bench import plots
 from tests.bench.load import Sent, Step
-from tests.bench.results import Figure, Report, median_figure, targets, write
+from tests.bench.results import Figure, Report, median_figure, rewrite_markdown, targets, write
 from tests.bench.scenarios import sustained
 
 BASE = median_figure("baseline.es_save.1", "es save", "saves/s", [240, 260, 250])
@@ -92,3 +92,13 @@ def test_plots_are_written_as_png(tmp_path):
     plots.lag_distribution([5.0, 10.0, 30.0], "lag", tmp_path / "g.png")
     for name in ("l.png", "g.png"):
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_markdown_is_written_again_from_the_json(tmp_path):
+    write(report(Figure("http.create", "creates", 120, "/s")), tmp_path)
+    first = (tmp_path / "latest.md").read_text()
+    (tmp_path / "latest.md").write_text("")
+
+    again = rewrite_markdown(tmp_path)
+
+    assert again == first == (tmp_path / "latest.md").read_text()
