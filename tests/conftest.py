@@ -6,12 +6,11 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 
-import psycopg
 import pytest
 
 from okr_shared.identity import DevTokenIssuer
 from okr_shared.settings import AuthSettings
-from tests.support.infra import Containers, Infra, local_processes
+from tests.support.infra import Containers, Infra, create_databases, drop_databases, local_processes
 
 os.environ.setdefault("OKR_ENV", "development")
 
@@ -36,23 +35,16 @@ def infra() -> Iterator[Infra]:
 @pytest.fixture
 def new_database(infra: Infra) -> Iterator[Callable[[], str]]:
     """Creates fresh PostgreSQL databases for one test on demand; all dropped afterwards."""
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
     created: list[str] = []
 
     def create() -> str:
         name = f"okr_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        create_databases(infra, name)
         created.append(name)
         return name
 
     yield create
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for name in created:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_databases(infra, *created)
 
 
 @pytest.fixture

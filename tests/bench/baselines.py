@@ -22,30 +22,17 @@ from okr_shared.messaging import ensure_topics
 from okr_shared.settings import KafkaSettings
 from tests.bench.load import Call, closed_loop
 from tests.bench.results import Figure, median_figure
-from tests.support.infra import Infra
+from tests.support.infra import Infra, create_databases, drop_databases, pg_conninfo
 from tests.support.processes import Process, free_port, wait_healthy
 
 RUNS = 3
 SECONDS = 1.5
 
 
-def conninfo(infra: Infra, dbname: str) -> str:
-    return (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={dbname}"
-    )
-
-
 def scratch_database(infra: Infra) -> str:
     name = f"okr_bench_base_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(conninfo(infra, infra.pg_admin_db), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_databases(infra, name)
     return name
-
-
-def drop_database(infra: Infra, name: str) -> None:
-    with psycopg.connect(conninfo(infra, infra.pg_admin_db), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def threaded_rate(threads: int, seconds: float, one: Callable[[int], Callable[[], None]]) -> float:
@@ -184,7 +171,7 @@ def empty_fastapi(clients: int = 16) -> list[float]:
 def measure(infra: Infra, kafka: KafkaSettings) -> list[Figure]:
     """Every baseline, each the median of RUNS runs."""
     db = scratch_database(infra)
-    dsn = conninfo(infra, db)
+    dsn = pg_conninfo(infra, db)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE bench_rows (id bigserial PRIMARY KEY, payload text NOT NULL)")
     es_env = {
@@ -248,4 +235,4 @@ def measure(infra: Infra, kafka: KafkaSettings) -> list[Figure]:
         )
         return figures
     finally:
-        drop_database(infra, db)
+        drop_databases(infra, db)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import psycopg
 from pymongo import MongoClient
 
 from okr_goals.alignment.commands import Align
@@ -25,7 +24,7 @@ from okr_shared.settings import KafkaSettings
 from tests.bench.load import Call, closed_loop
 from tests.conftest import postgres_env
 from tests.support.goals import goal_features
-from tests.support.infra import Infra
+from tests.support.infra import Infra, create_databases
 from tests.support.org import CYCLE, caller, seed
 
 TENANT = "bench"
@@ -61,12 +60,7 @@ def seeded(env: dict[str, str]) -> GoalFeatures:
 
 def new_database(infra) -> str:
     name = f"okr_bench_{uuid.uuid4().hex[:8]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_databases(infra, name)
     return name
 
 

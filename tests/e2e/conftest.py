@@ -13,7 +13,7 @@ import pytest
 from okr_shared.identity import DevTokenIssuer
 from tests.conftest import postgres_env
 from tests.support import org
-from tests.support.infra import Infra
+from tests.support.infra import Infra, create_databases, drop_databases
 from tests.support.processes import Process, free_port, wait_healthy
 
 
@@ -45,16 +45,9 @@ def stack(infra: Infra) -> Iterator[Stack]:
 def running_stack(infra: Infra, env: dict[str, str] | None = None) -> Iterator[Stack]:
     """The goal service with its relay, the check-in service and the projections on fresh
     databases and topics; `env` adds settings to every process (e.g. how tokens are verified)."""
-    import psycopg
 
     databases = [f"okr_e2e_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        for dbname in databases:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
+    create_databases(infra, *databases)
     group = f"okr-projections-e2e-{uuid.uuid4().hex[:8]}"
     namespace = f"e2e-{uuid.uuid4().hex[:8]}"
     common = {
@@ -112,9 +105,7 @@ def running_stack(infra: Infra, env: dict[str, str] | None = None) -> Iterator[S
     finally:
         for p in processes:
             p.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            for dbname in databases:
-                conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_databases(infra, *databases)
 
 
 @dataclass
@@ -188,16 +179,10 @@ class ReviewService:
 def reviews(stack: Stack) -> Iterator[ReviewService]:
     """The review service as a process beside the stack: its own PostgreSQL database and
     consumer group, on the stack's topics."""
-    import psycopg
 
     infra = stack.infra
     dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+    create_databases(infra, dbname)
     group = f"okr-reviews-e2e-{uuid.uuid4().hex[:8]}"
     env = {
         "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
@@ -213,8 +198,7 @@ def reviews(stack: Stack) -> Iterator[ReviewService]:
         yield ReviewService(f"http://127.0.0.1:{port}", process, group)
     finally:
         process.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_databases(infra, dbname)
 
 
 @dataclass
@@ -230,16 +214,10 @@ class IncentiveService:
 def incentives(stack: Stack) -> Iterator[IncentiveService]:
     """The incentive service as a process beside the stack: its own PostgreSQL database and
     consumer group, on the stack's topics."""
-    import psycopg
 
     infra = stack.infra
     dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+    create_databases(infra, dbname)
     group = f"okr-incentives-e2e-{uuid.uuid4().hex[:8]}"
     store = {k.replace("GOALS_", "INCENTIVES_"): v for k, v in postgres_env(infra, dbname).items()}
     env = {
@@ -256,5 +234,4 @@ def incentives(stack: Stack) -> Iterator[IncentiveService]:
         yield IncentiveService(f"http://127.0.0.1:{port}", process, group, store)
     finally:
         process.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_databases(infra, dbname)

@@ -9,13 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
-import psycopg
 import pytest
 
 from tests.conftest import postgres_env
 from tests.e2e.conftest import CYCLES, Org
 from tests.support import org
-from tests.support.infra import Infra, jaeger
+from tests.support.infra import Infra, create_databases, drop_databases, jaeger
 from tests.support.processes import Process, free_port, wait_for, wait_healthy
 
 
@@ -36,12 +35,7 @@ def traced(infra: Infra) -> Iterator[Traced]:
     otlp, query = jaeger(infra)
     run = uuid.uuid4().hex[:8]
     dbname = f"okr_trace_{run}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+    create_databases(infra, dbname)
     namespace = f"trace-{run}"
     common = {
         "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
@@ -82,8 +76,7 @@ def traced(infra: Infra) -> Iterator[Traced]:
     finally:
         for p in (goals, projections):
             p.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_databases(infra, dbname)
 
 
 def traces_of(query_url: str, service: str) -> list[dict]:

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from okr_shared.messaging import GOALS_TOPIC
 from tests.conftest import postgres_env
 from tests.support import org
-from tests.support.infra import Infra
+from tests.support.infra import Infra, create_databases, drop_databases
 from tests.support.kafka_records import cycle_planned, poisoned, produce
 from tests.support.processes import Process, free_port, wait_for, wait_healthy
 
@@ -35,16 +35,9 @@ class Services:
 
 @pytest.fixture(scope="module")
 def services(infra: Infra) -> Iterator[Services]:
-    import psycopg
-
     run = uuid.uuid4().hex[:8]
     dbname = f"okr_metrics_{run}"
-    admin = (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={infra.pg_admin_db}"
-    )
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{dbname}"')
+    create_databases(infra, dbname)
     namespace, group = f"metrics-{run}", f"okr-projections-metrics-{run}"
     common = {
         "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
@@ -81,8 +74,7 @@ def services(infra: Infra) -> Iterator[Services]:
     finally:
         for p in (goals, projections):
             p.stop()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        drop_databases(infra, dbname)
 
 
 def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

@@ -106,3 +106,30 @@ class Containers:
     def stop(self) -> None:
         for c in (self._mongo, self._pg, self._kafka):
             c.stop()
+
+
+def pg_conninfo(infra: Infra, dbname: str | None = None) -> str:
+    """A connection string to the test PostgreSQL as the test user (the admin database by
+    default)."""
+    return (
+        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
+        f"password={infra.pg_password} dbname={dbname or infra.pg_admin_db}"
+    )
+
+
+def create_databases(infra: Infra, *names: str) -> None:
+    """Creates empty PostgreSQL databases of these names."""
+    import psycopg
+
+    with psycopg.connect(pg_conninfo(infra), autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_databases(infra: Infra, *names: str) -> None:
+    """Drops these PostgreSQL databases, whoever is still connected."""
+    import psycopg
+
+    with psycopg.connect(pg_conninfo(infra), autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

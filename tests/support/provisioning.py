@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from tests.support.infra import Infra
+from tests.support.infra import Infra, pg_conninfo
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,6 @@ class Database:
         return {row[0] for row in rows}
 
 
-def _admin(infra: Infra, dbname: str | None = None) -> str:
-    return (
-        f"host={infra.pg_host} port={infra.pg_port} user={infra.pg_user} "
-        f"password={infra.pg_password} dbname={dbname or infra.pg_admin_db}"
-    )
-
-
 def _role_maker(infra: Infra) -> str:
     """A connection allowed to create roles: the cluster's superuser (`OKR_PG_SUPERUSER`,
     `postgres` by default: the local cluster trusts it on 127.0.0.1), else the test user when it
@@ -78,7 +71,7 @@ def _role_maker(infra: Infra) -> str:
         return superuser
     except psycopg.OperationalError:
         pass
-    with psycopg.connect(_admin(infra)) as conn:
+    with psycopg.connect(pg_conninfo(infra)) as conn:
         allowed = conn.execute(
             "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
@@ -87,7 +80,7 @@ def _role_maker(infra: Infra) -> str:
             f"no PostgreSQL user may create roles: set OKR_PG_SUPERUSER (tried {user!r}) or give"
             f" {infra.pg_user!r} CREATEROLE"
         )
-    return _admin(infra)
+    return pg_conninfo(infra)
 
 
 @contextmanager
@@ -100,13 +93,13 @@ def database_without_ddl(infra: Infra) -> Iterator[Database]:
     with psycopg.connect(roles, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE \"{db.role}\" LOGIN PASSWORD '{db.password}'")
     try:
-        with psycopg.connect(_admin(infra), autocommit=True) as conn:
+        with psycopg.connect(pg_conninfo(infra), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{db.name}"')
-        with psycopg.connect(_admin(infra, db.name), autocommit=True) as conn:
+        with psycopg.connect(pg_conninfo(infra, db.name), autocommit=True) as conn:
             conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
         yield db
     finally:
-        with psycopg.connect(_admin(infra), autocommit=True) as conn:
+        with psycopg.connect(pg_conninfo(infra), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
         with psycopg.connect(roles, autocommit=True) as conn:
             conn.execute(f'DROP ROLE IF EXISTS "{db.role}"')
