@@ -30,3 +30,12 @@ def conversation_index_uuid(tenant_id: str, person_id: str) -> UUID:
 def integration_check_in_id(tenant_id: str, source_key: str) -> str:
     """The check-in an integration's item becomes: a retried item names the same check-in."""
     return str(uuid5(_NAMESPACE, f"{tenant_id}\x00integration\x00{source_key}"))
+
+
+def repeatable_check_in_id(
+    tenant_id: str, actor_id: str, key_result_id: str, idempotency_key: str
+) -> str:
+    """The check-in a request with an Idempotency-Key becomes: the same person retrying on the
+    same key result names the same check-in."""
+    name = f"{tenant_id}\x00idempotency\x00{actor_id}\x00{key_result_id}\x00{idempotency_key}"
+    return str(uuid5(_NAMESPACE, name))

@@ -20,8 +20,11 @@ class Report:
 
 @dataclass(frozen=True)
 class RecordCheckIn:
+    """A check-in; with an `idempotency_key`, a retry of the same request records nothing new."""
+
     key_result_id: str
     report: Report
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,14 @@ class KeyResultLog(Aggregate):
         )
 
     def check_in(self, check_in_id: str) -> CheckIn:
-        for item in self.check_ins:
-            if item["check_in_id"] == check_in_id:
-                return item
-        raise CheckInNotFound(check_in_id)
+        found = self.holds(check_in_id)
+        if found is None:
+            raise CheckInNotFound(check_in_id)
+        return found
+
+    def holds(self, check_in_id: str) -> CheckIn | None:
+        """The check-in (or correction) with this id, if the log has it."""
+        return next((c for c in self.check_ins if c["check_in_id"] == check_in_id), None)
 
     def by_source_key(self, source_key: str) -> CheckIn | None:
         check_in_id = self.source_keys.get(source_key)
@@ -169,6 +173,22 @@ def check_open(
     if cycle is None or cycle["state"] not in OPEN_CYCLE_STATES:
         state = cycle["state"] if cycle else "unknown"
         raise KeyResultClosed(pointer, f"the cycle is {state}; check-ins need an active cycle")
+
+
+REPORTED = ("value", "confidence", "note", "blockers")
+
+
+def repeats(stored: CheckIn, wanted: CheckIn, effective_given: bool) -> bool:
+    """Whether a retried request (`wanted`, opened) asks for what the `stored` check-in (opened)
+    says: same value (and type: done is not 1), confidence, note and blockers, and the same
+    effective time when the request gives one; a request without one matches only a check-in that
+    was effective when recorded (its effective time defaulted then too)."""
+    if any(type(stored[k]) is not type(wanted[k]) or stored[k] != wanted[k] for k in REPORTED):
+        return False
+    effective = _time(stored["effective_at"])
+    if effective_given:
+        return effective == _time(wanted["effective_at"])
+    return effective == _time(stored["recorded_at"])
 
 
 # ---- bitemporal reads

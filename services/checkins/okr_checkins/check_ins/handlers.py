@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +20,21 @@ from okr_checkins.knowledge.refusals import confirms_refusals
 from okr_checkins.store import CheckinsStore
 from okr_shared.clock import Clock
 from okr_shared.confidence import band
-from okr_shared.errors import Forbidden, VersionConflict
+from okr_shared.errors import Forbidden, IdempotencyConflict, VersionConflict
 from okr_shared.event_meta import Caller
 from okr_shared.progress import key_result_progress
 from okr_shared.service_store import event_meta
 
 CONFLICT_ATTEMPTS = 3
 """How often a check-in is appended again after a concurrent check-in of its key result."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A check-in recorded now, or found recorded by an earlier try of the request (`replayed`)."""
+
+    check_in: CheckIn
+    replayed: bool
 
 
 class CheckInHandlers:
@@ -97,7 +106,31 @@ class CheckInHandlers:
         source_key: str | None = None,
         check_in_id: str | None = None,
     ) -> CheckIn:
+        """Records a check-in (or, for a retried idempotent request, finds it) and returns it."""
+        return self._record(command, caller, source, source_key, check_in_id).check_in
+
+    @confirms_refusals
+    def record(self, command: RecordCheckIn, caller: Caller) -> Recorded:
+        """Records a manual check-in; with an idempotency key, a retry of the same request finds
+        the check-in recorded first (`replayed`) and a different request under the key is an
+        IdempotencyConflict. The check-in's id derives from tenant, caller, key result and key,
+        so a key reused on another key result records there separately."""
+        return self._record(command, caller, "manual", None, None)
+
+    def _record(
+        self,
+        command: RecordCheckIn,
+        caller: Caller,
+        source: str,
+        source_key: str | None,
+        check_in_id: str | None,
+    ) -> Recorded:
         objective, fields = self._checked(caller, command.key_result_id, command.report)
+        key = command.idempotency_key
+        if key:
+            check_in_id = keys.repeatable_check_in_id(
+                caller.tenant_id, caller.actor_id, command.key_result_id, key
+            )
         check_in = {
             "check_in_id": check_in_id or str(uuid.uuid4()),
             "corrects": None,
@@ -107,10 +140,25 @@ class CheckInHandlers:
             **fields,
         }
         meta = self._meta(caller)
-        self._append(
-            caller, command.key_result_id, objective, lambda log: log.record(check_in, meta)
-        )
-        return self.store.personal.opened(check_in)
+        earlier: list[CheckIn] = []
+
+        def record(log: KeyResultLog) -> None:
+            found = log.holds(check_in["check_in_id"]) if key else None
+            if found is None:
+                log.record(check_in, meta)
+                return
+            opened = self.store.personal.opened(found)
+            given = command.report.effective_at is not None
+            if not rules.repeats(opened, self.store.personal.opened(check_in), given):
+                raise IdempotencyConflict(
+                    "the idempotency key was already used for a different check-in"
+                )
+            earlier.append(opened)
+
+        self._append(caller, command.key_result_id, objective, record)
+        if earlier:
+            return Recorded(earlier[-1], replayed=True)
+        return Recorded(self.store.personal.opened(check_in), replayed=False)
 
     @confirms_refusals
     def prepared_check_in(
@@ -142,7 +190,8 @@ class CheckInHandlers:
     def _append(
         self, caller: Caller, key_result_id: str, objective: Doc, append: Callable[[Any], None]
     ) -> None:
-        """Appends to the key result's log and commits it with the commands arriving together.
+        """Appends to the key result's log and commits it with the commands arriving together
+        (nothing to commit when `append` added nothing: a replay).
         Check-ins of one key result take turns in this process; one from elsewhere (another
         replica, the feed) in between makes it reload the log and append again (a check-in names
         no version it expects)."""
@@ -151,6 +200,8 @@ class CheckInHandlers:
             for attempt in range(1, CONFLICT_ATTEMPTS + 1):
                 log = self._log(caller, key_result_id, objective["objective_id"])
                 append(log)
+                if not log.pending_events:
+                    return
                 try:
                     self.store.commit(log)
                     return

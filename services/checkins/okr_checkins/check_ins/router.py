@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from okr_checkins.check_ins.commands import CorrectCheckIn, RecordCheckIn
 from okr_checkins.check_ins.handlers import CheckInHandlers
@@ -23,6 +23,7 @@ from okr_shared.problems import call
 from okr_shared.web import CurrentCaller, require_offset
 
 router = APIRouter(prefix="/v1", tags=["check-ins"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
 
 
 async def check_ins_handlers(request: Request) -> CheckInHandlers:
@@ -33,12 +34,35 @@ async def check_ins_handlers(request: Request) -> CheckInHandlers:
 CheckIns = Annotated[CheckInHandlers, Depends(check_ins_handlers)]
 
 
-@router.post("/check-ins", status_code=201, responses={**NOT_KNOWN_YET, **problems(403, 409)})
-async def record_check_in(body: CheckInIn, caller: CurrentCaller, handlers: CheckIns) -> CheckInOut:
-    """Reports a key result's value and confidence, now or back-dated within the cycle."""
-    return await call(
-        handlers.record_check_in, RecordCheckIn(body.key_result_id, report_from(body)), caller
-    )
+@router.post(
+    "/check-ins",
+    status_code=201,
+    response_model=CheckInOut,
+    responses={
+        200: {"model": CheckInOut, "description": "A retry with the same Idempotency-Key"},
+        **NOT_KNOWN_YET,
+        **problems(403, 409),
+    },
+)
+async def record_check_in(
+    body: CheckInIn,
+    response: Response,
+    caller: CurrentCaller,
+    handlers: CheckIns,
+    idempotency_key: IdempotencyKey = None,
+) -> CheckInOut:
+    """Reports a key result's value and confidence, now or back-dated within the cycle.
+
+    With an `Idempotency-Key`, a retry by the same person on the same key result answers 200 with
+    `Idempotent-Replayed: true` and the check-in recorded first; the key with a different value,
+    confidence, note, blockers or `effective_at` is a 409 idempotency conflict. A key names one
+    request per key result: reused on another key result, it records there separately."""
+    command = RecordCheckIn(body.key_result_id, report_from(body), idempotency_key)
+    result = await call(handlers.record, command, caller)
+    if result.replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return CheckInOut.model_validate(result.check_in)
 
 
 @router.post(
