@@ -114,7 +114,8 @@ class CheckInHandlers:
         """Records a manual check-in; with an idempotency key, a retry of the same request finds
         the check-in recorded first (`replayed`) and a different request under the key is an
         IdempotencyConflict. The check-in's id derives from tenant, caller, key result and key,
-        so a key reused on another key result records there separately."""
+        so a key reused on another key result records there separately. The key itself is not
+        stored: `source_key` is the integration's key in the published contract."""
         return self._record(command, caller, "manual", None, None)
 
     def _record(
