@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: setup tools run test test-unit test-integration test-e2e web-test bench lint fmt infra-up infra-down infra-status clean
+.PHONY: setup tools run test test-unit test-integration test-e2e web-test bench faults lint fmt infra-up infra-down infra-status clean
 
 setup: ## Python environment from the lock file
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==0.13.8"
@@ -47,6 +47,9 @@ test-e2e: setup
 
 bench: setup ## Throughput and lag on the real stack; writes tests/bench/results/
 	@deploy/local/with-infra.sh .venv/bin/python -m tests.bench.run
+
+faults: setup ## Fault injection under load on a private cluster (about an hour); writes tests/faults/results/
+	@OKR_ENV=development .venv/bin/python -m tests.faults.run
 
 lint: setup ## ruff's rules and formatting, checked
 	@.venv/bin/ruff check shared services tools tests deploy

@@ -1,0 +1,76 @@
+"""`make faults`: every fault scenario on a private cluster, each on a fresh platform, and the
+report (tests/faults/results/). `--smoke` runs the short version that `make test` runs too.
+Exits non-zero when any scenario lost, doubled or diverged anything."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.bench.machine import machine
+from tests.faults import network
+from tests.faults.cluster import Cluster
+from tests.faults.load import Rates
+from tests.faults.platform import TENANTS, platform
+from tests.faults.report import write
+from tests.faults.scenarios import Timing, every_fault, prepare, run_scenario, smoke_faults
+
+RESULTS = Path(__file__).parent / "results"
+STATE = Path(os.environ.get("OKR_STATE", ".state")).resolve() / "faults"
+
+
+def run(kind: str, faults, rates: Rates, timing: Timing, results: Path = RESULTS) -> dict:
+    started = time.monotonic()
+    network.clear()
+    cluster = Cluster.create(STATE / uuid.uuid4().hex[:8])
+    described = machine()
+    scenarios = []
+    try:
+        cluster.start()
+        for fault in faults:
+            print(f"[faults] {fault.name}", flush=True)
+            with platform(cluster.infra) as p:
+                world = prepare(p)
+                result = asyncio.run(run_scenario(cluster, p, world, fault, rates, timing))
+            scenarios.append(result)
+            print(f"[faults]   {result['failures'] or 'nothing lost, doubled or divergent'}; "
+                  f"recovery {result['recovery']}", flush=True)  # fmt: skip
+    finally:
+        network.clear()
+        cluster.stop()
+    failed = [s["fault"] for s in scenarios if s["failures"]]
+    report = {
+        "kind": kind,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": described,
+        "rates": vars(rates),
+        "tenants": len(TENANTS),
+        "seconds": time.monotonic() - started,
+        "verdict": "failed: " + ", ".join(failed) if failed else "passed",
+        "scenarios": scenarios,
+    }
+    print(f"[faults] results: {write(report, results)}", flush=True)
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="two short scenarios only")
+    args = parser.parse_args()
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    if args.smoke:
+        report = run("smoke", smoke_faults(), Rates(), Timing(warm=3, after=8))
+    else:
+        report = run("faults", every_fault(), Rates(), Timing())
+    sys.exit(0 if report["verdict"] == "passed" else 1)
+
+
+if __name__ == "__main__":
+    main()
