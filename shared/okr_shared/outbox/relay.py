@@ -287,7 +287,7 @@ class OutboxRelay:
         """Relays until `stop` is set; waits for the leader lock and retries after failures,
         keeping the lock's lease through the back-off."""
         failures = 0
-        led = False
+        led: bool | None = None
         try:
             while not stop.is_set():
                 leading = await asyncio.to_thread(self.lock.try_acquire)
