@@ -330,6 +330,13 @@ class HealthSettings(EnvSettings):
     stop_timeout_seconds: float = env("OKR_STOP_TIMEOUT_SECONDS", 5.0)
 
 
+class LeaderLeaseSettings(EnvSettings):
+    """How long a PostgreSQL leader lock outlives its holder's silence (a paused or dead process):
+    after this many idle seconds the server ends the lock's session and another replica leads."""
+
+    lease_seconds: float = env("OKR_LEADER_LEASE_SECONDS", 10.0, ge=1)
+
+
 def event_store_env(prefix: str) -> dict[str, str]:
     """eventsourcing's persistence settings for one service: `<PREFIX>_`-prefixed or plain,
     an SQLite file under `.state/` by default (overridden by `OKR_<PREFIX>_SQLITE_PATH`)."""

@@ -259,6 +259,9 @@ class NoLock:
     def try_acquire(self) -> bool:
         return True
 
+    def still_held(self) -> bool:
+        return True
+
     def release(self) -> None:
         pass
 

@@ -1,6 +1,7 @@
 """The relay on in-memory stores with a fake publisher: what is quarantined, what is retried."""
 
 import asyncio
+import sys
 
 import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
@@ -8,7 +9,8 @@ from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 from okr_goals.bootstrap import GoalFeatures
 from okr_goals.contracts import published_form
 from okr_shared.contracts import ContractViolation, default_registry
-from okr_shared.outbox import OutboxRelay
+from okr_shared.outbox import OutboxRelay, leader_lock
+from okr_shared.outbox.relay import LeadershipLost
 from tests.support.goals import goal_features
 from tests.support.org import ADMIN, seed
 
@@ -36,6 +38,9 @@ class NoLock:
     def try_acquire(self) -> bool:
         return True
 
+    def still_held(self) -> bool:
+        return True
+
     def release(self) -> None:
         pass
 
@@ -47,12 +52,12 @@ def app() -> GoalFeatures:
     return app
 
 
-def relay(app, publisher, form=None, **kw) -> OutboxRelay:
+def relay(app, publisher, form=None, lock=None, **kw) -> OutboxRelay:
     return OutboxRelay(
         app.store,
         app.store.factory.tracking_recorder(),
         publisher,
-        NoLock(),
+        lock or NoLock(),
         form or published_form(default_registry()),
         topic="okr.goals.v1",
         name="test-relay",
@@ -133,16 +138,128 @@ async def test_run_keeps_retrying_while_kafka_is_down(app):
     stop = asyncio.Event()
     original = r.relay_once
 
-    async def counted():
+    async def counted(leading=None):
         nonlocal attempts
         attempts += 1
         if attempts == 3:
             stop.set()
-        return await original()
+        return await original(leading)
 
     r.relay_once = counted
     await r.run(stop)
     assert attempts == 3 and r.position() == 0
+
+
+class Lease:
+    """A lock held until `lose()`; then another replica holds it, so it cannot be taken back."""
+
+    def __init__(self) -> None:
+        self.held = True
+        self.acquired = 0
+        self.asked = 0
+
+    def lose(self) -> None:
+        self.held = False
+
+    def try_acquire(self) -> bool:
+        self.acquired += 1
+        return self.held
+
+    def still_held(self) -> bool:
+        self.asked += 1
+        return self.held
+
+    def release(self) -> None:
+        self.held = False
+
+
+def losing_while_preparing(lease, form=None):
+    """The published form, which loses the lease while the batch is being prepared (a leader
+    paused past its lease between reading its batch and publishing it)."""
+    mapping = form or published_form(default_registry())
+
+    def prepare(event, first):
+        lease.lose()
+        return mapping(event, first)
+
+    return prepare
+
+
+async def test_a_lease_lost_between_reading_and_publishing_publishes_nothing(app):
+    publisher = FakePublisher()
+    lease = Lease()
+    r = relay(app, publisher, losing_while_preparing(lease))
+    with pytest.raises(LeadershipLost):
+        await r.relay_once(lease.still_held)
+    assert (publisher.sent, publisher.dead_letters, r.published, r.position()) == ([], [], 0, 0)
+
+
+async def test_a_lease_lost_before_a_dead_letter_sends_nothing(app):
+    publisher = FakePublisher()
+    lease = Lease()
+    r = relay(app, publisher, losing_while_preparing(lease, breaking("ceo")))
+    with pytest.raises(LeadershipLost):
+        await r.relay_once(lease.still_held)
+    assert (publisher.sent, publisher.dead_letters, r.position()) == ([], [], 0)
+
+
+async def test_run_stops_the_batch_of_a_lost_lease_and_waits_for_the_lock_again(app):
+    publisher = FakePublisher()
+    lease = Lease()
+    r = relay(app, publisher, losing_while_preparing(lease), lock=lease)
+    stop = asyncio.Event()
+    original = lease.try_acquire
+
+    def acquire() -> bool:
+        if lease.acquired == 1:
+            stop.set()
+        return original()
+
+    lease.try_acquire = acquire
+    await r.run(stop)
+    assert lease.acquired == 2 and lease.asked >= 1
+    assert (publisher.sent, r.published, r.position()) == ([], 0, 0)
+
+
+async def test_a_held_lease_publishes_as_before(app):
+    publisher = FakePublisher()
+    lease = Lease()
+    r = relay(app, publisher)
+    while await r.relay_once(lease.still_held):
+        pass
+    assert [e.id for e in publisher.sent] == [e.id for e in published_events(app)]
+    assert lease.asked >= 1 and r.position() == app.store.recorder.max_notification_id()
+
+
+async def test_the_back_off_renews_the_lease(app, monkeypatch):
+    monkeypatch.setattr(sys.modules["okr_shared.outbox.leader_lock"], "RENEW_SECONDS", 0.01)
+    lease = Lease()
+    down = FakePublisher(lambda e: KafkaConnectionError())
+    r = relay(app, down, lock=lease, retry_seconds=0.2)
+    stop = asyncio.Event()
+    original = r.relay_once
+
+    async def once(leading=None):
+        if lease.acquired == 2:
+            stop.set()
+        return await original(leading)
+
+    r.relay_once = once
+    await r.run(stop)
+    assert lease.asked > 10  # twice before a publish, the rest renewing through the back-off
+
+
+def test_the_postgres_lock_is_a_lease_of_the_configured_length(monkeypatch):
+    env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": "okr"}
+    monkeypatch.setenv("OKR_LEADER_LEASE_SECONDS", "4")
+    configured = leader_lock(env, "GOALS", "goals-relay")
+    explicit = leader_lock(env, "GOALS", "goals-relay", lease_seconds=2.5)
+    assert (configured.lease_seconds, explicit.lease_seconds) == (4.0, 2.5)
+    options = configured._connection_options()
+    assert options["options"] == "-c idle_session_timeout=4000"
+    assert options["keepalives"] == 1 and options["tcp_user_timeout"] == 4000
+    idle, interval, count = (options[f"keepalives_{k}"] for k in ("idle", "interval", "count"))
+    assert idle + interval * count <= 2 * 4
 
 
 def published_events(app) -> list:

@@ -22,7 +22,7 @@ from okr_shared.audit.chain import GENESIS, Checkpoint, next_hash
 from okr_shared.audit.ledger import AuditLedger, ChainRow
 from okr_shared.audit.lines import StoreLines
 from okr_shared.audit.signing import Signer
-from okr_shared.outbox.leader_lock import LeaderLock
+from okr_shared.outbox.leader_lock import LeaderLock, wait_holding
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,8 @@ class Chainer:
         return covered
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Chains until `stop` is set, while holding the leader lock; retries after failures."""
+        """Chains until `stop` is set, while holding the leader lock; retries after failures,
+        keeping the lock's lease through the back-off."""
         failures = 0
         try:
             while not stop.is_set():
@@ -172,7 +173,7 @@ class Chainer:
                     self._heads = None
                     delay = min(30.0, self.poll_interval * 2 ** min(failures, 8))
                     log.exception("audit chainer %s failed; retrying in %.1fs", self.service, delay)
-                    await _sleep_or_stop(stop, delay)
+                    await wait_holding(self.lock, stop, delay)
                     continue
                 failures = 0
                 if covered < self.batch_size:

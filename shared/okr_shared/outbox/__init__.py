@@ -5,6 +5,7 @@ from okr_shared.outbox.leader_lock import (
     LeaderLock,
     PostgresAdvisoryLock,
     leader_lock,
+    wait_holding,
 )
 from okr_shared.outbox.relay import OutboxRelay, PublishedForm
 
@@ -15,4 +16,5 @@ __all__ = [
     "PostgresAdvisoryLock",
     "PublishedForm",
     "leader_lock",
+    "wait_holding",
 ]

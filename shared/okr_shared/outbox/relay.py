@@ -7,6 +7,11 @@ An event that can never be published (it cannot be turned into its published for
 refuses its record for good) is quarantined: a dead-letter record names it and the reason, and
 the relay goes on with the events after it. Nothing else advances the position: while Kafka or
 the store is unreachable the relay retries the same batch, pausing longer after each failure.
+
+Leadership is a lease (`leader_lock`): the relay renews it by asking `still_held` before every
+batch and every second of a back-off, and asks again immediately before each Kafka publish, so
+a leader that was paused past its lease (and replaced) publishes nothing when it wakes: the
+batch stops unrecorded and the relay goes back to waiting for the lock.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from okr_shared.contracts import ContractViolation
 from okr_shared.contracts.guard import PublishedForm
 from okr_shared.messaging import CloudEventPublisher, dead_letter_topic
 from okr_shared.metrics import RELAY_LEADER, RELAY_PUBLISH_FAILURES, dead_lettered, watch_relay
-from okr_shared.outbox.leader_lock import LeaderLock
+from okr_shared.outbox.leader_lock import LeaderLock, wait_holding
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +55,16 @@ REFUSED_FOR_GOOD = (
 __all__ = [
     "REFUSED_FOR_GOOD",
     "FirstVersions",
+    "LeadershipLost",
     "OutboxRelay",
     "Publication",
     "PublishedForm",
     "published_forms",
 ]
+
+
+class LeadershipLost(Exception):
+    """The leader lock was lost before a publish: the batch stopped, its rest unpublished."""
 
 
 class _LookupFailed(Exception):
@@ -173,8 +183,11 @@ class OutboxRelay:
         last = self.app.recorder.max_notification_id() or 0
         return max(0, last - self.position())
 
-    async def relay_once(self) -> int:
-        """Publishes the next batch; returns how many notifications it covered."""
+    async def relay_once(self, leading: Callable[[], bool] | None = None) -> int:
+        """Publishes the next batch; returns how many notifications it covered. With `leading`
+        (`run` passes the lock's `still_held`) it is asked immediately before each publish, and
+        raises `LeadershipLost` when it answers False; the position then stays where it was
+        recorded last."""
         position = await asyncio.to_thread(self.position)
         notifications = await asyncio.to_thread(
             self.app.recorder.select_notifications,
@@ -193,20 +206,25 @@ class OutboxRelay:
             if item.failure is None:
                 run.append(item)
                 continue
-            await self._publish(run)
+            await self._publish(run, leading)
             run = []
-            await self._quarantine(item, item.failure)
+            await self._quarantine(item, item.failure, leading)
             recorded = await self._record(item.notification.id)
-        await self._publish(run)
+        await self._publish(run, leading)
         if notifications[-1].id != recorded:
             await self._record(notifications[-1].id)
         return len(notifications)
 
-    async def _publish(self, run: list[Publication]) -> None:
+    async def _confirm(self, leading: Callable[[], bool] | None) -> None:
+        if leading is not None and not await asyncio.to_thread(leading):
+            raise LeadershipLost(f"outbox relay {self.name} no longer holds its leader lock")
+
+    async def _publish(self, run: list[Publication], leading: Callable[[], bool] | None) -> None:
         """Publishes the run's events in order; a record Kafka refuses for good is quarantined."""
         events = [item for item in run if item.event is not None]
         if not events:
             return
+        await self._confirm(leading)
         try:
             await self.publisher.publish(self.topic, [item.event for item in events])
             self.published += len(events)
@@ -214,13 +232,17 @@ class OutboxRelay:
         except REFUSED_FOR_GOOD:
             pass
         for item in events:
+            await self._confirm(leading)
             try:
                 await self.publisher.publish(self.topic, [item.event])
                 self.published += 1
             except REFUSED_FOR_GOOD as exc:
-                await self._quarantine(item, f"refused by Kafka: {type(exc).__name__}: {exc}")
+                reason = f"refused by Kafka: {type(exc).__name__}: {exc}"
+                await self._quarantine(item, reason, leading)
 
-    async def _quarantine(self, item: Publication, reason: str) -> None:
+    async def _quarantine(
+        self, item: Publication, reason: str, leading: Callable[[], bool] | None = None
+    ) -> None:
         """Publishes a dead-letter record naming the stored event and why it cannot be published."""
         n = item.notification
         reason = reason[:1000]
@@ -239,6 +261,7 @@ class OutboxRelay:
             await self._ensure_topics([self.dead_letters])
             self._ensure_topics = None
         key = str(n.originator_id).encode()
+        await self._confirm(leading)
         await self.publisher.send_raw(self.dead_letters, key, value, headers)
         self.dead_lettered += 1
         dead_lettered(self.name, reason)
@@ -261,17 +284,26 @@ class OutboxRelay:
         return min(self.max_retry_seconds, self.retry_seconds * 2 ** max(0, min(failures - 1, 30)))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Relays until `stop` is set; waits for the leader lock and retries after failures."""
+        """Relays until `stop` is set; waits for the leader lock and retries after failures,
+        keeping the lock's lease through the back-off."""
         failures = 0
+        led: bool | None = None
         try:
             while not stop.is_set():
                 leading = await asyncio.to_thread(self.lock.try_acquire)
                 RELAY_LEADER.labels(relay=self.name).set(int(leading))
+                if leading != led:
+                    log.info("outbox relay %s %s", self.name, "leads" if leading else "waits")
+                    led = leading
                 if not leading:
                     await _sleep_or_stop(stop, 1.0)
                     continue
                 try:
-                    covered = await self.relay_once()
+                    covered = await self.relay_once(self.lock.still_held)
+                except LeadershipLost as lost:
+                    RELAY_LEADER.labels(relay=self.name).set(0)
+                    log.warning("%s; the batch stopped before publishing", lost)
+                    continue
                 except Exception:
                     failures += 1
                     RELAY_PUBLISH_FAILURES.labels(relay=self.name).inc()
@@ -282,7 +314,7 @@ class OutboxRelay:
                         failures,
                         delay,
                     )
-                    await _sleep_or_stop(stop, delay)
+                    await wait_holding(self.lock, stop, delay)
                     continue
                 failures = 0
                 if covered < self.batch_size:
