@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_pool import connection_pool
 from okr_shared.sql_schema import create_schema, creates_tables
 
 Doc = dict[str, Any]
@@ -105,14 +106,7 @@ class SqlKnowledge:
         self._local = threading.local()
         self._pool: ConnectionPool | None = None
         if conninfo:
-            self._pool = ConnectionPool(
-                conninfo,
-                min_size=1,
-                max_size=pool_size,
-                kwargs={"autocommit": True},
-                name=pool_name or table,
-                open=True,
-            )
+            self._pool = connection_pool(conninfo, pool_name or table, pool_size)
         statement = (
             f"CREATE TABLE IF NOT EXISTS {table} (tenant_id TEXT NOT NULL, kind TEXT NOT NULL, "
             "key TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, "

@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from psycopg_pool import ConnectionPool
-
 from okr_shared.audit.chain import Checkpoint
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_pool import connection_pool
 from okr_shared.sql_schema import create_schema, creates_tables
 
 SCHEMA = (
@@ -103,9 +102,7 @@ class _Postgres:
     marker = "%s"
 
     def __init__(self, conninfo: str, name: str) -> None:
-        self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=4, kwargs={"autocommit": True}, name=name, open=True
-        )
+        self._pool = connection_pool(conninfo, name)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from psycopg_pool import ConnectionPool
 
 from okr_shared.event_store import postgres_conninfo
+from okr_shared.sql_pool import connection_pool
 from okr_shared.sql_schema import create_schema, creates_tables
 
 TABLE = "personal_data_keys"
@@ -94,14 +95,7 @@ class SqlKeyTable:
         self._pool: ConnectionPool | None = None
         blob = "BYTEA" if conninfo else "BLOB"
         if conninfo:
-            self._pool = ConnectionPool(
-                conninfo,
-                min_size=1,
-                max_size=4,
-                kwargs={"autocommit": True},
-                name=pool_name or table,
-                open=True,
-            )
+            self._pool = connection_pool(conninfo, pool_name or table)
         statement = (
             f"CREATE TABLE IF NOT EXISTS {table} (key_id TEXT PRIMARY KEY, "
             f"tenant_id TEXT NOT NULL, person_id TEXT NOT NULL, key {blob} NOT NULL, "
