@@ -148,3 +148,23 @@ class Contended(DomainError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class StoreUnavailable(DomainError):
+    """The service's database could not be reached, or the connection broke during the request:
+    a write may or may not have been stored, so it is sent again with its idempotency key."""
+
+    status = 503
+    title = "Store unavailable"
+    kind = "store-unavailable"
+
+    def __init__(self, retry_after_seconds: int = 2) -> None:
+        super().__init__(
+            "The service's database is unreachable or the connection broke; the request may or "
+            "may not have been applied. Send it again (with the same Idempotency-Key)."
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

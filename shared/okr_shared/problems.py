@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +22,7 @@ from okr_shared.errors import (
     InvalidField,
     NotFound,
     Rejected,
+    StoreUnavailable,
     VersionConflict,
 )
 from okr_shared.text import shown
@@ -138,6 +142,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, UNREACHABLE):
+            return problem_response(problem_from(StoreUnavailable()), request.url.path)
         return problem_response(
             Problem(
                 500, "Internal error", "The server could not complete the request.", kind="internal"
@@ -162,6 +168,15 @@ def problem_from(exc: DomainError) -> Problem:
     return Problem(exc.status, exc.title, detail, kind=exc.kind, errors=errors, headers=exc.headers)
 
 
+UNREACHABLE = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    StoreOperationalError,
+    StoreInterfaceError,
+)
+"""Errors of a database that is down, restarting or cut off, not of the request."""
+
+
 async def call(fn: Callable[..., Any], *args: Any) -> Any:
     """Runs a blocking application call off the event loop; domain errors become problem details."""
     try:
@@ -170,3 +185,5 @@ async def call(fn: Callable[..., Any], *args: Any) -> Any:
         raise problem_from(exc) from exc
     except IntegrityError as exc:
         raise problem_from(Contended()) from exc
+    except UNREACHABLE as exc:
+        raise problem_from(StoreUnavailable()) from exc
