@@ -1,6 +1,6 @@
-"""The short version of `make faults`: under load, the check-in service and the Kafka broker
-are each killed with SIGKILL and restarted on a private cluster; nothing acknowledged is lost,
-nothing applied twice, every read model converges (tests/faults)."""
+"""The short version of `make faults`: under load, the check-in service, the Kafka broker and
+PostgreSQL are each killed with SIGKILL and restarted on a private cluster; nothing acknowledged
+is lost, nothing applied twice, every read model converges (tests/faults)."""
 
 from __future__ import annotations
 

@@ -85,7 +85,8 @@ def markdown(run: dict[str, Any]) -> str:
         lines.append(
             f"- **{r['fault']}**: {r['requests']} requests, {r['failed_first']} without a success "
             f"answer at first (retried with their keys: {r['retried'] or 'none'}; never answered: "
-            f"{r['never_answered']}); shed {r['shed'] or 'none'}; republished on Kafka "
+            f"{r['never_answered']}); failures {r['answers'] or 'none'}; shed "
+            f"{r['shed'] or 'none'}; republished on Kafka "
             f"{r['findings']['republished']} (consumers deduplicate); consumer lag zero "
             f"{_fmt(r['recovery']['quiesce_s'])} after the load and retries ended (lag before "
             f"the fault up to {r['recovery']['lag_before_fault']} records); plot `{r['plot']}`."

@@ -10,17 +10,25 @@ import logging
 import os
 import sys
 import time
+import traceback
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.bench.machine import machine
 from tests.faults import network
-from tests.faults.cluster import Cluster
+from tests.faults.cluster import COMPONENTS, Cluster
 from tests.faults.load import Rates
 from tests.faults.platform import TENANTS, platform
 from tests.faults.report import write
-from tests.faults.scenarios import Timing, every_fault, prepare, run_scenario, smoke_faults
+from tests.faults.scenarios import (
+    Timing,
+    every_fault,
+    failed_scenario,
+    prepare,
+    run_scenario,
+    smoke_faults,
+)
 
 RESULTS = Path(__file__).parent / "results"
 STATE = Path(os.environ.get("OKR_STATE", ".state")).resolve() / "faults"
@@ -36,9 +44,14 @@ def run(kind: str, faults, rates: Rates, timing: Timing, results: Path = RESULTS
         cluster.start()
         for fault in faults:
             print(f"[faults] {fault.name}", flush=True)
-            with platform(cluster.infra) as p:
-                world = prepare(p)
-                result = asyncio.run(run_scenario(cluster, p, world, fault, rates, timing))
+            try:
+                with platform(cluster.infra) as p:
+                    world = prepare(p)
+                    result = asyncio.run(run_scenario(cluster, p, world, fault, rates, timing))
+            except Exception as e:  # noqa: BLE001 - the next scenario still runs, this one failed
+                traceback.print_exc()
+                result = failed_scenario(fault, e)
+                _mend(cluster)
             scenarios.append(result)
             print(f"[faults]   {result['failures'] or 'nothing lost, doubled or divergent'}; "
                   f"recovery {result['recovery']}", flush=True)  # fmt: skip
@@ -58,6 +71,15 @@ def run(kind: str, faults, rates: Rates, timing: Timing, results: Path = RESULTS
     }
     print(f"[faults] results: {write(report, results)}", flush=True)
     return report
+
+
+def _mend(cluster: Cluster) -> None:
+    """Whatever a failed scenario left broken: shaping removed, every component running."""
+    network.clear()
+    for c in COMPONENTS:
+        cluster.resume(c)
+        if not cluster.pids(c):
+            cluster.start(c)
 
 
 def main() -> None:

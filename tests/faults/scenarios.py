@@ -9,6 +9,7 @@ import re
 import subprocess
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def relay_leader(p: Platform) -> str | None:
 def _pause_leader(hold: float = 15.0) -> Fault:
     def inject(c: Cluster, p: Platform, state: dict[str, Any]) -> None:
         state["paused"] = relay_leader(p)
-        state["published_before"] = published_by(p, state["paused"])
+        state["leads_before"] = times_led(p, state["paused"])
         p.services[state["paused"]].pause()
 
     def heal(c: Cluster, p: Platform, state: dict[str, Any]) -> None:
@@ -119,11 +120,12 @@ def _pause_leader(hold: float = 15.0) -> Fault:
     return Fault("SIGSTOP the relay leader of two", inject, heal, hold=hold)
 
 
-def published_by(p: Platform, relay: str | None) -> int:
-    """Events the relay process says it published (its log's count lines), for the pause check."""
+def times_led(p: Platform, relay: str | None) -> int:
+    """How often the relay process has logged that it took the lead (its log, from outside)."""
     if relay is None:
         return 0
-    return p.services[relay].process.log_path.read_text(errors="replace").count("published ")
+    text = p.services[relay].process.log_path.read_text(errors="replace")
+    return text.count("outbox relay goals-relay leads")
 
 
 def _slow(component: str, hold: float = 15.0) -> Fault:
@@ -164,7 +166,7 @@ def every_fault() -> list[Fault]:
 
 
 def smoke_faults() -> list[Fault]:
-    return [_kill_service("checkins"), _kill_infra("kafka")]
+    return [_kill_service("checkins"), _kill_infra("kafka"), _kill_infra("postgres")]
 
 
 def prepare(p: Platform, objectives: int = 2) -> World:
@@ -273,9 +275,9 @@ async def run_scenario(
     marks["quiet"] = ledger.now()
     stop.set()
     await sampler
-    state["published_after_wake"] = (
-        published_by(p, state["paused"]) if state.get("paused") else None
-    )
+    if settle is not None:
+        lag_samples.append((marks["quiet"], 0))
+    state["leads_after_wake"] = times_led(p, state["paused"]) if state.get("paused") else None
     findings = await check(p, world, ledger, poisoned, ledger.wall(marks["instant"]))
     await gen.close()
     return _summary(
@@ -305,13 +307,20 @@ def _summary(
         ),
         None,
     )
-    pause = None
+    pause, failures = None, findings.failures
+    internal = sum(
+        1 for o in ledger.outcomes if o.status is not None and o.status >= 500 and o.status != 503
+    )
+    if internal:
+        failures = {**failures, "internal_errors": internal}
     if state.get("paused"):
         pause = {
             "paused": state["paused"],
             "leader_during_pause": state.get("leader_during_pause"),
-            "published_after_wake": state["published_after_wake"] - state["published_before"],
+            "led_after_wake": state["leads_after_wake"] - state["leads_before"],
         }
+        if pause["leader_during_pause"] in (None, pause["paused"]) or pause["led_after_wake"]:
+            failures = {**findings.failures, "relay_takeover_wrong": 1}
     return {
         "fault": fault.name,
         "marks": marks,
@@ -319,6 +328,7 @@ def _summary(
         "during": window(marks["injected"], marks["healed"]),
         "after": window(marks["healed"], marks["load_end"]),
         "requests": len(ledger.outcomes),
+        "answers": _answers(ledger),
         "shed": dict(ledger.shed),
         "failed_first": first_failures,
         "retried": dict(ledger.retried),
@@ -331,11 +341,17 @@ def _summary(
         },
         "findings": {k: v for k, v in vars(findings).items() if k != "examples"},
         "examples": findings.examples,
-        "failures": findings.failures,
+        "failures": failures,
         "relay_pause": pause,
         "shaped_bytes": state.get("shaped_bytes"),
         "timeline": _timeline(ledger, lag_samples),
     }
+
+
+def _answers(ledger: Ledger) -> dict[str, int]:
+    """How many attempts got each failure answer, by stream: a status or the client's error."""
+    counts = Counter(f"{o.request.kind} {o.status or o.error}" for o in ledger.outcomes if not o.ok)
+    return dict(counts.most_common())
 
 
 def _recovered(ledger: Ledger, marks: dict[str, float]) -> float | None:
@@ -366,3 +382,33 @@ def _timeline(ledger: Ledger, lag_samples) -> dict[str, list]:
         bucket = min(int(o.sent), end - 1)
         (ok if o.ok else errors)[bucket] += 1
     return {"ok": ok, "errors": errors, "lag": [[t, lag] for t, lag in lag_samples]}
+
+
+def failed_scenario(fault: Fault, error: Exception) -> dict[str, Any]:
+    """The result of a scenario the harness could not finish: a failure, with its reason."""
+    empty = {"ok_per_s": 0.0, "errors_per_s": 0.0}
+    return {
+        "fault": fault.name,
+        "marks": {"injected": 0, "healed": 0},
+        "before": empty,
+        "during": empty,
+        "after": empty,
+        "requests": 0,
+        "answers": {},
+        "shed": {},
+        "failed_first": 0,
+        "retried": {},
+        "never_answered": 0,
+        "recovery": {
+            "first_write_s": None,
+            "lag_normal_s": None,
+            "lag_before_fault": 0,
+            "quiesce_s": None,
+        },  # fmt: skip
+        "findings": {k: 0 for k in vars(Findings())},
+        "examples": [f"the scenario did not finish: {type(error).__name__}: {error}"[:500]],
+        "failures": {"unfinished": 1},
+        "relay_pause": None,
+        "shaped_bytes": None,
+        "timeline": {"ok": [], "errors": [], "lag": []},
+    }
