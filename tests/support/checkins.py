@@ -3,10 +3,16 @@ the check-in service's handlers built as `bootstrap` builds them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from okr_checkins.bootstrap import CheckinsHandlers, build_handlers
+from fastapi.testclient import TestClient
+
+from okr_checkins.bootstrap import CheckinsHandlers, bootstrap, build_handlers
+from okr_checkins.http import create_http_app
 from okr_checkins.knowledge.store import KnowledgeStore, apply_goal_event
+from okr_checkins.settings import CheckinsSettings
 from okr_checkins.store import CheckinsStore
 from okr_goals.contracts import to_cloud_event
 from okr_goals.cycles.commands import AdvanceCycle
@@ -116,3 +122,17 @@ class World:
 
     def stored(self) -> int:
         return self.store.recorder.max_notification_id() or 0
+
+
+@contextmanager
+def http_service() -> Iterator[tuple[TestClient, CheckinsStore, World]]:
+    """The check-in service's HTTP app over in-memory stores, knowing the goals of a new World."""
+    world = World()
+    container = bootstrap(
+        CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"}),
+        clock=world.clock,
+        knowledge=world.knowledge,
+    )
+    learn_from(world.goals.store, container.knowledge)
+    with TestClient(create_http_app(container, background=False)) as client:
+        yield client, container.store, world

@@ -1,26 +1,15 @@
 """Bad check-in input over HTTP: a problem-details answer naming the field, and nothing stored."""
 
 import pytest
-from fastapi.testclient import TestClient
 
-from okr_checkins.bootstrap import bootstrap
-from okr_checkins.http import create_http_app
-from okr_checkins.settings import CheckinsSettings
-from tests.support.checkins import World, learn_from
+from tests.support.checkins import http_service
 from tests.support.freshness import FakeFreshness
 
 
 @pytest.fixture
 def service():
-    world = World()
-    container = bootstrap(
-        CheckinsSettings(event_store={"CHECKINS_PERSISTENCE_MODULE": "eventsourcing.popo"}),
-        clock=world.clock,
-        knowledge=world.knowledge,
-    )
-    learn_from(world.goals.store, container.knowledge)
-    with TestClient(create_http_app(container, background=False)) as client:
-        yield client, container.store, world
+    with http_service() as running:
+        yield running
 
 
 @pytest.fixture
