@@ -62,14 +62,16 @@ class AppliedPositions:
 
 
 def consumer_broker(kafka: KafkaSettings, group_id: str) -> KafkaBroker:
-    """A FastStream broker for a consumer group: tracing, the cluster's security settings; its
-    consumers' lag is reported at `/metrics`."""
+    """A FastStream broker for a consumer group: tracing, the cluster's security settings, and
+    metadata refreshed often enough that a group assigned without a topic's partitions (the
+    broker paused or restarting) rebalances soon; its consumers' lag is reported at `/metrics`."""
     broker = KafkaBroker(
         kafka.bootstrap_servers,
         middlewares=[KafkaTelemetryMiddleware()],
         client_id=group_id,
         log_level=logging.DEBUG,
         security=kafka.broker_security(),
+        metadata_max_age_ms=kafka.consumer_metadata_max_age_ms,
     )
     watch_broker(broker, group_id)
     return broker

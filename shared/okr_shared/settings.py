@@ -131,6 +131,10 @@ class KafkaSettings(EnvSettings):
     replication_factor: int = env("OKR_KAFKA_REPLICATION", 1)
     topic_namespace: str = env("OKR_KAFKA_TOPIC_NAMESPACE", "")
     create_topics: TrueIgnoringCase = env("OKR_KAFKA_CREATE_TOPICS", True)
+    consumer_metadata_max_age_ms: int = env("OKR_KAFKA_CONSUMER_METADATA_MAX_AGE_MS", 10_000)
+    """How stale a consumer's view of the topics may grow: a group assigned while the broker
+    knew no partitions of a topic (just after a broker pause or restart) is rebalanced once its
+    leader's metadata is refreshed, so this bounds how long that topic goes unconsumed."""
     # `OKR_PROVISIONING=external`: the topic job made the topics; the service only checks them.
     provisioned_externally: bool = Field(default_factory=lambda: provisioning_external())
     # -1 keeps events forever: read models are rebuilt by consuming a topic from its start.

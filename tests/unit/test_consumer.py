@@ -9,8 +9,9 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from okr_shared.cloudevents import CloudEvent, schema_urn, to_kafka
-from okr_shared.consumer import AppliedPositions, raw_body, subscribe
+from okr_shared.consumer import AppliedPositions, consumer_broker, raw_body, subscribe
 from okr_shared.contracts import ContractRegistry
+from okr_shared.settings import KafkaSettings, replace
 
 TOPIC = "unit.okr.goals.v1"
 DEAD = "unit.dead"
@@ -168,3 +169,16 @@ async def test_positions_advance_past_applied_and_dead_lettered_records(registry
     )
     assert positions.of(TOPIC) and all(n >= 1 for n in positions.of(TOPIC).values())
     assert positions.of("other") == {}
+
+
+def test_consumers_refresh_their_view_of_the_topics_often() -> None:
+    """A group assigned while the broker knew no partitions of a topic (just after the broker
+    was paused) is rebalanced only when its leader refreshes its metadata: at aiokafka's default
+    of five minutes that topic went unconsumed for minutes (found by `make faults`)."""
+    default = consumer_broker(KafkaSettings(), "g").config.broker_config.builder
+    assert default.keywords["metadata_max_age_ms"] == 10_000
+    tuned = replace(KafkaSettings(), consumer_metadata_max_age_ms=2_000)
+    assert (
+        consumer_broker(tuned, "g").config.broker_config.builder.keywords["metadata_max_age_ms"]
+        == 2_000
+    )
