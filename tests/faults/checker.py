@@ -165,6 +165,7 @@ async def check(
     f = Findings(acknowledged=len(ledger.acked))
     lags = await group_lag(p.infra.kafka_bootstrap, list(p.groups.values()))
     f.lag_left = sum(lags.values())
+    f.examples += [f"lag_left: group {g} is {n} records behind" for g, n in lags.items() if n]
     on_kafka, objectives_on_kafka = await _on_kafka(p)
     f.republished = sum(n - 1 for n in on_kafka.values() if n > 1) + sum(
         n - 1 for n in objectives_on_kafka.values() if n > 1

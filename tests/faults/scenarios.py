@@ -166,7 +166,7 @@ def every_fault() -> list[Fault]:
 
 
 def smoke_faults() -> list[Fault]:
-    return [_kill_service("checkins"), _kill_infra("kafka"), _kill_infra("postgres")]
+    return [_kill_service("checkins"), _kill_infra("postgres"), _pause_infra("kafka")]
 
 
 def prepare(p: Platform, objectives: int = 2) -> World:
