@@ -53,13 +53,15 @@ def postgres_db(new_database: Callable[[], str]) -> str:
     return new_database()
 
 
-def postgres_env(infra: Infra, dbname: str) -> dict[str, str]:
-    """eventsourcing settings for the goal service on the given PostgreSQL database."""
-    return {
-        "GOALS_PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "GOALS_POSTGRES_HOST": infra.pg_host,
-        "GOALS_POSTGRES_PORT": str(infra.pg_port),
-        "GOALS_POSTGRES_USER": infra.pg_user,
-        "GOALS_POSTGRES_PASSWORD": infra.pg_password,
-        "GOALS_POSTGRES_DBNAME": dbname,
+def postgres_env(infra: Infra, dbname: str, prefix: str = "GOALS") -> dict[str, str]:
+    """eventsourcing settings for a service's store (`prefix`: GOALS, CHECKINS...; "" for the
+    unprefixed names) on the given PostgreSQL database."""
+    settings = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_HOST": infra.pg_host,
+        "POSTGRES_PORT": str(infra.pg_port),
+        "POSTGRES_USER": infra.pg_user,
+        "POSTGRES_PASSWORD": infra.pg_password,
+        "POSTGRES_DBNAME": dbname,
     }
+    return {f"{prefix}_{k}" if prefix else k: v for k, v in settings.items()}

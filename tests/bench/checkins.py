@@ -279,11 +279,8 @@ class Stack:
                 self.key_results.append(kr.key_result_id)
                 self.objective_of[kr.key_result_id] = str(objective.id)
         self.checkins_db = new_database(infra)
-        checkins_pg = {
-            k.replace("GOALS_", "CHECKINS_"): v
-            for k, v in postgres_env(infra, self.checkins_db).items()
-        }
-        self.pg_env = {k.replace("GOALS_", ""): v for k, v in postgres_env(infra, "x").items()}
+        checkins_pg = postgres_env(infra, self.checkins_db, "CHECKINS")
+        self.pg_env = postgres_env(infra, "x", "")
         self.pg_env["POSTGRES_DBNAME"] = new_database(infra)
         self.db = f"okr_bench_{uuid.uuid4().hex[:8]}"
         g, c, p = free_port(), free_port(), free_port()

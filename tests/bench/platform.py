@@ -256,8 +256,5 @@ def service_envs(bench: Bench) -> tuple[dict[str, str], dict[str, str]]:
     """The goal service's (seeded) and the check-in service's event stores, fresh databases."""
     goals_env = postgres_env(bench.infra, new_database(bench.infra))
     seeded(goals_env)
-    checkins_env = {
-        k.replace("GOALS_", "CHECKINS_"): v
-        for k, v in postgres_env(bench.infra, new_database(bench.infra)).items()
-    }
+    checkins_env = postgres_env(bench.infra, new_database(bench.infra), "CHECKINS")
     return goals_env, checkins_env

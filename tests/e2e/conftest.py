@@ -58,10 +58,7 @@ def running_stack(infra: Infra, env: dict[str, str] | None = None) -> Iterator[S
     goals_env = {**common, **postgres_env(infra, databases[0]), "OKR_GOALS_RELAY_ENABLED": "false"}
     checkins_env = {
         **common,
-        **{
-            k.replace("GOALS_", "CHECKINS_"): v
-            for k, v in postgres_env(infra, databases[1]).items()
-        },
+        **postgres_env(infra, databases[1], "CHECKINS"),
         "OKR_CHECKINS_GROUP": f"okr-checkins-e2e-{uuid.uuid4().hex[:8]}",
         "OKR_CHECKINS_REMINDERS_ENABLED": "false",
     }
@@ -187,7 +184,7 @@ def reviews(stack: Stack) -> Iterator[ReviewService]:
     env = {
         "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
         "OKR_KAFKA_TOPIC_NAMESPACE": stack.namespace,
-        **{k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, dbname).items()},
+        **postgres_env(infra, dbname, "REVIEWS"),
         "OKR_REVIEWS_GROUP": group,
     }
     port = free_port()
@@ -219,7 +216,7 @@ def incentives(stack: Stack) -> Iterator[IncentiveService]:
     dbname = f"okr_e2e_{uuid.uuid4().hex[:10]}"
     create_databases(infra, dbname)
     group = f"okr-incentives-e2e-{uuid.uuid4().hex[:8]}"
-    store = {k.replace("GOALS_", "INCENTIVES_"): v for k, v in postgres_env(infra, dbname).items()}
+    store = postgres_env(infra, dbname, "INCENTIVES")
     env = {
         "OKR_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
         "OKR_KAFKA_TOPIC_NAMESPACE": stack.namespace,

@@ -24,10 +24,6 @@ LEASE_SECONDS = 5
 """The relay leaders' lease (shorter than the pauses, so a paused leader loses it)."""
 
 
-def _store_env(infra: Infra, prefix: str, db: str) -> dict[str, str]:
-    return {k.replace("GOALS_", f"{prefix}_"): v for k, v in postgres_env(infra, db).items()}
-
-
 @dataclass
 class Service:
     """One process of the platform; `url` is empty for a process without HTTP."""
@@ -114,7 +110,7 @@ def _services(p: Platform) -> dict[str, Service]:
         "okr_checkins.cli",
         {
             **common,
-            **_store_env(p.infra, "CHECKINS", p.databases["checkins"]),
+            **postgres_env(p.infra, p.databases["checkins"], "CHECKINS"),
             "OKR_CHECKINS_GROUP": p.groups["checkins"],
             "OKR_CHECKINS_REMINDERS_ENABLED": "false",
         },
@@ -124,7 +120,7 @@ def _services(p: Platform) -> dict[str, Service]:
         "okr_reviews.cli",
         {
             **common,
-            **_store_env(p.infra, "REVIEWS", p.databases["reviews"]),
+            **postgres_env(p.infra, p.databases["reviews"], "REVIEWS"),
             "OKR_REVIEWS_GROUP": p.groups["reviews"],
             "OKR_REVIEWS_GRADING_REMINDERS_ENABLED": "false",
         },
@@ -134,7 +130,7 @@ def _services(p: Platform) -> dict[str, Service]:
         "okr_incentives.cli",
         {
             **common,
-            **_store_env(p.infra, "INCENTIVES", p.databases["incentives"]),
+            **postgres_env(p.infra, p.databases["incentives"], "INCENTIVES"),
             "OKR_INCENTIVES_GROUP": p.groups["incentives"],
         },
     )

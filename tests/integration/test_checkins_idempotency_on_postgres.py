@@ -21,9 +21,7 @@ RETRIES = 8
 def replicas(infra, new_database) -> tuple[World, list]:
     """The check-in world on a fresh PostgreSQL database, and two services over that database."""
     world = World()
-    env = {
-        k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, new_database()).items()
-    }
+    env = postgres_env(infra, new_database(), "CHECKINS")
     services = [checkins_service(env, world.knowledge, world.clock) for _ in range(2)]
     for service in services:  # as `bootstrap` does: the data keys in the database, shared
         service.store.personal = PersonalData(open_key_table(env, "CHECKINS"))

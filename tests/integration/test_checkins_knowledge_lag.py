@@ -103,9 +103,7 @@ async def test_a_check_in_right_after_activation_is_never_refused_as_closed(
     await relay_all(goals)
     settings = CheckinsSettings(
         kafka=kafka,
-        event_store={
-            k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, checkins_db).items()
-        },
+        event_store=postgres_env(infra, checkins_db, "CHECKINS"),
         consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}",
     )
 

@@ -27,7 +27,7 @@ FEB = datetime(2026, 2, 16, 12, 0, tzinfo=UTC)
 
 
 def checkins_env(infra, dbname):
-    return {k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, dbname).items()}
+    return postgres_env(infra, dbname, "CHECKINS")
 
 
 @pytest.fixture

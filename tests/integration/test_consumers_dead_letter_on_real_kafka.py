@@ -54,7 +54,7 @@ async def test_the_check_in_services_goal_consumer_dead_letters_a_non_json_body_
         f"t-{uuid.uuid4().hex[:8]}",
         f"c-{uuid.uuid4().hex[:6]}",
     )
-    env = {k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, postgres_db).items()}
+    env = postgres_env(infra, postgres_db, "CHECKINS")
     settings = CheckinsSettings(
         kafka=kafka, event_store=env, consumer_group=f"okr-checkins-{uuid.uuid4().hex[:8]}"
     )

@@ -21,9 +21,7 @@ THREADS, PER_THREAD = 32, 4
 def world(infra, new_database) -> World:
     """The check-in world on a fresh PostgreSQL database, with an objective of 16 key results."""
     world = World()
-    env = {
-        k.replace("GOALS_", "CHECKINS_"): v for k, v in postgres_env(infra, new_database()).items()
-    }
+    env = postgres_env(infra, new_database(), "CHECKINS")
     world.use(checkins_service(env, world.knowledge, world.clock))
     krs = tuple(NewKeyResult(f"KR {i}", "increase_to", start=0.0, target=10.0) for i in range(16))
     command = CreateObjective("Many", "team", "org_unit", "web", CYCLE, key_results=krs)

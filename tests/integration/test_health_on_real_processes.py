@@ -193,10 +193,7 @@ def test_the_other_services_report_their_checks_ready_on_the_real_stack(
     if service == "checkins":
         env = {
             **common,
-            **{
-                k.replace("GOALS_", "CHECKINS_"): v
-                for k, v in postgres_env(infra, postgres_db).items()
-            },
+            **postgres_env(infra, postgres_db, "CHECKINS"),
             "OKR_CHECKINS_GROUP": f"health-{uuid.uuid4().hex[:8]}",
         }
         expected = {

@@ -21,7 +21,7 @@ CTO = with_roles("cto", "leader")
 
 
 def reviews_env(infra, dbname):
-    return {k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, dbname).items()}
+    return postgres_env(infra, dbname, "REVIEWS")
 
 
 @pytest.fixture

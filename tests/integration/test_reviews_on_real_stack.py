@@ -96,9 +96,7 @@ async def test_a_cycle_is_graded_and_finalised_through_kafka(
     # The review service on its own PostgreSQL database learns from both topics.
     settings = ReviewsSettings(
         kafka=kafka,
-        event_store={
-            k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, reviews_db).items()
-        },
+        event_store=postgres_env(infra, reviews_db, "REVIEWS"),
         consumer_group=f"okr-reviews-{uuid.uuid4().hex[:8]}",
     )
     reviews = reviews_bootstrap(settings)

@@ -16,7 +16,7 @@ from tests.support.reviews import FINER_RULES, NOW, World, graded_for_rescoring
 
 
 def test_scores_as_of_and_adoption_on_postgres(infra, postgres_db):
-    env = {k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, postgres_db).items()}
+    env = postgres_env(infra, postgres_db, "REVIEWS")
     clock = FixedClock(NOW)
     store = ReviewsStore(env=env)
     knowledge = knowledge_store(env)

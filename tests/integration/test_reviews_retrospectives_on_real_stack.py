@@ -71,9 +71,7 @@ async def test_a_retrospective_links_the_rolled_over_copy_and_is_published(
     # The review service on its own PostgreSQL database learns the rollover from Kafka.
     settings = ReviewsSettings(
         kafka=kafka,
-        event_store={
-            k.replace("GOALS_", "REVIEWS_"): v for k, v in postgres_env(infra, reviews_db).items()
-        },
+        event_store=postgres_env(infra, reviews_db, "REVIEWS"),
         consumer_group=f"okr-reviews-{uuid.uuid4().hex[:8]}",
     )
     reviews = reviews_bootstrap(settings)

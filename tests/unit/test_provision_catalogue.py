@@ -58,6 +58,10 @@ def _containers(tmp_path) -> dict[str, Any]:
     }
 
 
+async def _nothing() -> None:
+    return None
+
+
 async def _topics_used(container: Any, monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """The topics a service's runtime ensures, publishes to and dead-letters into."""
     used: set[str] = set()
@@ -65,15 +69,12 @@ async def _topics_used(container: Any, monkeypatch: pytest.MonkeyPatch) -> set[s
     async def record(_kafka: KafkaSettings, topics: Any) -> None:
         used.update(topics)
 
-    async def nothing() -> None:
-        return None
-
     monkeypatch.setattr(service_runtime, "ensure_topics", record)
     monkeypatch.setattr(audit_runtime, "ensure_topics", record)
     runtime = container.runtime()
     used.add(runtime.topic)
     if runtime.start_consuming is not None:
-        monkeypatch.setattr(container.broker, "start", nothing)
+        monkeypatch.setattr(container.broker, "start", _nothing)
         monkeypatch.setattr(container.freshness, "watch", lambda: None)
         await runtime.start_consuming()
     relay = container.new_relay()
@@ -86,14 +87,10 @@ async def _topics_used(container: Any, monkeypatch: pytest.MonkeyPatch) -> set[s
 async def test_a_write_services_topics_are_those_its_bootstrap_uses(
     name: str, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit_runtime.CloudEventPublisher, "start", lambda self: _none())
+    monkeypatch.setattr(audit_runtime.CloudEventPublisher, "start", lambda self: _nothing())
     container = _containers(tmp_path)[name]
     group = getattr(container.settings, "consumer_group", None)
     assert await _topics_used(container, monkeypatch) == set(service_topics(name, KAFKA, group))
-
-
-async def _none() -> None:
-    return None
 
 
 async def test_the_projections_topics_are_those_it_consumes(monkeypatch) -> None:
@@ -102,14 +99,11 @@ async def test_the_projections_topics_are_those_it_consumes(monkeypatch) -> None
     async def record(_kafka: KafkaSettings, topics: Any) -> None:
         used.update(topics)
 
-    async def nothing() -> None:
-        return None
-
     from okr_projections import bootstrap as projections
 
     monkeypatch.setattr(projections, "ensure_topics", record)
     settings = ProjectionsSettings(kafka=KAFKA)
-    broker = type("Broker", (), {"start": staticmethod(nothing)})()
+    broker = type("Broker", (), {"start": staticmethod(_nothing)})()
     container = ProjectionsContainer.__new__(ProjectionsContainer)
     object.__setattr__(container, "settings", settings)
     object.__setattr__(container, "broker", broker)
