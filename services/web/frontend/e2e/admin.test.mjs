@@ -163,6 +163,8 @@ describe("admin screens and one-to-ones", () => {
     await sam.locator(byTestId("nav-conversations")).click();
     const item = sam.locator(byTestId(`conversation-${conversationId}`));
     await item.waitFor();
+    // Names arrive with the people query, after the list: wait for Ana's to replace her id.
+    await item.getByText(/With Ana Lima/).waitFor();
     assert.match(await item.innerText(), new RegExp(topic));
     assert.match(await item.innerText(), /With Ana Lima/);
     await item.click();
